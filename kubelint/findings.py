@@ -1,0 +1,126 @@
+"""The data that flows from checks to formatters: findings, object references, severities."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+from typing import Optional, Tuple, Union
+
+PointerPart = Union[str, int]
+Pointer = Tuple[PointerPart, ...]
+
+
+class Severity(str, enum.Enum):
+    ERROR = "error"
+    WARNING = "warning"
+    INFO = "info"
+
+    @property
+    def rank(self) -> int:
+        return {"info": 1, "warning": 2, "error": 3}[self.value]
+
+    @classmethod
+    def parse(cls, text: str) -> "Severity":
+        try:
+            return cls(text.lower())
+        except ValueError:
+            raise ValueError(f"unknown severity {text!r} (use error, warning or info)") from None
+
+
+@dataclass(frozen=True)
+class ObjectRef:
+    api_version: str
+    kind: str
+    namespace: Optional[str]
+    name: Optional[str]
+
+    def label(self) -> str:
+        """`Kind namespace/name`, as shown at the end of a text finding."""
+        name = self.name or "<unnamed>"
+        return f"{self.kind} {self.namespace}/{name}" if self.namespace else f"{self.kind} {name}"
+
+    def to_json(self) -> dict:
+        return {"apiVersion": self.api_version, "kind": self.kind,
+                "namespace": self.namespace, "name": self.name}
+
+
+@dataclass(frozen=True)
+class Issue:
+    """What a check reports before the engine knows where it is: a JSON pointer and a message.
+
+    `anchor` says which node the finding points at: the mapping "key" (unknown or duplicate
+    field) or the "value" (a bad value, a list item, an object missing a field).
+    """
+
+    rule: str
+    pointer: Pointer
+    message: str
+    anchor: str = "value"
+    severity: Optional[Severity] = None  # None: the rule's configured severity
+
+
+@dataclass(frozen=True)
+class Position:
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+
+
+FILE_START = Position(1, 1, 1, 1)
+
+
+@dataclass(frozen=True)
+class Finding:
+    path: str
+    position: Position
+    rule: str
+    name: str
+    severity: Severity
+    message: str
+    object: Optional[ObjectRef] = None
+    json_path: str = ""
+    fixable: bool = False
+    suppressed: bool = field(default=False, compare=False)
+
+    @property
+    def line(self) -> int:
+        return self.position.line
+
+    @property
+    def column(self) -> int:
+        return self.position.column
+
+    def sort_key(self) -> tuple:
+        return (self.path, self.position.line, self.position.column, self.rule, self.message)
+
+
+def pointer_to_json_path(pointer: Pointer) -> str:
+    """RFC 6901 JSON pointer text for a pointer tuple."""
+    if not pointer:
+        return ""
+    return "".join("/" + str(p).replace("~", "~0").replace("/", "~1") for p in pointer)
+
+
+def pointer_to_dotted(pointer: Pointer) -> str:
+    """`spec.ports[0].port`, the way people read field paths in Kubernetes messages."""
+    out = []
+    for part in pointer:
+        if isinstance(part, int):
+            out.append(f"[{part}]")
+        elif part and all(c.isalnum() or c in "_-" for c in part):
+            out.append(("." if out else "") + part)
+        else:
+            out.append(f'["{part}"]')
+    return "".join(out) or "(root)"
+
+
+@dataclass(frozen=True)
+class LocatedIssue:
+    """An issue whose position is already known: file-level problems found while reading."""
+
+    rule: str
+    position: Position
+    message: str
+    object: Optional[ObjectRef] = None
+    json_path: str = ""

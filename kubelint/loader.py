@@ -1,0 +1,262 @@
+"""Read files into Kubernetes objects: bytes -> text -> YAML/JSON documents -> objects.
+
+Every problem with the input becomes a LocatedIssue (KL0xx) rather than an exception, so one
+bad file never stops the others from being checked.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from typing import Any, Dict, List, Optional, Tuple
+
+import yaml
+
+from .findings import FILE_START, LocatedIssue, ObjectRef, Pointer, Position, pointer_to_json_path
+from .positions import compose_documents, locate
+from .yaml_k8s import DuplicateKey, RefusedTag, load_documents
+
+DEFAULT_MAX_FILE_SIZE = 10 * 1024 * 1024
+# An alias-expansion bomb: the document expands to far more nodes than it holds.
+MAX_EXPANDED_NODES = 1_000_000
+MAX_ALIAS_RATIO = 10
+# libyaml recurses in C and can crash on very deep nesting; beyond this many brackets or a
+# long run of block indicators, the pure-Python parser (which raises RecursionError) is used.
+DEEP_NESTING_BRACKETS = 4000
+_DEEP_BLOCK = re.compile(r"^[ \t?:-]{1000,}", re.M)
+_HELM = re.compile(r"\{\{.*?\}\}")
+
+
+@dataclass
+class SourceFile:
+    """One input file's text and the documents parsed from it."""
+
+    path: str
+    text: str = ""
+    safe_parser: bool = False
+    documents: List[Any] = field(default_factory=list)
+    document_lines: List[int] = field(default_factory=list)
+    _nodes: Optional[list] = field(default=None, repr=False)
+
+    def position(self, document: int, pointer: Pointer, anchor: str = "value") -> Position:
+        """Line and column of `pointer` in document number `document` (composed on demand)."""
+        if self._nodes is None:
+            self._nodes = compose_documents(self.text, self.safe_parser)
+        if document < len(self._nodes):
+            found = locate(self._nodes[document], pointer, anchor)
+            if found is not None:
+                return found
+        line = self.document_lines[document] + 1 if document < len(self.document_lines) else 1
+        return Position(line, 1, line, 1)
+
+
+@dataclass
+class Manifest:
+    """One Kubernetes object and where it came from."""
+
+    source: SourceFile
+    document: int
+    base: Pointer  # () for a document, ("items", n) for an item of a List
+    data: Dict[str, Any]
+    ref: ObjectRef
+
+    def position(self, pointer: Pointer, anchor: str = "value") -> Position:
+        return self.source.position(self.document, self.base + tuple(pointer), anchor)
+
+
+@dataclass
+class LoadResult:
+    source: SourceFile
+    manifests: List[Manifest] = field(default_factory=list)
+    issues: List[LocatedIssue] = field(default_factory=list)
+    skipped: int = 0  # documents that are not manifests (no apiVersion and no kind)
+
+
+def read_text(path: str, data: bytes, max_size: int = DEFAULT_MAX_FILE_SIZE) -> Tuple[Optional[str], List[LocatedIssue]]:
+    """Decode bytes as UTF-8 text (BOM accepted), or say why not."""
+    if len(data) > max_size:
+        return None, [LocatedIssue("KL007", FILE_START,
+                                   f"file is {len(data):,} bytes, over the {max_size:,}-byte limit; "
+                                   "raise it with --max-file-size if it is really a manifest")]
+    if b"\x00" in data[:8192]:
+        return None, [LocatedIssue("KL006", FILE_START, "binary file, not YAML or JSON text")]
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        return None, [LocatedIssue("KL006", Position(line, 1, line, 1),
+                                   f"not UTF-8 text (invalid byte 0x{data[exc.start]:02x}); "
+                                   "Kubernetes manifests must be UTF-8")]
+    return text, []
+
+
+def load_file(path: str, data: bytes, max_size: int = DEFAULT_MAX_FILE_SIZE) -> LoadResult:
+    """Parse one file's bytes into manifests and file-level issues."""
+    text, issues = read_text(path, data, max_size)
+    source = SourceFile(path=path, text=text or "")
+    result = LoadResult(source=source, issues=issues)
+    if text is None:
+        return result
+    if path.endswith(".json") and text.lstrip().startswith(("{", "[")):
+        documents, lines, error = _parse_json(text)
+    else:
+        source.safe_parser = _looks_deep(text)
+        documents, lines, error = _parse_yaml(text, source.safe_parser)
+    source.documents, source.document_lines = documents, lines
+    if error is not None:
+        result.issues.append(error)
+    for index, document in enumerate(documents):
+        _collect(result, index, document)
+    return result
+
+
+def _looks_deep(text: str) -> bool:
+    return (text.count("[") + text.count("{") > DEEP_NESTING_BRACKETS) or bool(_DEEP_BLOCK.search(text))
+
+
+def _parse_yaml(text: str, safe: bool) -> Tuple[List[Any], List[int], Optional[LocatedIssue]]:
+    try:
+        documents, lines = load_documents(text, safe=safe)
+        return documents, lines, None
+    except (yaml.YAMLError, DuplicateKey, RefusedTag, RecursionError) as exc:
+        # The documents finished before the error are still checked.
+        return getattr(exc, "documents", []), getattr(exc, "starts", []), _parse_error(text, exc)
+
+
+def _parse_error(text: str, exc: BaseException) -> LocatedIssue:
+    if isinstance(exc, DuplicateKey):
+        return LocatedIssue("KL002", _mark_position(exc.second),
+                            f'duplicate key "{exc.key}" (first defined on line {exc.first.line + 1})')
+    if isinstance(exc, RefusedTag):
+        return LocatedIssue("KL010", _mark_position(exc.mark),
+                            f"tag {exc.tag.replace('tag:yaml.org,2002:', '!!')} is refused: "
+                            "manifests are loaded safely and may not construct objects")
+    if isinstance(exc, RecursionError):
+        return LocatedIssue("KL009", FILE_START, "nesting too deep to be a Kubernetes manifest")
+    if isinstance(exc, yaml.MarkedYAMLError):
+        return _syntax_error(text, exc)
+    return LocatedIssue("KL001", FILE_START, f"YAML error: {exc}")
+
+
+def _syntax_error(text: str, exc: yaml.MarkedYAMLError) -> LocatedIssue:
+    helm = _HELM.search(text)
+    if helm:
+        line = text.count("\n", 0, helm.start()) + 1
+        column = helm.start() - (text.rfind("\n", 0, helm.start()) + 1) + 1
+        return LocatedIssue("KL003", Position(line, column, line, column + len(helm.group())),
+                            "this looks like a Helm or Go template ({{ ... }}); render it first: "
+                            "helm template RELEASE CHART | kubelint check -")
+    mark = exc.problem_mark or exc.context_mark
+    problem = exc.problem or exc.context or "syntax error"
+    if exc.context and exc.problem:
+        problem = f"{exc.problem} ({exc.context})"
+    position = _mark_position(mark) if mark else FILE_START
+    return LocatedIssue("KL001", position, f"YAML syntax error: {problem}")
+
+
+def _mark_position(mark: yaml.Mark) -> Position:
+    return Position(mark.line + 1, mark.column + 1, mark.line + 1, mark.column + 1)
+
+
+class _DuplicateJSONKey(ValueError):
+    pass
+
+
+def _no_duplicates(pairs: List[Tuple[str, Any]]) -> Dict[str, Any]:
+    result: Dict[str, Any] = {}
+    for key, value in pairs:
+        if key in result:
+            raise _DuplicateJSONKey(key)
+        result[key] = value
+    return result
+
+
+def _parse_json(text: str) -> Tuple[List[Any], List[int], Optional[LocatedIssue]]:
+    try:
+        return [json.loads(text, object_pairs_hook=_no_duplicates)], [0], None
+    except _DuplicateJSONKey as exc:
+        key = str(exc)
+        match = [m.start() for m in re.finditer(re.escape(json.dumps(key)) + r"\s*:", text)]
+        offset = match[1] if len(match) > 1 else 0
+        first = text.count("\n", 0, match[0]) + 1 if match else 1
+        return [], [], LocatedIssue("KL002", _offset_position(text, offset),
+                                    f'duplicate key "{key}" (first defined on line {first})')
+    except json.JSONDecodeError as exc:
+        return [], [], LocatedIssue("KL001", Position(exc.lineno, exc.colno, exc.lineno, exc.colno),
+                                    f"JSON syntax error: {exc.msg}")
+    except RecursionError:
+        return [], [], LocatedIssue("KL009", FILE_START, "nesting too deep to be a Kubernetes manifest")
+
+
+def _offset_position(text: str, offset: int) -> Position:
+    line = text.count("\n", 0, offset) + 1
+    column = offset - (text.rfind("\n", 0, offset) + 1) + 1
+    return Position(line, column, line, column)
+
+
+def _expanded_size(document: Any) -> Tuple[int, int]:
+    """(nodes after alias expansion, distinct nodes), without expanding anything."""
+    sizes: Dict[int, int] = {}
+    stack: List[Tuple[Any, bool]] = [(document, False)]
+    while stack:
+        node, children_done = stack.pop()
+        if not isinstance(node, (dict, list)) or (id(node) in sizes and not children_done):
+            continue
+        children = list(node.values()) if isinstance(node, dict) else node
+        if children_done:
+            sizes[id(node)] = 1 + sum(sizes.get(id(c), 1) for c in children)
+        else:
+            stack.append((node, True))
+            stack.extend((c, False) for c in children if isinstance(c, (dict, list)))
+    return sizes.get(id(document), 1), len(sizes)
+
+
+def _collect(result: LoadResult, index: int, document: Any) -> None:
+    source = result.source
+    if document is None:
+        return  # an empty document
+    line = source.document_lines[index] + 1 if index < len(source.document_lines) else 1
+    if "*" in source.text and isinstance(document, (dict, list)):
+        expanded, distinct = _expanded_size(document)
+        if expanded > MAX_EXPANDED_NODES or (expanded > 10_000 and expanded > MAX_ALIAS_RATIO * distinct):
+            result.issues.append(LocatedIssue(
+                "KL008", Position(line, 1, line, 1),
+                f"aliases expand this document to {expanded:,} nodes from {distinct:,}: "
+                "refused as an alias-expansion bomb"))
+            return
+    _collect_object(result, index, (), document, line)
+
+
+def _collect_object(result: LoadResult, index: int, base: Pointer, document: Any, line: int) -> None:
+    source = result.source
+    where = source.position(index, base) if base else Position(line, 1, line, 1)
+    if not isinstance(document, dict):
+        kind = "list" if isinstance(document, list) else type(document).__name__
+        kind = {"str": "string", "int": "number", "float": "number", "bool": "boolean"}.get(kind, kind)
+        result.issues.append(LocatedIssue(
+            "KL004", where, f"a manifest must be a mapping with apiVersion and kind, not a {kind}",
+            json_path=pointer_to_json_path(base)))
+        return
+    api_version, kind = document.get("apiVersion"), document.get("kind")
+    if api_version is None and kind is None:
+        result.skipped += 1
+        return
+    problems = [f"{key} is missing" for key, value in (("apiVersion", api_version), ("kind", kind)) if value is None]
+    problems += [f"{key} must be a string, not {value!r}" for key, value in (("apiVersion", api_version), ("kind", kind))
+                 if value is not None and not isinstance(value, str)]
+    if problems:
+        result.issues.append(LocatedIssue("KL005", where, "not a valid manifest: " + "; ".join(problems),
+                                          json_path=pointer_to_json_path(base)))
+        return
+    if kind.endswith("List") and isinstance(document.get("items"), list):
+        for number, item in enumerate(document["items"]):
+            _collect_object(result, index, base + ("items", number), item, line)
+        return
+    metadata = document.get("metadata")
+    metadata = metadata if isinstance(metadata, dict) else {}
+    namespace, name = metadata.get("namespace"), metadata.get("name") or metadata.get("generateName")
+    ref = ObjectRef(api_version, kind,
+                    namespace if isinstance(namespace, str) else None,
+                    name if isinstance(name, str) else None)
+    result.manifests.append(Manifest(source, index, base, document, ref))
