@@ -1,0 +1,5 @@
+"""`python -m kubelint`."""
+
+from .cli import main
+
+main(prog_name="kubelint")

@@ -1,0 +1,178 @@
+"""Command line: `kubelint check`, `rules`, `explain`, `schemas`.
+
+Parsing options (click) is kept apart from running a check (`execute`), so tests call
+`execute` directly. Heavy modules are imported inside commands: `kubelint --version` and a
+one-file check stay fast.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from typing import List, Optional, Sequence, Tuple
+
+import click
+
+from . import __version__
+
+EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
+FORMAT_NAMES = ("text", "json")
+
+
+class UsageProblem(Exception):
+    """Configuration, usage or I/O error: exit code 2."""
+
+
+def _fail(message: str) -> "click.exceptions.Exit":
+    click.echo(f"kubelint: error: {message}", err=True)
+    return click.exceptions.Exit(EXIT_USAGE)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, "--version", "-V", prog_name="kubelint", message="%(prog)s %(version)s")
+def main() -> None:
+    """Lint and validate Kubernetes manifests: schemas, cross-object rules, exact lines."""
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True)
+@click.option("-k", "--kubernetes-version", metavar="1.NN", help="Schema set to validate against (default: newest bundled).")
+@click.option("--strict/--no-strict", default=None, help="Unknown fields are errors (default: strict, as kubectl).")
+@click.option("-f", "--format", "output_format", type=click.Choice(FORMAT_NAMES), default="text", show_default=True)
+@click.option("--fail-on", type=click.Choice(["error", "warning", "info"]), default="error", show_default=True,
+              help="Lowest severity that makes the exit code 1.")
+@click.option("--exclude", multiple=True, metavar="GLOB", help="Skip matching paths (repeatable).")
+@click.option("--select", multiple=True, metavar="RULE", help="Only these rules (ids, names or id prefixes such as KL3).")
+@click.option("--ignore", multiple=True, metavar="RULE", help="Turn these rules off.")
+@click.option("--config", "config_path", type=click.Path(dir_okay=False), help="Config file (default: .kubelint.yaml found walking up).")
+@click.option("--no-config", is_flag=True, help="Ignore config files.")
+@click.option("--max-file-size", type=click.IntRange(min=1), metavar="BYTES", help="Skip files larger than this (default 10 MiB).")
+@click.option("--color/--no-color", default=None, help="Colour output (default: on a terminal, unless NO_COLOR is set).")
+def check(paths: Tuple[str, ...], kubernetes_version: Optional[str], strict: Optional[bool], output_format: str,
+          fail_on: str, exclude: Tuple[str, ...], select: Tuple[str, ...], ignore: Tuple[str, ...],
+          config_path: Optional[str], no_config: bool, max_file_size: Optional[int], color: Optional[bool]) -> None:
+    """Check manifests in PATHS (files, directories, or - for stdin)."""
+    try:
+        code = execute(paths, kubernetes_version=kubernetes_version, strict=strict, output_format=output_format,
+                       fail_on=fail_on, exclude=exclude, select=select, ignore=ignore, config_path=config_path,
+                       no_config=no_config, max_file_size=max_file_size, color=color)
+    except UsageProblem as exc:
+        raise _fail(str(exc))
+    sys.exit(code)
+
+
+def execute(paths: Sequence[str], *, kubernetes_version: Optional[str] = None, strict: Optional[bool] = None,
+            output_format: str = "text", fail_on: str = "error", exclude: Sequence[str] = (),
+            select: Sequence[str] = (), ignore: Sequence[str] = (), config_path: Optional[str] = None,
+            no_config: bool = False, max_file_size: Optional[int] = None, color: Optional[bool] = None,
+            out=None) -> int:
+    """Run one check and print its report; returns the exit code."""
+    from .config import ConfigError, find_config, load_config
+    from .discover import DiscoveryError, discover
+    from .engine import Checker, Settings
+    from .findings import Severity
+    from .schemas.bundled import UnknownVersionError
+
+    out = out or sys.stdout
+    try:
+        config = load_config(None if no_config else (config_path or find_config()))
+        settings = Settings(
+            kubernetes_version=kubernetes_version or config.kubernetes_version,
+            strict=strict if strict is not None else (config.strict if config.strict is not None else True),
+            select=list(select) or config.select, ignore=list(ignore) + config.ignore,
+            rule_config=config.rules, per_file_ignores=config.per_file_ignores,
+            assume_present=config.assume_present, complete=config.complete)
+        if max_file_size or config.max_file_size:
+            settings.max_file_size = max_file_size or config.max_file_size  # type: ignore[assignment]
+        inputs = discover(paths, list(exclude) + config.exclude)
+        if not inputs:
+            raise UsageProblem("nothing to check: no .yaml, .yml or .json files under " + " ".join(paths))
+        checker = Checker(settings)
+    except (ConfigError, DiscoveryError, UnknownVersionError) as exc:
+        raise UsageProblem(str(exc)) from None
+    result = checker.run(inputs)
+    out.write(render(result, output_format, color, out))
+    threshold = Severity.parse(fail_on).rank
+    return EXIT_FINDINGS if any(f.severity.rank >= threshold for f in result.active()) else EXIT_OK
+
+
+def render(result, output_format: str, color: Optional[bool], out) -> str:  # type: ignore[no-untyped-def]
+    from .formatters import FORMATTERS
+    from .formatters.base import OutputOptions
+
+    is_tty = hasattr(out, "isatty") and out.isatty()
+    if color is None:
+        color = is_tty and "NO_COLOR" not in os.environ
+    options = OutputOptions(color=color, show_source=is_tty, source_lines=_source_line_reader())
+    return FORMATTERS[output_format](options).format(result)
+
+
+def _source_line_reader():  # type: ignore[no-untyped-def]
+    cache: dict = {}
+
+    def read(path: str, line: int) -> Optional[str]:
+        if path == "-":
+            return None
+        if path not in cache:
+            try:
+                with open(path, encoding="utf-8-sig", errors="replace") as handle:
+                    cache[path] = handle.read().splitlines()
+            except OSError:
+                cache[path] = []
+        lines: List[str] = cache[path]
+        return lines[line - 1] if 0 < line <= len(lines) else None
+
+    return read
+
+
+@main.command()
+@click.option("--all", "show_all", is_flag=True, help="Also list rules that are off by default.")
+def rules(show_all: bool) -> None:
+    """List every rule: id, name, default severity, on/off, summary."""
+    from .rules import all_rules
+
+    for rule in all_rules():
+        if not show_all and not rule.enabled_by_default:
+            continue
+        state = "on" if rule.enabled_by_default else "off"
+        click.echo(f"{rule.id}  {rule.name:<34} {rule.severity.value:<8} {state:<4} {rule.summary}")
+
+
+@main.command()
+@click.argument("rule")
+def explain(rule: str) -> None:
+    """Show a rule's documentation (by id or name)."""
+    from .rules import build_registry
+
+    registry = build_registry()
+    try:
+        found = registry.get(rule)
+    except KeyError:
+        raise _fail(f'unknown rule "{rule}" (see `kubelint rules`)')
+    options = "".join(f"\n  {k}: {v!r}" for k, v in found.options.items()) or " none"
+    kinds = ", ".join(sorted(found.kinds)) if found.kinds else "all"
+    click.echo(f"{found.id} {found.name} ({found.severity.value}, "
+               f"{'on' if found.enabled_by_default else 'off'} by default)\n\n{found.summary}\n\n"
+               f"What it checks\n  {found.doc.what}\n\nWhy it matters\n  {found.doc.why}\n\n"
+               f"Applies to: {kinds}\nOptions:{options}\n\n"
+               f"Fails\n{_indent(found.doc.failing)}\n\nPasses\n{_indent(found.doc.passing)}")
+
+
+def _indent(text: str) -> str:
+    return "\n".join("    " + line for line in text.splitlines())
+
+
+@main.group(invoke_without_command=True)
+@click.pass_context
+def schemas(ctx: click.Context) -> None:
+    """List the bundled Kubernetes schema versions."""
+    if ctx.invoked_subcommand is None:
+        from .schemas.bundled import available_versions, latest_version
+
+        latest = latest_version()
+        for version in available_versions():
+            click.echo(f"{version}{'  (default)' if version == latest else ''}")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

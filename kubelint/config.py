@@ -1,0 +1,127 @@
+"""Project configuration: `.kubelint.yaml` (found by walking up) or `[tool.kubelint]` in
+pyproject.toml, checked key by key so a typo gets an error that names it."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from typing import Any, Dict, List, Optional
+
+CONFIG_NAMES = (".kubelint.yaml", ".kubelint.yml")
+
+
+class ConfigError(Exception):
+    """Bad configuration (exit code 2)."""
+
+
+@dataclass
+class Config:
+    path: Optional[str] = None
+    kubernetes_version: Optional[str] = None
+    strict: Optional[bool] = None
+    select: List[str] = field(default_factory=list)
+    ignore: List[str] = field(default_factory=list)
+    rules: Dict[str, Dict[str, Any]] = field(default_factory=dict)
+    exclude: List[str] = field(default_factory=list)
+    per_file_ignores: Dict[str, List[str]] = field(default_factory=dict)
+    schema_locations: List[str] = field(default_factory=list)
+    assume_present: List[str] = field(default_factory=list)
+    complete: bool = False
+    max_file_size: Optional[int] = None
+
+
+_STR_LIST = "a list of strings"
+# key -> (attribute, expected description, checker)
+_KEYS = {
+    "kubernetes-version": ("kubernetes_version",
+                           'a quoted version such as "1.37" (unquoted, 1.30 reads as the number 1.3)',
+                           lambda v: isinstance(v, str)),
+    "strict": ("strict", "true or false", lambda v: isinstance(v, bool)),
+    "select": ("select", _STR_LIST, lambda v: _is_str_list(v)),
+    "ignore": ("ignore", _STR_LIST, lambda v: _is_str_list(v)),
+    "rules": ("rules", "a mapping of rule id or name to {severity, options}", lambda v: isinstance(v, dict)),
+    "exclude": ("exclude", _STR_LIST, lambda v: _is_str_list(v)),
+    "per-file-ignores": ("per_file_ignores", "a mapping of glob to a list of rules",
+                         lambda v: isinstance(v, dict) and all(_is_str_list(x) for x in v.values())),
+    "schema-locations": ("schema_locations", _STR_LIST, lambda v: _is_str_list(v)),
+    "assume-present": ("assume_present", _STR_LIST, lambda v: _is_str_list(v)),
+    "complete": ("complete", "true or false", lambda v: isinstance(v, bool)),
+    "max-file-size": ("max_file_size", "a number of bytes", lambda v: isinstance(v, int) and not isinstance(v, bool) and v > 0),
+}
+_RULE_KEYS = {"severity", "options", "enabled"}
+
+
+def _is_str_list(value: Any) -> bool:
+    return isinstance(value, list) and all(isinstance(x, str) for x in value)
+
+
+def find_config(start: Optional[str] = None) -> Optional[str]:
+    """The nearest .kubelint.yaml, or pyproject.toml with [tool.kubelint], walking up."""
+    directory = os.path.abspath(start or os.getcwd())
+    while True:
+        for name in CONFIG_NAMES:
+            candidate = os.path.join(directory, name)
+            if os.path.isfile(candidate):
+                return candidate
+        pyproject = os.path.join(directory, "pyproject.toml")
+        if os.path.isfile(pyproject) and _pyproject_section(pyproject) is not None:
+            return pyproject
+        parent = os.path.dirname(directory)
+        if parent == directory:
+            return None
+        directory = parent
+
+
+def _pyproject_section(path: str) -> Optional[dict]:
+    try:
+        import tomllib
+    except ImportError:  # Python < 3.11
+        import tomli as tomllib  # type: ignore[no-redef]
+    try:
+        with open(path, "rb") as handle:
+            data = tomllib.load(handle)
+    except (OSError, tomllib.TOMLDecodeError) as exc:
+        raise ConfigError(f"{path}: {exc}") from None
+    section = data.get("tool", {}).get("kubelint")
+    return section if isinstance(section, dict) else None
+
+
+def load_config(path: Optional[str]) -> Config:
+    if path is None:
+        return Config()
+    if path.endswith(".toml"):
+        raw = _pyproject_section(path) or {}
+        where = f"{path} [tool.kubelint]"
+    else:
+        import yaml
+
+        try:
+            with open(path, encoding="utf-8") as handle:
+                raw = yaml.safe_load(handle) or {}
+        except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
+            raise ConfigError(f"{path}: cannot read config: {exc}") from None
+        where = path
+    return parse_config(raw, where, path)
+
+
+def parse_config(raw: Any, where: str, path: Optional[str] = None) -> Config:
+    if not isinstance(raw, dict):
+        raise ConfigError(f"{where}: the config must be a mapping of keys to values")
+    config = Config(path=path)
+    for key, value in raw.items():
+        if key not in _KEYS:
+            known = ", ".join(sorted(_KEYS))
+            raise ConfigError(f'{where}: unknown key "{key}" (known keys: {known})')
+        attribute, expected, check = _KEYS[key]
+        if not check(value):
+            raise ConfigError(f'{where}: "{key}" must be {expected}, got {value!r}')
+        setattr(config, attribute, value)
+    for rule, settings in config.rules.items():
+        if not isinstance(settings, dict):
+            raise ConfigError(f'{where}: rules.{rule} must be a mapping with "severity" and/or "options"')
+        unknown = set(settings) - _RULE_KEYS
+        if unknown:
+            raise ConfigError(f'{where}: rules.{rule}: unknown key "{sorted(unknown)[0]}" (use severity, options, enabled)')
+        if "options" in settings and not isinstance(settings["options"], dict):
+            raise ConfigError(f"{where}: rules.{rule}.options must be a mapping")
+    return config

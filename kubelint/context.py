@@ -1,0 +1,61 @@
+"""What a rule may consult besides its object: the set index, its options, the run settings."""
+
+from __future__ import annotations
+
+import fnmatch
+from dataclasses import dataclass, field
+from typing import Any, Dict, List, Optional
+
+from .index import SetIndex
+
+# Objects every cluster has, so no rule reports them missing.
+ALWAYS_PRESENT = ("Namespace/default", "Namespace/kube-system", "Namespace/kube-public",
+                  "Namespace/kube-node-lease", "ServiceAccount/*/default", "ConfigMap/*/kube-root-ca.crt")
+
+
+@dataclass(frozen=True)
+class AssumePresent:
+    """Patterns `Kind/name` or `Kind/namespace/name` (globs allowed) for objects outside the set."""
+
+    patterns: tuple = ()
+
+    def covers(self, kind: str, namespace: Optional[str], name: str) -> bool:
+        for pattern in self.patterns + ALWAYS_PRESENT:
+            parts = pattern.split("/")
+            if not parts or not fnmatch.fnmatchcase(kind, parts[0]):
+                continue
+            if len(parts) == 1:
+                return True
+            if len(parts) == 2 and fnmatch.fnmatchcase(name, parts[1]):
+                return True
+            if len(parts) == 3 and fnmatch.fnmatchcase(namespace or "", parts[1]) \
+                    and fnmatch.fnmatchcase(name, parts[2]):
+                return True
+        return False
+
+
+@dataclass
+class RuleContext:
+    index: SetIndex
+    kubernetes_version: str
+    options: Dict[str, Any] = field(default_factory=dict)
+    complete: bool = False  # config says the set holds every object of its namespaces
+    assume_present: AssumePresent = field(default_factory=AssumePresent)
+
+    def option(self, name: str) -> Any:
+        return self.options[name]
+
+    def could_contain(self, kind: str, namespace: Optional[str]) -> bool:
+        """Would the set hold a `kind` in `namespace` if one existed? (partial sets, DESIGN §4)"""
+        return self.complete or self.index.has_kind(kind, namespace)
+
+    def is_missing(self, kind: str, namespace: Optional[str], name: str) -> bool:
+        """True only when the object is absent and the set had the chance to contain it."""
+        if self.index.get(kind, namespace or "default", name) is not None:
+            return False
+        if self.assume_present.covers(kind, namespace, name):
+            return False
+        return self.could_contain(kind, namespace)
+
+    def kubernetes_minor(self) -> int:
+        return int(self.kubernetes_version.split(".")[1])

@@ -1,0 +1,239 @@
+"""Runs a check: read every input, validate, apply rules across the set, place and suppress
+findings. Formatters and the CLI only see the RunResult."""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass, field
+from typing import Dict, Iterable, List, Optional, Sequence, Tuple
+
+from .config import ConfigError
+from .context import AssumePresent, RuleContext
+from .discover import InputFile
+from .findings import Finding, Issue, LocatedIssue, Position, Severity, pointer_to_json_path
+from .index import SetIndex
+from .loader import DEFAULT_MAX_FILE_SIZE, LoadResult, SourceFile, load_file
+from .objects import K8sObject
+from .rules import Registry, build_registry
+from .rules.base import Rule, RuleSettings
+from .schemacheck import schema_issues
+from .schemas.store import SchemaStore
+from .suppress import Suppression, annotation_keys, comment_suppressions, matches, per_file_ignored
+
+# Input rules stay on under --select: without them a broken file would pass unseen.
+ALWAYS_SELECTED_PREFIX = "KL0"
+UNUSED_SUPPRESSION = "KL901"
+
+
+@dataclass
+class Settings:
+    kubernetes_version: Optional[str] = None
+    strict: bool = True
+    select: Sequence[str] = ()
+    ignore: Sequence[str] = ()
+    rule_config: Dict[str, dict] = field(default_factory=dict)  # id/name -> {severity, options, enabled}
+    per_file_ignores: Dict[str, List[str]] = field(default_factory=dict)
+    assume_present: Sequence[str] = ()
+    complete: bool = False
+    max_file_size: int = DEFAULT_MAX_FILE_SIZE
+
+
+@dataclass
+class RunResult:
+    kubernetes_version: str
+    findings: List[Finding]  # sorted; suppressed ones included and marked
+    files: int
+    objects: int
+    skipped: int
+
+    def active(self) -> List[Finding]:
+        return [f for f in self.findings if not f.suppressed]
+
+    def count(self, severity: Severity) -> int:
+        return sum(1 for f in self.active() if f.severity == severity)
+
+    @property
+    def suppressed(self) -> int:
+        return sum(1 for f in self.findings if f.suppressed)
+
+
+def _key_matches(key: str, rule: Rule) -> bool:
+    upper = key.upper()
+    if upper == rule.id or key == rule.name or upper == "ALL":
+        return True
+    # Prefixes select families: "KL3" is every Service rule.
+    return upper.startswith("KL") and upper[2:].isdigit() and len(upper) < 5 and rule.id.startswith(upper)
+
+
+def resolve_rule_settings(registry: Registry, settings: Settings) -> Dict[str, RuleSettings]:
+    """Each rule's on/off, severity and options after --select/--ignore and config."""
+    for key in list(settings.select) + list(settings.ignore) + list(settings.rule_config):
+        if not any(_key_matches(key, rule) for rule in registry.rules):
+            raise ConfigError(f'unknown rule "{key}" (see `kubelint rules`)')
+    resolved: Dict[str, RuleSettings] = {}
+    for rule in registry.rules:
+        enabled = rule.enabled_by_default
+        if settings.select:
+            enabled = rule.id.startswith(ALWAYS_SELECTED_PREFIX) or any(_key_matches(k, rule) for k in settings.select)
+        if any(_key_matches(k, rule) for k in settings.ignore):
+            enabled = False
+        severity = rule.severity
+        options = dict(rule.options)
+        for key, value in settings.rule_config.items():
+            if not (key.upper() == rule.id or key == rule.name):
+                continue
+            if "severity" in value:
+                try:
+                    severity = Severity.parse(str(value["severity"]))
+                except ValueError as exc:
+                    raise ConfigError(f"rules.{key}: {exc}") from None
+            if "enabled" in value:
+                enabled = bool(value["enabled"])
+            for option, option_value in (value.get("options") or {}).items():
+                if option not in rule.options:
+                    known = ", ".join(sorted(rule.options)) or "none"
+                    raise ConfigError(f'rules.{key}: unknown option "{option}" (options: {known})')
+                options[option] = option_value
+        resolved[rule.id] = RuleSettings(enabled, severity, options)
+    return resolved
+
+
+def read_input(item: InputFile) -> Tuple[Optional[bytes], Optional[LocatedIssue]]:
+    try:
+        if item.real_path == "-":
+            return sys.stdin.buffer.read(), None
+        with open(item.real_path, "rb") as handle:
+            return handle.read(), None
+    except OSError as exc:
+        reason = exc.strerror or str(exc)
+        return None, LocatedIssue("KL006", Position(1, 1, 1, 1), f"cannot read file: {reason}")
+
+
+class Checker:
+    """One configured run. Build once, call `run` with the inputs."""
+
+    def __init__(self, settings: Settings, registry: Optional[Registry] = None) -> None:
+        self.settings = settings
+        self.registry = registry or build_registry()
+        self.rule_settings = resolve_rule_settings(self.registry, settings)
+        self.store = SchemaStore(settings.kubernetes_version)
+        self._rules_by_kind: Dict[str, List[Rule]] = {}
+        self._active_rules = [r for r in self.registry.rules
+                              if not r.builtin and self.rule_settings[r.id].enabled]
+
+    def run(self, inputs: Iterable[InputFile]) -> RunResult:
+        loaded: List[LoadResult] = []
+        for item in inputs:
+            data, problem = read_input(item)
+            if data is None:
+                result = LoadResult(SourceFile(item.path))
+                result.issues.append(problem)  # type: ignore[arg-type]
+            else:
+                result = load_file(item.path, data, self.settings.max_file_size)
+            loaded.append(result)
+        return self.check_loaded(loaded)
+
+    def check_loaded(self, loaded: List[LoadResult]) -> RunResult:
+        objects = [K8sObject(m) for result in loaded for m in result.manifests]
+        index = SetIndex(objects)
+        findings: List[Finding] = []
+        for result in loaded:
+            for issue in result.issues:
+                finding = self._located(result.source.path, issue)
+                if finding is not None:
+                    findings.append(finding)
+        annotations: List[Tuple[str, Suppression]] = []
+        for obj in objects:
+            object_findings = self._check_object(obj, index)
+            keys, present = annotation_keys(obj.raw.get("metadata"))
+            if present:
+                suppression = Suppression(keys, obj.manifest.position(
+                    ("metadata", "annotations", "kubelint.io/ignore")), "object")
+                annotations.append((obj.path, suppression))
+                object_findings = [_apply(f, [suppression]) for f in object_findings]
+            findings.extend(object_findings)
+        findings = self._suppress(findings, loaded, annotations)
+        findings.sort(key=Finding.sort_key)
+        return RunResult(self.store.version, findings, files=len(loaded), objects=len(objects),
+                         skipped=sum(r.skipped for r in loaded))
+
+    def _rules_for(self, kind: str) -> List[Rule]:
+        rules = self._rules_by_kind.get(kind)
+        if rules is None:
+            rules = self._rules_by_kind[kind] = [r for r in self._active_rules if r.applies_to(kind)]
+        return rules
+
+    def _check_object(self, obj: K8sObject, index: SetIndex) -> List[Finding]:
+        issues: List[Issue] = list(schema_issues(obj.manifest, self.store, self.settings.strict))
+        for rule in self._rules_for(obj.kind):
+            context = RuleContext(index, self.store.version, self.rule_settings[rule.id].options,
+                                  self.settings.complete, AssumePresent(tuple(self.settings.assume_present)))
+            try:
+                for report in rule.check(obj, context):
+                    issues.append(Issue(rule.id, tuple(report.pointer), report.message, report.anchor, report.severity))
+            except Exception as exc:  # a rule bug must not hide every other finding
+                issues.append(Issue(rule.id, (), f"internal error in rule {rule.name}: {type(exc).__name__}: {exc}",
+                                    severity=Severity.ERROR))
+        findings = []
+        for issue in issues:
+            settings = self.rule_settings.get(issue.rule)
+            if settings is None or not settings.enabled:
+                continue
+            rule = self.registry.get(issue.rule)
+            # A report's own severity holds unless config changed the rule's severity.
+            severity = issue.severity if issue.severity is not None and settings.severity == rule.severity \
+                else settings.severity
+            findings.append(Finding(
+                path=obj.path, position=obj.manifest.position(issue.pointer, issue.anchor),
+                rule=rule.id, name=rule.name, severity=severity, message=issue.message,
+                object=obj.ref, json_path=pointer_to_json_path(obj.manifest.base + tuple(issue.pointer))))
+        return findings
+
+    def _located(self, path: str, issue: LocatedIssue) -> Optional[Finding]:
+        settings = self.rule_settings.get(issue.rule)
+        if settings is None or not settings.enabled:
+            return None
+        rule = self.registry.get(issue.rule)
+        return Finding(path=path, position=issue.position, rule=rule.id, name=rule.name,
+                       severity=settings.severity, message=issue.message, object=issue.object,
+                       json_path=issue.json_path)
+
+    def _suppress(self, findings: List[Finding], loaded: List[LoadResult],
+                  annotations: List[Tuple[str, Suppression]]) -> List[Finding]:
+        comments = {r.source.path: comment_suppressions(r.source.text) for r in loaded}
+        result: List[Finding] = []
+        for finding in findings:
+            in_file = [s for s in comments.get(finding.path, ()) if s.scope == "file" or s.line == finding.line]
+            finding = _apply(finding, in_file)
+            if not finding.suppressed and per_file_ignored(
+                    finding.path, self.settings.per_file_ignores, finding.rule, finding.name):
+                finding = _suppressed(finding)
+            result.append(finding)
+        if self.rule_settings[UNUSED_SUPPRESSION].enabled:
+            rule = self.registry.get(UNUSED_SUPPRESSION)
+            severity = self.rule_settings[UNUSED_SUPPRESSION].severity
+            every = [(path, s) for path, suppressions in comments.items() for s in suppressions] + annotations
+            for path, suppression in every:
+                for key in suppression.keys:
+                    if key in suppression.used:
+                        continue
+                    message = (f'suppression of "{key}" matches no finding' if key in self.registry or key == "all"
+                               else f'suppression names unknown rule "{key}"')
+                    result.append(Finding(path=path, position=suppression.position, rule=rule.id,
+                                          name=rule.name, severity=severity, message=message))
+        return result
+
+
+def _suppressed(finding: Finding) -> Finding:
+    return Finding(**{**finding.__dict__, "suppressed": True})
+
+
+def _apply(finding: Finding, suppressions: Iterable[Suppression]) -> Finding:
+    """Mark `finding` suppressed if any of `suppressions` names its rule (and record the use)."""
+    hit = False
+    for suppression in suppressions:
+        key = matches(suppression.keys, finding.rule, finding.name)
+        if key:
+            suppression.used.add(key)
+            hit = True
+    return _suppressed(finding) if hit else finding

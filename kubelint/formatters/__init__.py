@@ -1,0 +1,14 @@
+"""Output formats, by name. The CLI's --format choices come from FORMATTERS."""
+
+from __future__ import annotations
+
+from typing import Dict, Type
+
+from .base import Formatter
+from .json import JsonFormatter
+from .text import TextFormatter
+
+FORMATTERS: Dict[str, Type[Formatter]] = {
+    "text": TextFormatter,
+    "json": JsonFormatter,
+}

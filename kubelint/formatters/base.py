@@ -1,0 +1,32 @@
+"""The formatter interface: a RunResult in, text out."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Callable, Dict, Optional
+
+if TYPE_CHECKING:
+    from ..engine import RunResult
+
+
+@dataclass
+class OutputOptions:
+    color: bool = False
+    show_source: bool = False  # the source line and a caret under the column
+    source_lines: Optional[Callable[[str, int], Optional[str]]] = None  # (path, line) -> text
+
+
+class Formatter:
+    def __init__(self, options: Optional[OutputOptions] = None) -> None:
+        self.options = options or OutputOptions()
+
+    def format(self, result: "RunResult") -> str:
+        raise NotImplementedError
+
+
+def summary_counts(result: "RunResult") -> Dict[str, int]:
+    from ..findings import Severity
+
+    return {"files": result.files, "objects": result.objects, "skipped": result.skipped,
+            "errors": result.count(Severity.ERROR), "warnings": result.count(Severity.WARNING),
+            "infos": result.count(Severity.INFO), "suppressed": result.suppressed}

@@ -1,0 +1,87 @@
+"""The index of the whole input set that cross-object rules query (never O(n²) loops)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Dict, Iterable, List, Optional, Set, Tuple
+
+from .objects import K8sObject
+
+Key = Tuple[str, str, str]  # (kind, namespace, name)
+
+
+class SetIndex:
+    def __init__(self, objects: Iterable[K8sObject]) -> None:
+        self.objects: List[K8sObject] = list(objects)
+        self._by_key: Dict[Key, List[K8sObject]] = defaultdict(list)
+        self._kinds: Dict[Tuple[str, str], int] = defaultdict(int)  # (kind, namespace) -> count
+        self._kind_anywhere: Dict[str, int] = defaultdict(int)
+        self.namespaces: Set[str] = set()
+        # Pod templates by namespace, and a label index: (namespace, key, value) -> templates.
+        self._templates: Dict[str, List[K8sObject]] = defaultdict(list)
+        self._by_label: Dict[Tuple[str, str, str], List[K8sObject]] = defaultdict(list)
+        for obj in self.objects:
+            namespace = obj.namespace if is_namespaced(obj.kind) else ""
+            if obj.name:
+                self._by_key[(obj.kind, namespace, obj.name)].append(obj)
+            self._kinds[(obj.kind, namespace)] += 1
+            self._kind_anywhere[obj.kind] += 1
+            if obj.kind == "Namespace" and obj.name:
+                self.namespaces.add(obj.name)
+            template = obj.pod_template
+            if template is not None and obj.kind != "PodTemplate":
+                self._templates[obj.namespace].append(obj)
+                for key, value in template.labels.items():
+                    self._by_label[(obj.namespace, key, value)].append(obj)
+
+    def get(self, kind: str, namespace: str, name: str) -> Optional[K8sObject]:
+        found = self._by_key.get((kind, namespace if is_namespaced(kind) else "", name))
+        return found[0] if found else None
+
+    def all_named(self, kind: str, namespace: str, name: str) -> List[K8sObject]:
+        return self._by_key.get((kind, namespace if is_namespaced(kind) else "", name), [])
+
+    def has_kind(self, kind: str, namespace: Optional[str] = None) -> bool:
+        """Does the set hold any object of `kind` (in `namespace`, when given)?"""
+        if namespace is None:
+            return self._kind_anywhere.get(kind, 0) > 0
+        return self._kinds.get((kind, namespace if is_namespaced(kind) else ""), 0) > 0
+
+    def of_kind(self, kind: str, namespace: Optional[str] = None) -> List[K8sObject]:
+        return [o for o in self.objects if o.kind == kind and (namespace is None or o.namespace == namespace)]
+
+    def has_pod_templates(self, namespace: str) -> bool:
+        return bool(self._templates.get(namespace))
+
+    def pods_selected_by(self, namespace: str, selector: Dict[str, str]) -> List[K8sObject]:
+        """Workloads whose pod template labels include every pair of `selector` (equality)."""
+        if not selector:
+            return []
+        candidates: Optional[List[K8sObject]] = None
+        for key, value in selector.items():
+            matches = self._by_label.get((namespace, key, str(value)), [])
+            if candidates is None or len(matches) < len(candidates):
+                candidates = matches
+        if not candidates:
+            return []
+        return [o for o in candidates
+                if o.pod_template is not None
+                and all(o.pod_template.labels.get(k) == str(v) for k, v in selector.items())]
+
+
+# Cluster-scoped built-in kinds; everything else is treated as namespaced.
+CLUSTER_SCOPED = frozenset({
+    "Namespace", "Node", "PersistentVolume", "ClusterRole", "ClusterRoleBinding", "StorageClass",
+    "CSIDriver", "CSINode", "VolumeAttachment", "CustomResourceDefinition", "APIService",
+    "MutatingWebhookConfiguration", "ValidatingWebhookConfiguration", "ValidatingAdmissionPolicy",
+    "ValidatingAdmissionPolicyBinding", "MutatingAdmissionPolicy", "MutatingAdmissionPolicyBinding",
+    "PriorityClass", "RuntimeClass", "IngressClass", "PodSecurityPolicy", "CertificateSigningRequest",
+    "FlowSchema", "PriorityLevelConfiguration", "ComponentStatus", "ClusterTrustBundle",
+    "DeviceClass", "ResourceSlice", "IPAddress", "ServiceCIDR", "StorageVersion",
+    "StorageVersionMigration", "VolumeAttributesClass", "TokenReview", "SelfSubjectReview",
+    "SelfSubjectAccessReview", "SelfSubjectRulesReview", "SubjectAccessReview",
+})
+
+
+def is_namespaced(kind: str) -> bool:
+    return kind not in CLUSTER_SCOPED

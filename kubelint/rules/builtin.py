@@ -1,0 +1,88 @@
+"""Rules whose findings come from reading input (KL0xx), the schema check (KL1xx) and the
+tool itself (KL9xx). They have no `check`; they are here for ids, docs and configuration."""
+
+from __future__ import annotations
+
+from typing import List
+
+from ..findings import Severity
+from .base import Rule, RuleDoc, make_builtin
+
+E, W, I = Severity.ERROR, Severity.WARNING, Severity.INFO
+
+
+def builtin_rules() -> List[Rule]:
+    return [
+        make_builtin("KL001", "yaml-syntax", E, "The file is not valid YAML or JSON.", RuleDoc(
+            "Reports the first syntax error of a file at the line and column the parser gives.",
+            "kubectl rejects the whole file; documents after the error are never applied.",
+            "metadata:\n  name: web\n   labels: {}", "metadata:\n  name: web\n  labels: {}")),
+        make_builtin("KL002", "duplicate-key", E, "A mapping repeats a key.", RuleDoc(
+            "Reports a key written twice in one mapping, at the second one.",
+            "Kubernetes' YAML decoder rejects duplicate keys (strict decoding); other tools silently keep the last.",
+            "spec:\n  replicas: 2\n  replicas: 3", "spec:\n  replicas: 3")),
+        make_builtin("KL003", "helm-template", E, "The file is an unrendered Helm or Go template.", RuleDoc(
+            "Reports `{{ ... }}` template syntax that keeps a file from parsing as YAML.",
+            "Templates must be rendered before they are manifests: `helm template ... | kubelint check -`.",
+            "replicas: {{ .Values.replicas }}", "replicas: 3")),
+        make_builtin("KL004", "not-an-object", E, "A document is not a mapping.", RuleDoc(
+            "Reports a document (or List item) whose top level is a list or a scalar.",
+            "Every Kubernetes object is a mapping with apiVersion, kind and metadata.",
+            "- apiVersion: v1\n  kind: Pod", "apiVersion: v1\nkind: Pod")),
+        make_builtin("KL005", "missing-api-version-or-kind", E, "A manifest has kind but no apiVersion, or the reverse.", RuleDoc(
+            "Reports a document with only one of apiVersion and kind, or one that is not a string. "
+            "A document with neither is not a manifest and is skipped.",
+            "The API server cannot tell what the object is.",
+            "kind: Service\nmetadata: {name: web}", "apiVersion: v1\nkind: Service\nmetadata: {name: web}")),
+        make_builtin("KL006", "unreadable-file", E, "A file cannot be read as UTF-8 text.", RuleDoc(
+            "Reports files that cannot be opened, binary files and files that are not UTF-8.",
+            "Kubernetes manifests are UTF-8 text.", "(a PNG named deploy.yaml)", "(a UTF-8 YAML file)")),
+        make_builtin("KL007", "file-too-large", E, "A file is over the size limit.", RuleDoc(
+            "Reports a file larger than --max-file-size (10 MiB by default) without reading it.",
+            "A manifest that large is almost always a mistake (a dump, a binary) and would slow every run.",
+            "(a 50 MiB file)", "(split it, or raise --max-file-size)")),
+        make_builtin("KL008", "alias-bomb", E, "YAML aliases expand a document to an enormous size.", RuleDoc(
+            "Reports a document whose aliases expand it to over a million nodes, or to many times its size.",
+            "An alias-expansion bomb exhausts memory in every tool that expands it, the API server included.",
+            "a: &a [x, x]\nb: &b [*a, *a]\n# ... nested many times", "(write the values out)")),
+        make_builtin("KL009", "nesting-too-deep", E, "A document is nested too deeply.", RuleDoc(
+            "Reports input nested deeper than any real manifest (thousands of levels).",
+            "Such input is an attack on parsers, not a manifest.", "[[[[[[...]]]]]]", "(a manifest)")),
+        make_builtin("KL010", "refused-tag", E, "A document uses a tag that constructs code objects.", RuleDoc(
+            "Reports `!!python/...` tags. kubelint loads YAML safely and refuses them.",
+            "Such tags run code in unsafe loaders; Kubernetes never needs them.",
+            "x: !!python/object/apply:os.system [ls]", "x: ls")),
+        make_builtin("KL101", "invalid-field-value", E, "A field's value has the wrong type or is not allowed.", RuleDoc(
+            "Validates every object against the OpenAPI schema of the chosen Kubernetes version and "
+            "reports each value of the wrong type or outside its allowed values, at that value.",
+            "The API server rejects the object.",
+            "ports:\n- port: \"80\"", "ports:\n- port: 80")),
+        make_builtin("KL102", "unknown-field", E, "A field is not defined by the schema.", RuleDoc(
+            "Reports fields the schema does not define (strict, as kubectl's field validation), at the key, "
+            "with the closest known field when there is one. --no-strict turns it off.",
+            "A typo'd field is silently dropped by lenient clients, so the setting never takes effect.",
+            "containers:\n- name: web\n  imagePullPolcy: Always", "containers:\n- name: web\n  imagePullPolicy: Always")),
+        make_builtin("KL103", "missing-required-field", E, "A required field is missing.", RuleDoc(
+            "Reports fields the schema requires that the object lacks, at the object that lacks them.",
+            "The API server rejects the object.",
+            "paths:\n- path: /\n  backend: {service: {name: web, port: {number: 80}}}",
+            "paths:\n- path: /\n  pathType: Prefix\n  backend: {service: {name: web, port: {number: 80}}}")),
+        make_builtin("KL104", "removed-api", E, "The apiVersion was removed from the chosen Kubernetes version.", RuleDoc(
+            "Reports an apiVersion/kind that the deprecation table says was removed at or before the "
+            "chosen Kubernetes version, naming the version and the replacement.",
+            "The API server no longer serves it: the apply fails.",
+            "apiVersion: extensions/v1beta1\nkind: Ingress", "apiVersion: networking.k8s.io/v1\nkind: Ingress")),
+        make_builtin("KL105", "deprecated-api", W, "The apiVersion is deprecated and will be removed.", RuleDoc(
+            "Reports an apiVersion/kind that is still served but deprecated, naming when it goes and the replacement.",
+            "It will stop working on a future upgrade.",
+            "apiVersion: flowcontrol.apiserver.k8s.io/v1beta3", "apiVersion: flowcontrol.apiserver.k8s.io/v1")),
+        make_builtin("KL106", "unknown-kind", W, "No schema is known for the apiVersion and kind.", RuleDoc(
+            "Reports objects whose apiVersion/kind has no bundled schema in the chosen Kubernetes version "
+            "(usually a custom resource, or a typo in apiVersion or kind).",
+            "The object cannot be validated; a typo'd apiVersion or kind is rejected by the API server.",
+            "apiVersion: apps/v1\nkind: Deploymnet", "apiVersion: apps/v1\nkind: Deployment")),
+        make_builtin("KL901", "unused-suppression", I, "A suppression matches no finding.", RuleDoc(
+            "Reports a `kubelint: disable...` comment or `kubelint.io/ignore` annotation that suppressed nothing.",
+            "Stale suppressions hide future problems and mislead readers.",
+            "image: nginx:1.25  # kubelint: disable-line=latest-tag", "image: nginx:1.25")),
+    ]

@@ -1,0 +1,45 @@
+"""Where schemas come from: the bundled Kubernetes definitions, compiled once per kind."""
+
+from __future__ import annotations
+
+from typing import Dict, Optional, Tuple
+
+from . import bundled
+from .validator import KindValidator, reachable_definitions
+
+
+class SchemaStore:
+    """Validators for one Kubernetes version, compiled lazily and at most once per kind."""
+
+    def __init__(self, version: Optional[str] = None, engine: Optional[str] = None) -> None:
+        self.version = normalize_version(version) if version else bundled.latest_version()
+        self.engine = engine
+        self._data = bundled.load_version(self.version)
+        self._cache: Dict[Tuple[str, str], Optional[KindValidator]] = {}
+
+    def has_kind(self, api_version: str, kind: str) -> bool:
+        return kind in self._data["kinds"].get(api_version, {})
+
+    def kinds(self) -> Dict[str, Dict[str, str]]:
+        """apiVersion -> kind -> definition name, for every kind this version serves."""
+        return self._data["kinds"]
+
+    def definition_name(self, api_version: str, kind: str) -> Optional[str]:
+        return self._data["kinds"].get(api_version, {}).get(kind)
+
+    def validator(self, api_version: str, kind: str) -> Optional[KindValidator]:
+        key = (api_version, kind)
+        if key not in self._cache:
+            name = self.definition_name(api_version, kind)
+            self._cache[key] = None if name is None else KindValidator(
+                {"$ref": f"#/$defs/{name}", "$defs": reachable_definitions(self._data["$defs"], name)},
+                self.engine)
+        return self._cache[key]
+
+
+def normalize_version(text: str) -> str:
+    """"v1.37", "1.37.2" and "1.37" all mean "1.37"."""
+    parts = text.strip().lstrip("v").split(".")
+    if len(parts) < 2 or not parts[0].isdigit() or not parts[1].isdigit():
+        raise bundled.UnknownVersionError(text, bundled.available_versions())
+    return f"{int(parts[0])}.{int(parts[1])}"

@@ -1,0 +1,203 @@
+"""Compiled schema validators per (Kubernetes version, apiVersion, kind), and their errors
+turned into Issues with messages a person understands."""
+
+from __future__ import annotations
+
+import difflib
+import json
+from typing import Any, Callable, Dict, Iterable, List, Optional, Tuple
+
+from ..findings import Issue, Pointer, pointer_to_dotted
+
+RULE_INVALID_VALUE = "KL101"
+RULE_UNKNOWN_FIELD = "KL102"
+RULE_MISSING_FIELD = "KL103"
+MAX_ERRORS_PER_OBJECT = 100
+
+try:  # Rust validator: many times faster; python-jsonschema is the fallback where no wheel exists
+    import jsonschema_rs as _rs
+except ImportError:  # pragma: no cover - depends on the platform
+    _rs = None
+
+
+def _normalize(schema: Any) -> Any:
+    """Rewrite `oneOf` of plain types (IntOrString, Quantity) into one type union.
+
+    Upstream writes IntOrString as oneOf[string|null, integer|null], which rejects null (it
+    matches both branches) and gives poor messages; a type union means the same otherwise.
+    """
+    if isinstance(schema, dict):
+        branches = schema.get("oneOf")
+        if isinstance(branches, list) and branches and all(
+                isinstance(b, dict) and set(b) == {"type"} for b in branches):
+            types: List[str] = []
+            for branch in branches:
+                for t in branch["type"] if isinstance(branch["type"], list) else [branch["type"]]:
+                    if t not in types:
+                        types.append(t)
+            rest = {k: _normalize(v) for k, v in schema.items() if k != "oneOf"}
+            rest["type"] = types
+            return rest
+        return {k: _normalize(v) for k, v in schema.items()}
+    if isinstance(schema, list):
+        return [_normalize(v) for v in schema]
+    return schema
+
+
+def reachable_definitions(defs: Dict[str, Any], root: str) -> Dict[str, Any]:
+    """The definitions `root` refers to, directly or not (a validator compiles only these)."""
+    found: Dict[str, Any] = {}
+    pending = [root]
+    while pending:
+        name = pending.pop()
+        if name in found or name not in defs:
+            continue
+        found[name] = defs[name]
+        stack = [defs[name]]
+        while stack:
+            node = stack.pop()
+            if isinstance(node, dict):
+                ref = node.get("$ref")
+                if isinstance(ref, str) and ref.startswith("#/$defs/"):
+                    pending.append(ref[len("#/$defs/"):])
+                stack.extend(node.values())
+            elif isinstance(node, list):
+                stack.extend(node)
+    return found
+
+
+class KindValidator:
+    """Validates one kind's objects and explains each violation at its own node."""
+
+    def __init__(self, schema: Dict[str, Any], engine: Optional[str] = None) -> None:
+        self.schema = _normalize(schema)
+        self.engine = engine or ("rust" if _rs is not None else "python")
+        if self.engine == "rust":
+            self._rust = _rs.validator_for(self.schema, validate_formats=False)
+        else:
+            import jsonschema
+
+            self._python = jsonschema.Draft202012Validator(self.schema)
+
+    def issues(self, instance: Any, strict: bool = True) -> List[Issue]:
+        if self.engine == "rust":
+            if self._rust.is_valid(instance):
+                return []
+            raw = (self._from_rust(e) for e in self._rust.iter_errors(instance))
+        else:
+            raw = (self._from_python(e) for e in self._python.iter_errors(instance))
+        found: List[Issue] = []
+        for issue_list in raw:
+            for issue in issue_list:
+                if not strict and issue.rule == RULE_UNKNOWN_FIELD:
+                    continue
+                found.append(issue)
+            if len(found) >= MAX_ERRORS_PER_OBJECT:
+                break
+        return sorted(set(found), key=lambda i: (tuple(str(p) for p in i.pointer), i.rule, i.message))
+
+    # Each engine's errors become (kind, path, details) and then one set of messages.
+
+    def _from_rust(self, error: Any) -> List[Issue]:
+        kind = type(error.kind).__name__
+        path = tuple(error.instance_path)
+        schema_path = tuple(error.schema_path)
+        if kind == "Type":
+            return [_type_issue(path, list(error.kind.types), error.instance)]
+        if kind == "AdditionalProperties":
+            return [self._unknown_field(path, field, schema_path[:-1]) for field in error.kind.unexpected]
+        if kind == "Required":
+            return [_required_issue(path, error.kind.property)]
+        if kind == "Enum":
+            return [_enum_issue(path, error.instance, list(error.kind.options))]
+        return [Issue(RULE_INVALID_VALUE, path, f"{pointer_to_dotted(path)}: {error.message}")]
+
+    def _from_python(self, error: Any) -> List[Issue]:
+        path = tuple(error.absolute_path)
+        schema_path = tuple(error.absolute_schema_path)
+        if error.validator == "type":
+            types = error.validator_value if isinstance(error.validator_value, list) else [error.validator_value]
+            return [_type_issue(path, types, error.instance)]
+        if error.validator == "additionalProperties" and isinstance(error.instance, dict):
+            allowed = set(error.schema.get("properties", {}))
+            return [self._unknown_field(path, field, schema_path[:-1])
+                    for field in error.instance if field not in allowed]
+        if error.validator == "required":
+            missing = [f for f in error.validator_value if isinstance(error.instance, dict) and f not in error.instance]
+            return [_required_issue(path, f) for f in missing]
+        if error.validator == "enum":
+            return [_enum_issue(path, error.instance, list(error.validator_value))]
+        return [Issue(RULE_INVALID_VALUE, path, f"{pointer_to_dotted(path)}: {error.message}")]
+
+    def _unknown_field(self, path: Pointer, field: str, schema_path: Tuple[Any, ...]) -> Issue:
+        message = f'{pointer_to_dotted(path)}: unknown field "{field}"'
+        known = self._properties_at(schema_path)
+        close = difflib.get_close_matches(field, known, n=1, cutoff=0.75) if known else []
+        if close:
+            message += f', did you mean "{close[0]}"?'
+        return Issue(RULE_UNKNOWN_FIELD, path + (field,), message, anchor="key")
+
+    def _properties_at(self, schema_path: Tuple[Any, ...]) -> List[str]:
+        """Property names of the schema node at `schema_path` (following $ref)."""
+        node: Any = self.schema
+        defs = self.schema.get("$defs", {})
+        try:
+            for part in schema_path:
+                if part == "$ref":
+                    node = defs[node["$ref"][len("#/$defs/"):]]
+                else:
+                    node = node[part]
+            while isinstance(node, dict) and "$ref" in node and "properties" not in node:
+                node = defs[node["$ref"][len("#/$defs/"):]]
+            return list(node.get("properties", {}))
+        except (KeyError, IndexError, TypeError):
+            return []
+
+
+_JSON_TYPES: List[Tuple[type, str]] = [(bool, "boolean"), (int, "integer"), (float, "number"),
+                                       (str, "string"), (dict, "object"), (list, "array")]
+
+
+def json_type(value: Any) -> str:
+    if value is None:
+        return "null"
+    for python_type, name in _JSON_TYPES:
+        if isinstance(value, python_type):
+            return name
+    return type(value).__name__
+
+
+def _show(value: Any) -> str:
+    if value is None or isinstance(value, (dict, list)):
+        return ""
+    text = json.dumps(value)
+    return " " + (text if len(text) <= 60 else text[:57] + '..."')
+
+
+def _type_issue(path: Pointer, types: Iterable[str], value: Any) -> Issue:
+    expected = " or ".join(t for t in types if t != "null") or "null"
+    hint = ""
+    if isinstance(value, bool) and "string" in types:
+        hint = ' (YAML reads unquoted yes/no/on/off/true/false as booleans: quote it)'
+    elif isinstance(value, str) and "integer" in types and value.strip().lstrip("-").isdigit():
+        hint = " (remove the quotes)"
+    return Issue(RULE_INVALID_VALUE, path,
+                 f"{pointer_to_dotted(path)}: expected {expected}, got {json_type(value)}{_show(value)}{hint}")
+
+
+def _required_issue(path: Pointer, field: str) -> Issue:
+    where = f"{pointer_to_dotted(path)}: " if path else ""
+    return Issue(RULE_MISSING_FIELD, path, f'{where}missing required field "{field}"')
+
+
+def _enum_issue(path: Pointer, value: Any, options: List[Any]) -> Issue:
+    shown = ", ".join(json.dumps(o) for o in options if o is not None)
+    message = f"{pointer_to_dotted(path)}: {json.dumps(value)} is not one of {shown}"
+    if isinstance(value, str):
+        same = [o for o in options if isinstance(o, str) and o.lower() == value.lower()]
+        if same:
+            message += f'; did you mean "{same[0]}"?'
+    return Issue(RULE_INVALID_VALUE, path, message)
+
+
+ValidatorFactory = Callable[[Dict[str, Any]], KindValidator]

@@ -1,0 +1,73 @@
+"""Suppressions: the `kubelint.io/ignore` annotation, `# kubelint: disable-...` comments and
+per-file ignores from config; and the report of those that matched nothing."""
+
+from __future__ import annotations
+
+import fnmatch
+import re
+from dataclasses import dataclass, field
+from typing import Dict, List, Optional, Set, Tuple
+
+from .findings import Position
+
+ANNOTATION = "kubelint.io/ignore"
+_COMMENT = re.compile(r"#\s*kubelint:\s*(disable-line|disable-next-line|disable-file)\s*=\s*([\w\-, ]+)")
+
+
+@dataclass
+class Suppression:
+    """One suppression and the rule keys (ids or names) it names, and which of them were used."""
+
+    keys: List[str]
+    position: Position
+    scope: str  # "line", "file" or "object"
+    line: int = 0  # the line it covers, for "line"
+    used: Set[str] = field(default_factory=set)
+
+
+def parse_keys(text: str) -> List[str]:
+    """`"KL301, latest-tag -- reason"` -> ["KL301", "latest-tag"]."""
+    text = text.split(" -- ", 1)[0].split("--", 1)[0] if "--" in text else text
+    return [k.strip() for k in text.split(",") if k.strip()]
+
+
+def comment_suppressions(text: str) -> List[Suppression]:
+    """Comment directives of one file (cheap: only files that mention `kubelint:` are scanned)."""
+    if "kubelint:" not in text:
+        return []
+    found: List[Suppression] = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        if "kubelint:" not in line:
+            continue
+        for match in _COMMENT.finditer(line):
+            directive, keys = match.group(1), parse_keys(match.group(2))
+            column = match.start() + 1
+            position = Position(number, column, number, match.end() + 1)
+            if directive == "disable-file":
+                found.append(Suppression(keys, position, "file"))
+            else:
+                target = number if directive == "disable-line" else number + 1
+                found.append(Suppression(keys, position, "line", target))
+    return found
+
+
+def matches(keys: List[str], rule_id: str, rule_name: str) -> Optional[str]:
+    for key in keys:
+        if key.upper() == rule_id or key == rule_name or key == "all":
+            return key
+    return None
+
+
+def per_file_ignored(path: str, per_file: Dict[str, List[str]], rule_id: str, rule_name: str) -> bool:
+    for pattern, keys in per_file.items():
+        if fnmatch.fnmatch(path, pattern) and matches(keys, rule_id, rule_name):
+            return True
+    return False
+
+
+def annotation_keys(metadata: dict) -> Tuple[List[str], bool]:
+    annotations = metadata.get("annotations") if isinstance(metadata, dict) else None
+    value = annotations.get(ANNOTATION) if isinstance(annotations, dict) else None
+    if not isinstance(value, str):
+        return [], False
+    return parse_keys(value), True
