@@ -19,7 +19,9 @@ def all_rules() -> List[Rule]:
 
 def _families() -> list:
     # Each family module exposes `rules() -> list[Rule]`; add new families here.
-    return []
+    from . import containers, ingress, metadata, references, service, workloads
+
+    return [metadata.rules, service.rules, ingress.rules, containers.rules, workloads.rules, references.rules]
 
 
 class Registry:

@@ -1,0 +1,38 @@
+"""Shared test helpers: run a check in-process and get findings as comparable tuples."""
+
+from __future__ import annotations
+
+import os
+from typing import Iterable, List, Optional, Sequence, Tuple
+
+from kubelint.discover import discover
+from kubelint.engine import Checker, RunResult, Settings
+from kubelint.loader import load_file
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+REPO = os.path.dirname(HERE)
+CORPUS = os.path.abspath(os.path.join(REPO, "..", "shared", "corpus"))
+
+
+def run_paths(paths: Sequence[str], **settings) -> RunResult:  # type: ignore[no-untyped-def]
+    return Checker(Settings(**settings)).run(discover(paths))
+
+
+def run_text(text: str, path: str = "test.yaml", **settings) -> RunResult:  # type: ignore[no-untyped-def]
+    """Check one in-memory file."""
+    checker = Checker(Settings(**settings))
+    return checker.check_loaded([load_file(path, text.encode("utf-8"))])
+
+
+def triples(result: RunResult, rule: Optional[str] = None) -> List[Tuple[str, int, int]]:
+    """(rule, line, column) of every active finding, in output order."""
+    return [(f.rule, f.line, f.column) for f in result.active() if rule is None or f.rule == rule]
+
+
+def lines(result: RunResult) -> List[str]:
+    """Findings as `path:line:col: severity RULE message`, the golden-file form."""
+    return [f"{f.path}:{f.line}:{f.column}: {f.severity.value} {f.rule} {f.message}" for f in result.active()]
+
+
+def rules_fired(result: RunResult) -> Iterable[str]:
+    return sorted({f.rule for f in result.active()})
