@@ -1,0 +1,1 @@
+"""Kubernetes schemas and API deprecation data bundled with kubelint."""
