@@ -238,13 +238,18 @@ def _collect_object(result: LoadResult, index: int, base: Pointer, document: Any
             "KL004", where, f"a manifest must be a mapping with apiVersion and kind, not a {kind}",
             json_path=pointer_to_json_path(base)))
         return
-    api_version, kind = document.get("apiVersion"), document.get("kind")
-    if api_version is None and kind is None:
+    if "apiVersion" not in document and "kind" not in document:
         result.skipped += 1
         return
-    problems = [f"{key} is missing" for key, value in (("apiVersion", api_version), ("kind", kind)) if value is None]
-    problems += [f"{key} must be a string, not {value!r}" for key, value in (("apiVersion", api_version), ("kind", kind))
-                 if value is not None and not isinstance(value, str)]
+    api_version, kind = document.get("apiVersion"), document.get("kind")
+    problems = []
+    for key, value in (("apiVersion", api_version), ("kind", kind)):
+        if key not in document:
+            problems.append(f"{key} is missing")
+        elif value is None or value == "":
+            problems.append(f"{key} is empty")
+        elif not isinstance(value, str):
+            problems.append(f"{key} must be a string, not {value!r}")
     if problems:
         result.issues.append(LocatedIssue("KL005", where, "not a valid manifest: " + "; ".join(problems),
                                           json_path=pointer_to_json_path(base)))

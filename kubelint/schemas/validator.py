@@ -105,7 +105,8 @@ class KindValidator:
         if kind == "Type":
             return [_type_issue(path, list(error.kind.types), error.instance)]
         if kind == "AdditionalProperties":
-            return [self._unknown_field(path, field, schema_path[:-1]) for field in error.kind.unexpected]
+            known = self._properties_at(schema_path[:-1])
+            return [_unknown_field(path, field, known) for field in error.kind.unexpected]
         if kind == "Required":
             return [_required_issue(path, error.kind.property)]
         if kind == "Enum":
@@ -114,28 +115,18 @@ class KindValidator:
 
     def _from_python(self, error: Any) -> List[Issue]:
         path = tuple(error.absolute_path)
-        schema_path = tuple(error.absolute_schema_path)
         if error.validator == "type":
             types = error.validator_value if isinstance(error.validator_value, list) else [error.validator_value]
             return [_type_issue(path, types, error.instance)]
         if error.validator == "additionalProperties" and isinstance(error.instance, dict):
-            allowed = set(error.schema.get("properties", {}))
-            return [self._unknown_field(path, field, schema_path[:-1])
-                    for field in error.instance if field not in allowed]
+            known = list(error.schema.get("properties", {}))
+            return [_unknown_field(path, field, known) for field in error.instance if field not in known]
         if error.validator == "required":
             missing = [f for f in error.validator_value if isinstance(error.instance, dict) and f not in error.instance]
             return [_required_issue(path, f) for f in missing]
         if error.validator == "enum":
             return [_enum_issue(path, error.instance, list(error.validator_value))]
         return [Issue(RULE_INVALID_VALUE, path, f"{pointer_to_dotted(path)}: {error.message}")]
-
-    def _unknown_field(self, path: Pointer, field: str, schema_path: Tuple[Any, ...]) -> Issue:
-        message = f'{pointer_to_dotted(path)}: unknown field "{field}"'
-        known = self._properties_at(schema_path)
-        close = difflib.get_close_matches(field, known, n=1, cutoff=0.75) if known else []
-        if close:
-            message += f', did you mean "{close[0]}"?'
-        return Issue(RULE_UNKNOWN_FIELD, path + (field,), message, anchor="key")
 
     def _properties_at(self, schema_path: Tuple[Any, ...]) -> List[str]:
         """Property names of the schema node at `schema_path` (following $ref)."""
@@ -183,6 +174,14 @@ def _type_issue(path: Pointer, types: Iterable[str], value: Any) -> Issue:
         hint = " (remove the quotes)"
     return Issue(RULE_INVALID_VALUE, path,
                  f"{pointer_to_dotted(path)}: expected {expected}, got {json_type(value)}{_show(value)}{hint}")
+
+
+def _unknown_field(path: Pointer, field: str, known: List[str]) -> Issue:
+    message = f'{pointer_to_dotted(path)}: unknown field "{field}"'
+    close = difflib.get_close_matches(field, known, n=1, cutoff=0.75) if known else []
+    if close:
+        message += f', did you mean "{close[0]}"?'
+    return Issue(RULE_UNKNOWN_FIELD, path + (field,), message, anchor="key")
 
 
 def _required_issue(path: Pointer, field: str) -> Issue:
