@@ -1,0 +1,1 @@
+"""Benchmarks for kubelint: corpus generator, checks and the bench.py runner (not shipped)."""
