@@ -165,7 +165,12 @@ def _show(value: Any) -> str:
     return " " + (text if len(text) <= 60 else text[:57] + '..."')
 
 
+# Engines list a union's types in different orders; messages use this one.
+_TYPE_ORDER = ["string", "integer", "number", "boolean", "object", "array", "null"]
+
+
 def _type_issue(path: Pointer, types: Iterable[str], value: Any) -> Issue:
+    types = sorted(types, key=lambda t: _TYPE_ORDER.index(t) if t in _TYPE_ORDER else len(_TYPE_ORDER))
     expected = " or ".join(t for t in types if t != "null") or "null"
     hint = ""
     if isinstance(value, bool) and "string" in types:
