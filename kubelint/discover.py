@@ -62,5 +62,5 @@ def _walk(root: str) -> List[str]:
         subdirs[:] = sorted(d for d in subdirs if not d.startswith("."))
         for name in sorted(names):
             if name.endswith(MANIFEST_SUFFIXES) and not name.startswith("."):
-                files.append(os.path.join(directory, name) if directory != "." else name)
+                files.append(os.path.normpath(os.path.join(directory, name)))
     return files

@@ -1,0 +1,151 @@
+"""The installed command line: options, formats, stdin, excludes and exit codes (DESIGN §4)."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+from click.testing import CliRunner
+
+from kubelint import __version__
+from kubelint.cli import main
+
+GOOD = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: good\ndata:\n  a: b\n"
+BAD = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: bad\ndata:\n  a: 1\n"
+WARN = "apiVersion: example.com/v1\nkind: Widget\nmetadata:\n  name: w\n"
+
+
+@pytest.fixture
+def tree(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "good.yaml").write_text(GOOD)
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "sub" / "bad.yml").write_text(BAD)
+    (tmp_path / ".hidden").mkdir()
+    (tmp_path / ".hidden" / "x.yaml").write_text(BAD)
+    (tmp_path / "notes.txt").write_text("not yaml")
+    return tmp_path
+
+
+def invoke(*args, input=None):
+    return CliRunner().invoke(main, list(args), input=input, catch_exceptions=False)
+
+
+def test_text_output_lines_and_summary(tree):
+    result = invoke("check", ".", "--no-config")
+    assert result.exit_code == 1
+    assert result.output.splitlines() == [
+        "sub/bad.yml:6:6: error KL101 data.a: expected string, got integer 1 [ConfigMap bad]",
+        "2 files, 2 objects (0 skipped): 1 error, 0 warnings, 0 infos",
+    ]
+
+
+def test_json_output_is_the_design_contract(tree):
+    result = invoke("check", ".", "--format", "json")
+    assert result.exit_code == 1
+    document = json.loads(result.output)
+    assert document["kubelint"] == __version__ and document["kubernetesVersion"] == "1.37"
+    assert document["findings"] == [{
+        "path": "sub/bad.yml", "line": 6, "column": 6, "endLine": 6, "endColumn": 7,
+        "rule": "KL101", "name": "invalid-field-value", "severity": "error",
+        "message": "data.a: expected string, got integer 1",
+        "object": {"apiVersion": "v1", "kind": "ConfigMap", "namespace": None, "name": "bad"},
+        "jsonPath": "/data/a", "fixable": False,
+    }]
+    assert document["summary"] == {"files": 2, "objects": 2, "skipped": 0, "errors": 1,
+                                   "warnings": 0, "infos": 0, "suppressed": 0}
+
+
+def test_clean_input_exits_zero(tree):
+    result = invoke("check", "good.yaml")
+    assert result.exit_code == 0
+    assert result.output == "1 file, 1 object (0 skipped): 0 errors, 0 warnings, 0 infos\n"
+
+
+def test_fail_on_warning(tree):
+    (tree / "w.yaml").write_text(WARN)
+    assert invoke("check", "w.yaml").exit_code == 0
+    assert invoke("check", "w.yaml", "--fail-on", "warning").exit_code == 1
+    assert invoke("check", "good.yaml", "--fail-on", "info").exit_code == 0
+
+
+def test_stdin(tree):
+    result = invoke("check", "-", input=BAD)
+    assert result.exit_code == 1
+    assert result.output.startswith("-:6:6: error KL101 ")
+
+
+def test_exclude_skips_paths(tree):
+    assert invoke("check", ".", "--exclude", "sub").exit_code == 0
+    assert invoke("check", ".", "--exclude", "*.yml").exit_code == 0
+    assert invoke("check", ".", "--exclude", "sub/bad.yml").exit_code == 0
+
+
+def test_explicit_file_with_any_suffix_is_checked(tree):
+    (tree / "manifest.txt").write_text(BAD)
+    assert invoke("check", "manifest.txt").exit_code == 1
+
+
+@pytest.mark.parametrize("args, message", [
+    (["check", "missing.yaml"], "path not found: missing.yaml"),
+    (["check", "good.yaml", "-k", "1.2"], "1.2"),
+    (["check", "good.yaml", "--select", "KL999"], 'unknown rule "KL999"'),
+])
+def test_usage_errors_exit_two(tree, args, message):
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 2
+    assert message in result.output
+
+
+def test_nothing_to_check_exits_two(tree):
+    (tree / "empty").mkdir()
+    result = CliRunner().invoke(main, ["check", "empty"])
+    assert result.exit_code == 2 and "nothing to check" in result.output
+
+
+def test_unknown_flag_exits_two(tree):
+    assert CliRunner().invoke(main, ["check", "--frobnicate", "."]).exit_code == 2
+
+
+def test_kubernetes_version_selects_the_schema_set(tree):
+    (tree / "cron.yaml").write_text(
+        "apiVersion: batch/v1beta1\nkind: CronJob\nmetadata: {name: c}\nspec:\n  schedule: '* * * * *'\n")
+    result = invoke("check", "cron.yaml", "-k", "1.25", "--select", "KL1")
+    assert "removed in Kubernetes 1.25" in result.output
+
+
+def test_schemas_lists_bundled_versions():
+    result = invoke("schemas")
+    versions = result.output.split()
+    assert versions[0] == "1.25" and "1.37" in versions and "(default)" in result.output
+
+
+def test_rules_and_explain():
+    listing = invoke("rules").output
+    assert "KL101  invalid-field-value" in listing
+    by_id, by_name = invoke("explain", "KL102"), invoke("explain", "unknown-field")
+    assert by_id.output == by_name.output and "Why it matters" in by_id.output
+    assert CliRunner().invoke(main, ["explain", "nope"]).exit_code == 2
+
+
+def test_color_only_when_asked(tree):
+    assert "\033[" not in invoke("check", ".").output
+    assert "\033[31m" in invoke("check", ".", "--color").output
+
+
+def test_version_and_module_entry_point():
+    assert invoke("--version").output == f"kubelint {__version__}\n"
+    completed = subprocess.run([sys.executable, "-m", "kubelint", "--version"], capture_output=True, text=True)
+    assert completed.returncode == 0 and completed.stdout == f"kubelint {__version__}\n"
+
+
+def test_installed_console_script_checks_a_file(tmp_path):
+    script = os.path.join(os.path.dirname(sys.executable), "kubelint")
+    if not os.path.exists(script):
+        pytest.skip("console script not installed in this environment")
+    (tmp_path / "bad.yaml").write_text(BAD)
+    completed = subprocess.run([script, "check", str(tmp_path / "bad.yaml")], capture_output=True, text=True)
+    assert completed.returncode == 1 and "KL101" in completed.stdout and completed.stderr == ""
