@@ -182,7 +182,7 @@ def _type_issue(path: Pointer, types: Iterable[str], value: Any) -> Issue:
 
 
 def _unknown_field(path: Pointer, field: str, known: List[str]) -> Issue:
-    message = f'{pointer_to_dotted(path)}: unknown field "{field}"'
+    message = f'{_where(path)}unknown field "{field}"'
     close = difflib.get_close_matches(field, known, n=1, cutoff=0.75) if known else []
     if close:
         message += f', did you mean "{close[0]}"?'
@@ -190,8 +190,12 @@ def _unknown_field(path: Pointer, field: str, known: List[str]) -> Issue:
 
 
 def _required_issue(path: Pointer, field: str) -> Issue:
-    where = f"{pointer_to_dotted(path)}: " if path else ""
-    return Issue(RULE_MISSING_FIELD, path, f'{where}missing required field "{field}"')
+    return Issue(RULE_MISSING_FIELD, path, f'{_where(path)}missing required field "{field}"')
+
+
+def _where(path: Pointer) -> str:
+    """`spec.ports[0]: ` before a message, nothing at the object's root."""
+    return f"{pointer_to_dotted(path)}: " if path else ""
 
 
 def _enum_issue(path: Pointer, value: Any, options: List[Any]) -> Issue:
