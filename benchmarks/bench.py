@@ -1,0 +1,586 @@
+"""Measure kubelint's speed and memory targets in one run and print a PASS/FAIL table.
+
+    python benchmarks/bench.py [--runs 5] [--quick] [--only NAME...] [--workdir DIR]
+                               [--kubelint CMD] [--kubelint-arg ARG] [--markdown] [--json FILE]
+
+Every timing is the median wall-clock time of `--runs` runs of a fresh process
+(`time.perf_counter` around `subprocess.run`, process start included), after one untimed
+warm-up run. Commands that are compared with each other run interleaved, round by round, so
+drift on the machine hits both sides of a ratio alike. Corpora are generated into the work
+dir and reused while their parameters and the generator's source are unchanged.
+
+The script reports; it does not gate: the exit status is 0 whether targets pass or fail.
+It is 1 only when the benchmark itself broke, which includes kubelint exiting with 2 or
+printing a traceback (its measurement would be meaningless).
+"""
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import os
+import platform
+import re
+import shlex
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any, Callable
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+import corpus  # noqa: E402
+
+MiB = 1024 * 1024
+TIMEOUT = 1800  # seconds for one command; a hung tool is a broken benchmark
+GROUPS = ["throughput", "defects", "scaling", "namespace", "latency", "memory", "kubernetes-validate", "kubeconform"]
+SUBSET_OBJECTS = 600
+
+BASELINE = r"""
+import os, sys, yaml
+n = 0
+for root in sys.argv[1:]:
+    for dirpath, dirnames, filenames in os.walk(root):
+        dirnames.sort()
+        for name in sorted(filenames):
+            if name.endswith((".yaml", ".yml")):
+                with open(os.path.join(dirpath, name), "rb") as f:
+                    n += len(list(yaml.load_all(f, Loader=yaml.CSafeLoader)))
+print(n)
+"""
+
+# Runs the command, samples the RSS of its whole process tree, and reports both that and
+# getrusage's ru_maxrss (the largest single descendant) as JSON on its stdout.
+MEMORY_WRAPPER = r"""
+import json, os, resource, subprocess, sys, time
+
+def children(pid):
+    try:
+        with open(f"/proc/{pid}/task/{pid}/children") as f:
+            return [int(x) for x in f.read().split()]
+    except OSError:
+        return []
+
+def rss_kib(pid):
+    try:
+        with open(f"/proc/{pid}/status") as f:
+            for line in f:
+                if line.startswith("VmRSS:"):
+                    return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
+
+p = subprocess.Popen(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL)
+import threading
+err = []
+t = threading.Thread(target=lambda: err.append(p.stderr.read()))
+t.start()
+peak = 0
+while p.poll() is None:
+    todo, total = [p.pid], 0
+    while todo:
+        pid = todo.pop()
+        total += rss_kib(pid)
+        todo.extend(children(pid))
+    peak = max(peak, total)
+    time.sleep(0.02)
+t.join()
+print(json.dumps({
+    "rc": p.returncode,
+    "maxrss_kib": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss,
+    "tree_peak_kib": peak,
+    "stderr": err[0].decode("utf-8", "replace")[-4000:] if err else "",
+}))
+"""
+
+
+class BenchError(Exception):
+    """A measured command misbehaved, so its numbers would mean nothing."""
+
+
+@dataclass
+class Row:
+    name: str
+    value: str
+    bar: str
+    status: str  # PASS, FAIL, INFO, SKIP, ERROR
+    detail: str = ""
+
+
+@dataclass
+class Results:
+    rows: list[Row] = field(default_factory=list)
+    machine: dict[str, Any] = field(default_factory=dict)
+    corpora: dict[str, Any] = field(default_factory=dict)
+    timings: dict[str, list[float]] = field(default_factory=dict)
+    broken: bool = False
+
+
+def log(msg: str) -> None:
+    print(msg, file=sys.stderr, flush=True)
+
+
+# --------------------------------------------------------------------------- machine
+
+
+def machine_info(kubelint: list[str]) -> dict[str, Any]:
+    cpu = platform.processor() or "unknown"
+    try:
+        with open("/proc/cpuinfo") as f:
+            for line in f:
+                if line.lower().startswith("model name"):
+                    cpu = line.split(":", 1)[1].strip()
+                    break
+    except OSError:
+        pass
+    try:
+        usable = len(os.sched_getaffinity(0))
+    except AttributeError:  # pragma: no cover - not Linux
+        usable = os.cpu_count()
+    version = "?"
+    try:
+        p = subprocess.run(kubelint + ["--version"], capture_output=True, text=True, timeout=60)
+        version = (p.stdout or p.stderr).strip().splitlines()[0] if (p.stdout or p.stderr).strip() else f"exit {p.returncode}"
+    except (OSError, subprocess.SubprocessError) as e:
+        version = f"not runnable: {e}"
+    return {
+        "cpu": cpu,
+        "cores": os.cpu_count(),
+        "usable_cores": usable,
+        "python": platform.python_version(),
+        "platform": platform.platform(),
+        "kubelint_cmd": shlex.join(kubelint),
+        "kubelint_version": version,
+        "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
+    }
+
+
+def default_kubelint() -> list[str]:
+    # The console script next to this interpreter beats a PATH lookup: a pyenv shim on PATH
+    # is a bash script that costs about 0.3 s per call, which would swamp the latency targets.
+    beside = Path(sys.executable).parent / "kubelint"
+    if beside.is_file() and os.access(beside, os.X_OK):
+        return [str(beside)]
+    found = shutil.which("kubelint")
+    if found:
+        return [found]
+    return [sys.executable, "-m", "kubelint"]
+
+
+# --------------------------------------------------------------------------- corpora
+
+
+def _generator_hash() -> str:
+    h = hashlib.sha256()
+    for name in ("corpus.py", "yamlemit.py"):
+        h.update((HERE / name).read_bytes())
+    return h.hexdigest()[:16]
+
+
+def cached(workdir: Path, name: str, params: dict[str, Any], make: Callable[[Path], dict[str, Any]]) -> tuple[Path, dict[str, Any]]:
+    """Return the corpus dir `name`, regenerating it unless its stamp matches params."""
+    target = workdir / name
+    stamp = workdir / f"{name}.stamp.json"
+    want = {"params": params, "generator": _generator_hash()}
+    if target.is_dir() and stamp.is_file():
+        try:
+            have = json.loads(stamp.read_text())
+            if {k: have.get(k) for k in want} == want:
+                return target, have["stats"]
+        except (ValueError, KeyError):
+            pass
+    if target.exists():
+        shutil.rmtree(target)
+    stamp.unlink(missing_ok=True)
+    t0 = time.perf_counter()
+    log(f"generating {name} {params} ...")
+    stats = make(target)
+    log(f"  {stats.get('files')} files, {stats.get('objects')} objects in {time.perf_counter() - t0:.1f} s")
+    stamp.write_text(json.dumps({**want, "stats": stats}, indent=2))
+    return target, stats
+
+
+def make_subset(source: Path, target: Path, n: int) -> dict[str, Any]:
+    """Copy whole stack files from `source` until n objects; the last file is cut at a document."""
+    target.mkdir(parents=True)
+    total = files = 0
+    for p in sorted(source.rglob("*.yaml")):
+        parts = [x for x in re.split(r"(?m)^---\n", p.read_text(encoding="utf-8")) if x.strip()]
+        take = parts[: n - total]
+        dest = target / p.relative_to(source)
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        dest.write_text("---\n".join(take), encoding="utf-8")
+        total += len(take)
+        files += 1
+        if total >= n:
+            break
+    return {"files": files, "objects": total}
+
+
+def prepare_corpora(workdir: Path, groups: set[str], quick: bool) -> dict[str, tuple[Path, dict[str, Any]]]:
+    workdir.mkdir(parents=True, exist_ok=True)
+    c: dict[str, tuple[Path, dict[str, Any]]] = {}
+    need_clean = groups & {"throughput", "defects", "scaling", "namespace", "kubernetes-validate", "kubeconform", "memory"}
+    if need_clean:
+        c["clean"] = cached(workdir, "corpus-clean", {"files": 500, "seed": 0}, lambda d: corpus.generate(d, files=500, seed=0))
+    if "defects" in groups:
+        c["defects"] = cached(workdir, "corpus-defects", {"files": 500, "seed": 0, "defect_rate": 0.1}, lambda d: corpus.generate(d, files=500, seed=0, defect_rate=0.1))
+    if groups & {"scaling", "memory"} and not quick:
+        c["scale10"] = cached(workdir, "corpus-scale10", {"files": 500, "seed": 0, "scale": 10}, lambda d: corpus.generate(d, files=500, seed=0, scale=10))
+    if "namespace" in groups:
+        c["ns5000"] = cached(workdir, "corpus-ns5000", {"n": 5000, "per_file": 10}, lambda d: corpus.generate_one_namespace_services(d, n=5000, per_file=10))
+        c["ns500"] = cached(workdir, "corpus-ns500", {"n": 500, "per_file": 10}, lambda d: corpus.generate_one_namespace_services(d, n=500, per_file=10))
+    if "latency" in groups:
+        def one(d: Path) -> dict[str, Any]:
+            d.mkdir(parents=True)
+            return {"files": 1, "objects": corpus.write_single_file(d / "one.yaml")}
+        c["one"] = cached(workdir, "corpus-one-file", {"objects": 12}, one)
+    if groups & {"kubernetes-validate", "kubeconform"}:
+        src = c["clean"][0]
+        c["subset"] = cached(workdir, "corpus-subset600", {"from": "corpus-clean", "objects": SUBSET_OBJECTS, "clean": c["clean"][1]["objects"]}, lambda d: make_subset(src, d, SUBSET_OBJECTS))
+    return c
+
+
+# --------------------------------------------------------------------------- running
+
+
+@dataclass
+class Cmd:
+    label: str
+    argv: list[str]
+    ok: tuple[int, ...] = (0, 1)
+    check_traceback: bool = True
+
+
+def run_once(cmd: Cmd) -> float:
+    t0 = time.perf_counter()
+    try:
+        p = subprocess.run(cmd.argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL, timeout=TIMEOUT)
+    except subprocess.TimeoutExpired as e:
+        raise BenchError(f"{cmd.label}: timed out after {TIMEOUT} s") from e
+    except OSError as e:
+        raise BenchError(f"{cmd.label}: cannot run {cmd.argv[0]!r}: {e}") from e
+    dt = time.perf_counter() - t0
+    err = p.stderr.decode("utf-8", "replace")
+    if p.returncode not in cmd.ok or (cmd.check_traceback and "Traceback (most recent call last)" in err):
+        tail = "\n".join(err.strip().splitlines()[-6:])
+        raise BenchError(f"{cmd.label}: exit {p.returncode}: {tail}")
+    return dt
+
+
+def measure(cmds: list[Cmd], runs: int) -> tuple[dict[str, list[float]], dict[str, str]]:
+    """Interleaved timing: a warm-up of each, then `runs` rounds in rotating order.
+
+    Returns (timings by label, error by label); a command that fails is dropped from the
+    remaining rounds.
+    """
+    times: dict[str, list[float]] = {c.label: [] for c in cmds}
+    errors: dict[str, str] = {}
+    for c in cmds:
+        try:
+            log(f"  warm-up {c.label}")
+            run_once(c)
+        except BenchError as e:
+            errors[c.label] = str(e)
+            log(f"  ERROR {e}")
+    live = [c for c in cmds if c.label not in errors]
+    for r in range(runs):
+        k = r % len(live) if live else 0
+        for c in live[k:] + live[:k]:
+            if c.label in errors:
+                continue
+            try:
+                times[c.label].append(run_once(c))
+            except BenchError as e:
+                errors[c.label] = str(e)
+                log(f"  ERROR {e}")
+        done = ", ".join(f"{lbl} {v[-1]:.3f}s" for lbl, v in times.items() if v and lbl not in errors)
+        log(f"  round {r + 1}/{runs}: {done}")
+    return times, errors
+
+
+def med(v: list[float]) -> float:
+    return statistics.median(v)
+
+
+def fmt_s(s: float) -> str:
+    return f"{s:.3f} s" if s < 10 else f"{s:.1f} s"
+
+
+# --------------------------------------------------------------------------- kubernetes-validate
+
+
+def find_kubernetes_validate(workdir: Path) -> tuple[list[str] | None, str]:
+    """A command that runs kubernetes-validate, installing it into a venv in workdir if needed."""
+    p = subprocess.run([sys.executable, "-c", "import kubernetes_validate"], capture_output=True)
+    if p.returncode == 0:
+        return [sys.executable, "-m", "kubernetes_validate"], "importable in this environment"
+    venv = workdir / "kv-venv"
+    exe = venv / "bin" / "kubernetes-validate"
+    if exe.exists():
+        return [str(exe)], f"from {venv}"
+    log(f"kubernetes-validate is not importable; installing it into {venv} ...")
+    try:
+        subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True, capture_output=True, timeout=300)
+        pip = subprocess.run([str(venv / "bin" / "python"), "-m", "pip", "install", "-q", "kubernetes-validate"], capture_output=True, text=True, timeout=900)
+    except (OSError, subprocess.SubprocessError) as e:
+        return None, f"could not create a venv for it: {e}"
+    if pip.returncode != 0 or not exe.exists():
+        tail = " ".join((pip.stderr or pip.stdout).strip().splitlines()[-2:])
+        return None, f"pip install kubernetes-validate failed: {tail}"
+    return [str(exe)], f"installed into {venv}"
+
+
+# --------------------------------------------------------------------------- the targets
+
+
+def ratio_row(name: str, ratio: float, bar: float, le: bool, detail: str, fmt: str = "{:.2f}") -> Row:
+    ok = ratio <= bar if le else ratio >= bar
+    return Row(name, fmt.format(ratio), ("≤ " if le else "≥ ") + fmt.format(bar).rstrip("0").rstrip("."), "PASS" if ok else "FAIL", detail)
+
+
+def run(args: argparse.Namespace) -> Results:
+    res = Results()
+    groups = set(args.only or GROUPS)
+    kubelint = shlex.split(args.kubelint) if args.kubelint else default_kubelint()
+    kl_extra = list(args.kubelint_arg or [])
+    res.machine = machine_info(kubelint)
+    log(f"kubelint command: {res.machine['kubelint_cmd']}  ({res.machine['kubelint_version']})")
+    workdir = Path(args.workdir).resolve()
+    corpora = prepare_corpora(workdir, groups, args.quick)
+    res.corpora = {k: {"path": str(v[0]), "files": v[1].get("files"), "objects": v[1].get("objects")} for k, v in corpora.items()}
+
+    def kl(corp: str) -> Cmd:
+        return Cmd(f"kubelint {corp}", kubelint + ["check", *kl_extra, str(corpora[corp][0])])
+
+    def objects(corp: str) -> int:
+        return int(corpora[corp][1]["objects"])
+
+    # One interleaved timing session for every kubelint-vs-something ratio.
+    cmds: list[Cmd] = []
+    if groups & {"throughput", "defects", "scaling"}:
+        cmds.append(kl("clean"))
+    if "throughput" in groups:
+        cmds.append(Cmd("baseline clean", [sys.executable, "-c", BASELINE, str(corpora["clean"][0])], ok=(0,)))
+    if "defects" in groups:
+        cmds.append(kl("defects"))
+    if "scaling" in groups and "scale10" in corpora:
+        cmds.append(kl("scale10"))
+    if "namespace" in groups:
+        cmds += [kl("ns500"), kl("ns5000")]
+    if "latency" in groups:
+        cmds += [kl("one"), Cmd("kubelint --version", kubelint + ["--version"], ok=(0,))]
+    times: dict[str, list[float]] = {}
+    errors: dict[str, str] = {}
+    if cmds:
+        log(f"timing {len(cmds)} commands, {args.runs} interleaved rounds")
+        times, errors = measure(cmds, args.runs)
+    res.timings.update(times)
+
+    def t(label: str) -> float | None:
+        return None if label in errors or not times.get(label) else med(times[label])
+
+    def need(*labels: str) -> str | None:
+        bad = [errors[x] for x in labels if x in errors]
+        return bad[0] if bad else None
+
+    rows = res.rows
+    if "throughput" in groups:
+        e = need("kubelint clean", "baseline clean")
+        if e:
+            rows.append(Row("throughput: kubelint / PyYAML CSafeLoader load", "-", "≤ 0.5", "ERROR", e))
+        else:
+            a, b = t("kubelint clean"), t("baseline clean")
+            assert a is not None and b is not None
+            n = objects("clean")
+            rows.append(ratio_row("throughput: kubelint / PyYAML CSafeLoader load", a / b, 0.5, True,
+                                  f"{fmt_s(a)} vs {fmt_s(b)} on {n} objects; kubelint {n / a:,.0f} objects/s"))
+    if "defects" in groups:
+        e = need("kubelint clean", "kubelint defects")
+        if e:
+            rows.append(Row("defects: 10%-defect corpus / clean", "-", "≤ 1.5", "ERROR", e))
+        else:
+            a, b = t("kubelint defects"), t("kubelint clean")
+            assert a is not None and b is not None
+            rows.append(ratio_row("defects: 10%-defect corpus / clean", a / b, 1.5, True, f"{fmt_s(a)} vs {fmt_s(b)}"))
+    if "scaling" in groups:
+        if "scale10" not in corpora:
+            rows.append(Row("scaling: 60k objects / 6k objects", "-", "≤ 11", "SKIP", "--quick skips the scale=10 corpus"))
+        else:
+            e = need("kubelint clean", "kubelint scale10")
+            if e:
+                rows.append(Row("scaling: 60k objects / 6k objects", "-", "≤ 11", "ERROR", e))
+            else:
+                a, b = t("kubelint scale10"), t("kubelint clean")
+                assert a is not None and b is not None
+                rows.append(ratio_row("scaling: 60k objects / 6k objects", a / b, 11, True,
+                                      f"{fmt_s(a)} for {objects('scale10')} vs {fmt_s(b)} for {objects('clean')} objects"))
+    if "namespace" in groups:
+        e = need("kubelint ns500", "kubelint ns5000")
+        if e:
+            rows.append(Row("one namespace: 5000+5000 / 500+500 Services+Deployments", "-", "≤ 11", "ERROR", e))
+        else:
+            a, b = t("kubelint ns5000"), t("kubelint ns500")
+            assert a is not None and b is not None
+            detail = f"{fmt_s(a)} vs {fmt_s(b)}; {a / objects('ns5000') * 1e6:.0f} µs/object"
+            c = t("kubelint clean")
+            if c is not None:
+                per_main = c / objects("clean")
+                detail += f" ({a / objects('ns5000') / per_main:.2f}x the main corpus' {per_main * 1e6:.0f} µs/object)"
+            rows.append(ratio_row("one namespace: 5000+5000 / 500+500 Services+Deployments", a / b, 11, True, detail))
+    if "latency" in groups:
+        for label, name, bar in (("kubelint one", "latency: check one 12-object file", 0.25), ("kubelint --version", "latency: kubelint --version", 0.15)):
+            e = need(label)
+            if e:
+                rows.append(Row(name, "-", f"≤ {bar} s", "ERROR", e))
+            else:
+                v = t(label)
+                assert v is not None
+                rows.append(Row(name, fmt_s(v), f"≤ {bar} s", "PASS" if v <= bar else "FAIL", f"min {min(times[label]):.3f} s"))
+    if "memory" in groups:
+        rows.extend(memory_rows(kubelint + ["check", *kl_extra], corpora, args))
+    if "kubernetes-validate" in groups:
+        rows.append(kubernetes_validate_row(kubelint, kl_extra, corpora, workdir, args.runs))
+    if "kubeconform" in groups:
+        rows.append(kubeconform_row(kubelint, kl_extra, corpora, args.runs))
+    res.broken = any(r.status == "ERROR" for r in rows)
+    return res
+
+
+def memory_rows(check: list[str], corpora: dict[str, tuple[Path, dict[str, Any]]], args: argparse.Namespace) -> list[Row]:
+    corp = "scale10" if "scale10" in corpora else "clean"
+    n = int(corpora[corp][1]["objects"])
+    name = f"memory: peak RSS, {n // 1000}k objects"
+    samples = []
+    for i in range(min(args.runs, 3)):
+        log(f"memory run {i + 1} on {corp}")
+        p = subprocess.run([sys.executable, "-c", MEMORY_WRAPPER, *check, str(corpora[corp][0])], capture_output=True, text=True, timeout=TIMEOUT)
+        try:
+            out = json.loads(p.stdout.strip().splitlines()[-1])
+        except (ValueError, IndexError):
+            return [Row(name, "-", "≤ 250 MiB", "ERROR", f"memory wrapper failed: {p.stderr.strip()[-400:]}")]
+        if out["rc"] not in (0, 1) or "Traceback (most recent call last)" in out["stderr"]:
+            return [Row(name, "-", "≤ 250 MiB", "ERROR", f"exit {out['rc']}: {out['stderr'].strip()[-400:]}")]
+        samples.append(out)
+    maxrss = max(s["maxrss_kib"] for s in samples) * 1024 / MiB
+    tree = max(s["tree_peak_kib"] for s in samples) * 1024 / MiB
+    status = ("PASS" if maxrss <= 250 else "FAIL") if corp == "scale10" else "INFO"
+    detail = "largest single process (getrusage RUSAGE_CHILDREN ru_maxrss), worst of %d runs" % len(samples)
+    if corp != "scale10":
+        detail += "; --quick measures the 6k corpus, the bar is for 60k"
+    return [
+        Row(name, f"{maxrss:.0f} MiB", "≤ 250 MiB", status, detail),
+        Row(f"memory: process tree peak, {n // 1000}k objects", f"{tree:.0f} MiB", "≤ 250 MiB",
+            ("PASS" if tree <= 250 else "FAIL") if corp == "scale10" else "INFO",
+            "sum of RSS over kubelint and its workers, sampled every 20 ms"),
+    ]
+
+
+def kubernetes_validate_row(kubelint: list[str], extra: list[str], corpora: dict[str, tuple[Path, dict[str, Any]]], workdir: Path, runs: int) -> Row:
+    name = f"vs kubernetes-validate: its time / kubelint's, {SUBSET_OBJECTS} objects"
+    kv, how = find_kubernetes_validate(workdir)
+    if kv is None:
+        log(f"kubernetes-validate: {how}; skipped")
+        return Row(name, "-", "≥ 40", "SKIP", how)
+    subset = corpora["subset"][0]
+    files = [str(p) for p in sorted(subset.rglob("*.yaml"))]
+    cmds = [
+        Cmd("kubelint subset", kubelint + ["check", *extra, str(subset)]),
+        Cmd("kubernetes-validate subset", kv + ["--strict", "--quiet", *files]),
+    ]
+    log(f"timing kubernetes-validate ({how}) against kubelint, {runs} rounds")
+    times, errors = measure(cmds, runs)
+    if errors:
+        return Row(name, "-", "≥ 40", "ERROR", next(iter(errors.values())))
+    a, b = med(times["kubernetes-validate subset"]), med(times["kubelint subset"])
+    return ratio_row(name, a / b, 40, False, f"{fmt_s(a)} vs {fmt_s(b)}; kubernetes-validate --strict, {how}", "{:.1f}")
+
+
+def kubeconform_row(kubelint: list[str], extra: list[str], corpora: dict[str, tuple[Path, dict[str, Any]]], runs: int) -> Row:
+    name = f"vs kubeconform: its time / kubelint's, {SUBSET_OBJECTS} objects"
+    exe = shutil.which("kubeconform")
+    if not exe:
+        log("kubeconform: not found, skipped")
+        return Row(name, "-", "info", "SKIP", "kubeconform: not found, skipped")
+    subset = corpora["subset"][0]
+    cmds = [
+        Cmd("kubelint subset", kubelint + ["check", *extra, str(subset)]),
+        Cmd("kubeconform subset", [exe, "-strict", "-summary", "-kubernetes-version", "1.37.0", str(subset)], check_traceback=False),
+    ]
+    times, errors = measure(cmds, runs)
+    if errors:
+        return Row(name, "-", "info", "ERROR", next(iter(errors.values())))
+    a, b = med(times["kubeconform subset"]), med(times["kubelint subset"])
+    return Row(name, f"{a / b:.2f}", "info", "INFO", f"{fmt_s(a)} vs {fmt_s(b)}")
+
+
+# --------------------------------------------------------------------------- output
+
+
+def text_table(res: Results) -> str:
+    head = ("target", "measured", "bar", "result")
+    data = [(r.name, r.value, r.bar, r.status) for r in res.rows]
+    widths = [max(len(x[i]) for x in [head, *data]) for i in range(4)]
+    line = "  ".join("-" * w for w in widths)
+    out = ["  ".join(h.ljust(w) for h, w in zip(head, widths)), line]
+    out += ["  ".join(c.ljust(w) for c, w in zip(row, widths)) for row in data]
+    out.append("")
+    for r in res.rows:
+        if r.detail:
+            out.append(f"- {r.name}: {r.detail}")
+    out.append("")
+    m = res.machine
+    out.append(f"machine: {m['cpu']}, {m['cores']} cores ({m['usable_cores']} usable), Python {m['python']}, {m['platform']}")
+    out.append(f"kubelint: {m['kubelint_cmd']} ({m['kubelint_version']}); {m['date']}")
+    return "\n".join(out)
+
+
+def markdown_table(res: Results) -> str:
+    m = res.machine
+    out = ["| target | measured | bar | result |", "| --- | --- | --- | --- |"]
+    for r in res.rows:
+        out.append(f"| {r.name} | {r.value} | {r.bar} | {r.status} |")
+    out.append("")
+    out.append(f"Measured on {m['cpu']}, {m['cores']} cores, Python {m['python']}, {m['kubelint_version']}, {m['date']} "
+               f"(`python benchmarks/bench.py`, median of the runs, all in one session).")
+    return "\n".join(out)
+
+
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0], formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--runs", type=int, default=None, help="timed runs per command (default 5, 3 with --quick)")
+    ap.add_argument("--quick", action="store_true", help="3 runs and no scale=10 corpus")
+    ap.add_argument("--only", nargs="+", choices=GROUPS, metavar="NAME", help=f"run only these targets: {', '.join(GROUPS)}")
+    ap.add_argument("--workdir", default=str(HERE / "corpus-cache"), help="where corpora are generated and cached (default: benchmarks/corpus-cache)")
+    ap.add_argument("--kubelint", help="the kubelint command, split like a shell line (default: the console script, else python -m kubelint)")
+    ap.add_argument("--kubelint-arg", action="append", metavar="ARG", help="extra argument after `check` (repeatable), e.g. --kubelint-arg=--jobs=2")
+    ap.add_argument("--markdown", action="store_true", help="also print the table as Markdown")
+    ap.add_argument("--json", metavar="FILE", help="write all results and raw timings as JSON")
+    args = ap.parse_args(argv)
+    if args.runs is None:
+        args.runs = 3 if args.quick else 5
+    if args.runs < 1:
+        ap.error("--runs must be at least 1")
+    return args
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    res = run(args)
+    print(text_table(res))
+    if args.markdown:
+        print()
+        print(markdown_table(res))
+    if args.json:
+        Path(args.json).write_text(json.dumps(asdict(res), indent=2, ensure_ascii=False))
+    return 1 if res.broken else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
