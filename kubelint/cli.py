@@ -9,14 +9,15 @@ from __future__ import annotations
 
 import os
 import sys
-from typing import List, Optional, Sequence, Tuple
+from dataclasses import dataclass
+from typing import List, Optional, Sequence, TextIO, Tuple
 
 import click
 
 from . import __version__
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
-FORMAT_NAMES = ("text", "json")
+FORMAT_NAMES = ("text", "json", "github", "sarif", "junit")
 
 
 class UsageProblem(Exception):
@@ -34,11 +35,41 @@ def main() -> None:
     """Lint and validate Kubernetes manifests: schemas, cross-object rules, exact lines."""
 
 
+@dataclass
+class CheckOptions:
+    """Everything `kubelint check` was asked to do, parsed; `execute` runs it."""
+
+    paths: Sequence[str]
+    kubernetes_version: Optional[str] = None
+    strict: Optional[bool] = None
+    output_format: Optional[str] = None  # None: "github" under GitHub Actions, else "text"
+    outputs: Sequence[str] = ()  # "FORMAT:FILE", written in addition to stdout
+    fail_on: str = "error"
+    exclude: Sequence[str] = ()
+    select: Sequence[str] = ()
+    ignore: Sequence[str] = ()
+    config_path: Optional[str] = None
+    no_config: bool = False
+    max_file_size: Optional[int] = None
+    color: Optional[bool] = None
+    kustomize: bool = False
+    crds: Sequence[str] = ()
+    schema_locations: Sequence[str] = ()
+    offline: bool = False
+    ignore_missing_schemas: bool = False
+    skip_kinds: Sequence[str] = ()
+    reject_kinds: Sequence[str] = ()
+    jobs: Optional[int] = None
+
+
 @main.command()
 @click.argument("paths", nargs=-1, required=True)
 @click.option("-k", "--kubernetes-version", metavar="1.NN", help="Schema set to validate against (default: newest bundled).")
 @click.option("--strict/--no-strict", default=None, help="Unknown fields are errors (default: strict, as kubectl).")
-@click.option("-f", "--format", "output_format", type=click.Choice(FORMAT_NAMES), default="text", show_default=True)
+@click.option("-f", "--format", "output_format", type=click.Choice(FORMAT_NAMES),
+              help="Output format (default: text; github when GITHUB_ACTIONS=true).")
+@click.option("-o", "--output", "outputs", multiple=True, metavar="FORMAT:FILE",
+              help="Also write FORMAT to FILE (repeatable), e.g. sarif:kubelint.sarif.")
 @click.option("--fail-on", type=click.Choice(["error", "warning", "info"]), default="error", show_default=True,
               help="Lowest severity that makes the exit code 1.")
 @click.option("--exclude", multiple=True, metavar="GLOB", help="Skip matching paths (repeatable).")
@@ -48,24 +79,25 @@ def main() -> None:
 @click.option("--no-config", is_flag=True, help="Ignore config files.")
 @click.option("--max-file-size", type=click.IntRange(min=1), metavar="BYTES", help="Skip files larger than this (default 10 MiB).")
 @click.option("--color/--no-color", default=None, help="Colour output (default: on a terminal, unless NO_COLOR is set).")
-def check(paths: Tuple[str, ...], kubernetes_version: Optional[str], strict: Optional[bool], output_format: str,
-          fail_on: str, exclude: Tuple[str, ...], select: Tuple[str, ...], ignore: Tuple[str, ...],
-          config_path: Optional[str], no_config: bool, max_file_size: Optional[int], color: Optional[bool]) -> None:
+@click.option("--kustomize", is_flag=True, help="Render directories that hold a kustomization.yaml before checking.")
+@click.option("--crd", "crds", multiple=True, metavar="PATH", help="CustomResourceDefinitions to validate custom resources with (repeatable).")
+@click.option("--schema-location", "schema_locations", multiple=True, metavar="LOCATION",
+              help="Schema directory or URL template, kubeconform placeholders; 'default' = bundled (repeatable).")
+@click.option("--offline", is_flag=True, help="Never touch the network; use cached schemas only.")
+@click.option("--ignore-missing-schemas", is_flag=True, help="No warning for objects without a schema.")
+@click.option("--skip", "skip_kinds", multiple=True, metavar="KIND", help="Do not check objects of this kind (repeatable).")
+@click.option("--reject", "reject_kinds", multiple=True, metavar="KIND", help="Objects of this kind are errors (repeatable).")
+@click.option("-j", "--jobs", type=click.IntRange(min=1), help="Worker processes (default: number of cores, for large inputs).")
+def check(**parsed: object) -> None:
     """Check manifests in PATHS (files, directories, or - for stdin)."""
     try:
-        code = execute(paths, kubernetes_version=kubernetes_version, strict=strict, output_format=output_format,
-                       fail_on=fail_on, exclude=exclude, select=select, ignore=ignore, config_path=config_path,
-                       no_config=no_config, max_file_size=max_file_size, color=color)
+        code = execute(CheckOptions(**parsed))  # type: ignore[arg-type]
     except UsageProblem as exc:
         raise _fail(str(exc))
     sys.exit(code)
 
 
-def execute(paths: Sequence[str], *, kubernetes_version: Optional[str] = None, strict: Optional[bool] = None,
-            output_format: str = "text", fail_on: str = "error", exclude: Sequence[str] = (),
-            select: Sequence[str] = (), ignore: Sequence[str] = (), config_path: Optional[str] = None,
-            no_config: bool = False, max_file_size: Optional[int] = None, color: Optional[bool] = None,
-            out=None) -> int:
+def execute(options: CheckOptions, out: Optional[TextIO] = None) -> int:
     """Run one check and print its report; returns the exit code."""
     from .config import ConfigError, find_config, load_config
     from .discover import DiscoveryError, discover
@@ -75,25 +107,47 @@ def execute(paths: Sequence[str], *, kubernetes_version: Optional[str] = None, s
 
     out = out or sys.stdout
     try:
-        config = load_config(None if no_config else (config_path or find_config()))
+        config = load_config(None if options.no_config else (options.config_path or find_config()))
         settings = Settings(
-            kubernetes_version=kubernetes_version or config.kubernetes_version,
-            strict=strict if strict is not None else (config.strict if config.strict is not None else True),
-            select=list(select) or config.select, ignore=list(ignore) + config.ignore,
+            kubernetes_version=options.kubernetes_version or config.kubernetes_version,
+            strict=_first(options.strict, config.strict, True),
+            select=list(options.select) or config.select, ignore=list(options.ignore) + config.ignore,
             rule_config=config.rules, per_file_ignores=config.per_file_ignores,
-            assume_present=config.assume_present, complete=config.complete)
-        if max_file_size or config.max_file_size:
-            settings.max_file_size = max_file_size or config.max_file_size  # type: ignore[assignment]
-        inputs = discover(paths, list(exclude) + config.exclude)
+            assume_present=config.assume_present, complete=config.complete,
+            crd_paths=list(options.crds), schema_locations=list(options.schema_locations) or config.schema_locations,
+            offline=options.offline, ignore_missing_schemas=options.ignore_missing_schemas,
+            skip_kinds=list(options.skip_kinds), reject_kinds=list(options.reject_kinds), jobs=options.jobs)
+        if options.max_file_size or config.max_file_size:
+            settings.max_file_size = options.max_file_size or config.max_file_size  # type: ignore[assignment]
+        outputs = [_parse_output(spec) for spec in options.outputs]
+        inputs = discover(options.paths, list(options.exclude) + config.exclude, kustomize=options.kustomize)
         if not inputs:
-            raise UsageProblem("nothing to check: no .yaml, .yml or .json files under " + " ".join(paths))
+            raise UsageProblem("nothing to check: no .yaml, .yml or .json files under " + " ".join(options.paths))
         checker = Checker(settings)
     except (ConfigError, DiscoveryError, UnknownVersionError) as exc:
         raise UsageProblem(str(exc)) from None
     result = checker.run(inputs)
-    out.write(render(result, output_format, color, out))
-    threshold = Severity.parse(fail_on).rank
+    output_format = options.output_format or ("github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text")
+    out.write(render(result, output_format, options.color, out))
+    for output_format, path in outputs:
+        try:
+            with open(path, "w", encoding="utf-8") as handle:
+                handle.write(render(result, output_format, False, handle))
+        except OSError as exc:
+            raise UsageProblem(f"cannot write {path}: {exc.strerror or exc}") from None
+    threshold = Severity.parse(options.fail_on).rank
     return EXIT_FINDINGS if any(f.severity.rank >= threshold for f in result.active()) else EXIT_OK
+
+
+def _first(*values):  # type: ignore[no-untyped-def]
+    return next(v for v in values if v is not None)
+
+
+def _parse_output(spec: str) -> Tuple[str, str]:
+    output_format, _, path = spec.partition(":")
+    if not path or output_format not in FORMAT_NAMES:
+        raise UsageProblem(f"--output takes FORMAT:FILE with FORMAT one of {', '.join(FORMAT_NAMES)}, got {spec!r}")
+    return output_format, path
 
 
 def render(result, output_format: str, color: Optional[bool], out) -> str:  # type: ignore[no-untyped-def]
@@ -172,6 +226,13 @@ def schemas(ctx: click.Context) -> None:
         latest = latest_version()
         for version in available_versions():
             click.echo(f"{version}{'  (default)' if version == latest else ''}")
+
+
+@schemas.command()
+@click.argument("urls", nargs=-1, required=True)
+def pull(urls: Tuple[str, ...]) -> None:
+    """Download schema URLs into the cache, for CI images built offline."""
+    raise _fail("schemas pull is not available yet")
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -5,7 +5,7 @@ from __future__ import annotations
 import fnmatch
 import os
 from dataclasses import dataclass
-from typing import Iterable, List, Sequence
+from typing import Iterable, List, Optional, Sequence
 
 MANIFEST_SUFFIXES = (".yaml", ".yml", ".json")
 
@@ -18,6 +18,7 @@ class DiscoveryError(Exception):
 class InputFile:
     path: str  # as shown in findings: relative stays relative; "-" for stdin
     real_path: str  # what to open; "-" for stdin
+    content: Optional[bytes] = None  # already rendered (kustomize): no file to open
 
 
 def _excluded(path: str, patterns: Sequence[str]) -> bool:
@@ -33,13 +34,21 @@ def _excluded(path: str, patterns: Sequence[str]) -> bool:
     return False
 
 
-def discover(paths: Iterable[str], exclude: Sequence[str] = ()) -> List[InputFile]:
-    """Files to check, in a stable order: arguments in order, each directory sorted."""
+def discover(paths: Iterable[str], exclude: Sequence[str] = (), kustomize: bool = False) -> List[InputFile]:
+    """Files to check, in a stable order: arguments in order, each directory sorted.
+
+    With `kustomize`, a directory holding a kustomization file is one rendered input.
+    """
     found: List[InputFile] = []
     seen = set()
     for path in paths:
         if path == "-":
             found.append(InputFile("-", "-"))
+            continue
+        if kustomize and os.path.isdir(path):
+            from .rendered import kustomize_input
+
+            found.append(kustomize_input(path))
             continue
         if os.path.isdir(path):
             for file_path in _walk(path):

@@ -12,7 +12,7 @@ from .context import AssumePresent, RuleContext
 from .discover import InputFile
 from .findings import Finding, Issue, LocatedIssue, Position, Severity, pointer_to_json_path
 from .index import SetIndex
-from .loader import DEFAULT_MAX_FILE_SIZE, LoadResult, SourceFile, load_file
+from .loader import DEFAULT_MAX_FILE_SIZE, LoadResult, Manifest, SourceFile, load_file
 from .objects import K8sObject
 from .rules import Registry, build_registry
 from .rules.base import Rule, RuleSettings
@@ -36,6 +36,13 @@ class Settings:
     assume_present: Sequence[str] = ()
     complete: bool = False
     max_file_size: int = DEFAULT_MAX_FILE_SIZE
+    crd_paths: Sequence[str] = ()  # files of CustomResourceDefinitions (--crd)
+    schema_locations: Sequence[str] = ()  # directories or URL templates; "default" = bundled
+    offline: bool = False
+    ignore_missing_schemas: bool = False
+    skip_kinds: Sequence[str] = ()
+    reject_kinds: Sequence[str] = ()
+    jobs: Optional[int] = None
 
 
 @dataclass
@@ -99,6 +106,8 @@ def resolve_rule_settings(registry: Registry, settings: Settings) -> Dict[str, R
 
 
 def read_input(item: InputFile) -> Tuple[Optional[bytes], Optional[LocatedIssue]]:
+    if item.content is not None:
+        return item.content, None
     try:
         if item.real_path == "-":
             return sys.stdin.buffer.read(), None
@@ -116,7 +125,8 @@ class Checker:
         self.settings = settings
         self.registry = registry or build_registry()
         self.rule_settings = resolve_rule_settings(self.registry, settings)
-        self.store = SchemaStore(settings.kubernetes_version)
+        self.store = SchemaStore(settings.kubernetes_version, locations=settings.schema_locations,
+                                 offline=settings.offline)
         self._rules_by_kind: Dict[str, List[Rule]] = {}
         self._active_rules = [r for r in self.registry.rules
                               if not r.builtin and self.rule_settings[r.id].enabled]
@@ -137,6 +147,13 @@ class Checker:
         objects = [K8sObject(m) for result in loaded for m in result.manifests]
         index = SetIndex(objects)
         findings: List[Finding] = []
+        # CRDs in the input and from --crd make their custom resources checkable.
+        crds = [m for result in loaded + self._crd_files() for m in result.manifests
+                if m.ref.kind == "CustomResourceDefinition"]
+        for manifest, issue in self.store.add_crds(crds):
+            finding = self._finding(manifest, issue)
+            if finding is not None:
+                findings.append(finding)
         for result in loaded:
             for issue in result.issues:
                 finding = self._located(result.source.path, issue)
@@ -157,6 +174,17 @@ class Checker:
         return RunResult(self.store.version, findings, files=len(loaded), objects=len(objects),
                          skipped=sum(r.skipped for r in loaded))
 
+    def _crd_files(self) -> List[LoadResult]:
+        results = []
+        for path in self.settings.crd_paths:
+            from .discover import discover
+
+            for item in discover([path]):
+                data, problem = read_input(item)
+                if data is not None:
+                    results.append(load_file(item.path, data, self.settings.max_file_size))
+        return results
+
     def _rules_for(self, kind: str) -> List[Rule]:
         rules = self._rules_by_kind.get(kind)
         if rules is None:
@@ -164,7 +192,7 @@ class Checker:
         return rules
 
     def _check_object(self, obj: K8sObject, index: SetIndex) -> List[Finding]:
-        issues: List[Issue] = list(schema_issues(obj.manifest, self.store, self.settings.strict))
+        issues: List[Issue] = list(schema_issues(obj.manifest, self.store, self.settings))
         for rule in self._rules_for(obj.kind):
             context = RuleContext(index, self.store.version, self.rule_settings[rule.id].options,
                                   self.settings.complete, AssumePresent(tuple(self.settings.assume_present)))
@@ -174,20 +202,21 @@ class Checker:
             except Exception as exc:  # a rule bug must not hide every other finding
                 issues.append(Issue(rule.id, (), f"internal error in rule {rule.name}: {type(exc).__name__}: {exc}",
                                     severity=Severity.ERROR))
-        findings = []
-        for issue in issues:
-            settings = self.rule_settings.get(issue.rule)
-            if settings is None or not settings.enabled:
-                continue
-            rule = self.registry.get(issue.rule)
-            # A report's own severity holds unless config changed the rule's severity.
-            severity = issue.severity if issue.severity is not None and settings.severity == rule.severity \
-                else settings.severity
-            findings.append(Finding(
-                path=obj.path, position=obj.manifest.position(issue.pointer, issue.anchor),
-                rule=rule.id, name=rule.name, severity=severity, message=issue.message,
-                object=obj.ref, json_path=pointer_to_json_path(obj.manifest.base + tuple(issue.pointer))))
-        return findings
+        return [f for f in (self._finding(obj.manifest, issue) for issue in issues) if f is not None]
+
+    def _finding(self, manifest: Manifest, issue: Issue) -> Optional[Finding]:
+        """Stamp an object's issue with its rule's name, configured severity and position."""
+        settings = self.rule_settings.get(issue.rule)
+        if settings is None or not settings.enabled:
+            return None
+        rule = self.registry.get(issue.rule)
+        # A report's own severity holds unless config changed the rule's severity.
+        severity = issue.severity if issue.severity is not None and settings.severity == rule.severity \
+            else settings.severity
+        return Finding(
+            path=manifest.source.path, position=manifest.position(issue.pointer, issue.anchor),
+            rule=rule.id, name=rule.name, severity=severity, message=issue.message,
+            object=manifest.ref, json_path=pointer_to_json_path(manifest.base + tuple(issue.pointer)))
 
     def _located(self, path: str, issue: LocatedIssue) -> Optional[Finding]:
         settings = self.rule_settings.get(issue.rule)

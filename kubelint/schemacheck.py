@@ -3,15 +3,18 @@ deprecation table."""
 
 from __future__ import annotations
 
-from typing import List
+from typing import TYPE_CHECKING, List
 
 from .findings import Issue, Severity
 from .loader import Manifest
 from .schemas.deprecations import lookup as lookup_deprecation
 from .schemas.store import SchemaStore
 
+if TYPE_CHECKING:
+    from .engine import Settings
 
-def schema_issues(manifest: Manifest, store: SchemaStore, strict: bool) -> List[Issue]:
+
+def schema_issues(manifest: Manifest, store: SchemaStore, settings: "Settings") -> List[Issue]:
     ref = manifest.ref
     version = store.version
     deprecation = lookup_deprecation(ref.api_version, ref.kind)
@@ -35,7 +38,7 @@ def schema_issues(manifest: Manifest, store: SchemaStore, strict: bool) -> List[
                             + _kind_hint(store, ref.api_version, ref.kind),
                             severity=Severity.WARNING))
         return issues
-    issues.extend(validator.issues(manifest.data, strict=strict))
+    issues.extend(validator.issues(manifest.data, strict=settings.strict))
     return issues
 
 

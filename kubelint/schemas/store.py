@@ -2,23 +2,35 @@
 
 from __future__ import annotations
 
-from typing import Dict, Optional, Tuple
+from typing import TYPE_CHECKING, Dict, List, Optional, Sequence, Tuple
+
+from ..findings import Issue
 
 from . import bundled
 from .validator import KindValidator, reachable_definitions
+
+if TYPE_CHECKING:
+    from ..loader import Manifest
 
 
 class SchemaStore:
     """Validators for one Kubernetes version, compiled lazily and at most once per kind."""
 
-    def __init__(self, version: Optional[str] = None, engine: Optional[str] = None) -> None:
+    def __init__(self, version: Optional[str] = None, engine: Optional[str] = None,
+                 locations: Sequence[str] = (), offline: bool = False) -> None:
         self.version = normalize_version(version) if version else bundled.latest_version()
         self.engine = engine
+        self.locations = list(locations)
+        self.offline = offline
         self._data = bundled.load_version(self.version)
         self._cache: Dict[Tuple[str, str], Optional[KindValidator]] = {}
 
     def has_kind(self, api_version: str, kind: str) -> bool:
         return kind in self._data["kinds"].get(api_version, {})
+
+    def add_crds(self, crds: List["Manifest"]) -> List[Tuple["Manifest", Issue]]:
+        """Make the custom resources these CRDs define checkable; returns problems with the CRDs."""
+        return []
 
     def kinds(self) -> Dict[str, Dict[str, str]]:
         """apiVersion -> kind -> definition name, for every kind this version serves."""

@@ -180,10 +180,10 @@ def test_template_braces_inside_string_values_are_fine():
 # --- bad input never produces a traceback ---------------------------------------------------
 
 def test_unreadable_and_missing_files(tmp_path):
-    from kubelint.cli import UsageProblem, execute
+    from kubelint.cli import CheckOptions, UsageProblem, execute
 
     with pytest.raises(UsageProblem, match="path not found"):
-        execute([str(tmp_path / "nope.yaml")])
+        execute(CheckOptions([str(tmp_path / "nope.yaml")]))
     dangling = tmp_path / "gone.yaml"
     dangling.symlink_to(tmp_path / "missing-target.yaml")
     (tmp_path / "ok.yaml").write_text(POD)
