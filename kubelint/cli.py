@@ -73,8 +73,8 @@ class CheckOptions:
 @click.option("--fail-on", type=click.Choice(["error", "warning", "info"]), default="error", show_default=True,
               help="Lowest severity that makes the exit code 1.")
 @click.option("--exclude", multiple=True, metavar="GLOB", help="Skip matching paths (repeatable).")
-@click.option("--select", multiple=True, metavar="RULE", help="Only these rules (ids, names or id prefixes such as KL3).")
-@click.option("--ignore", multiple=True, metavar="RULE", help="Turn these rules off.")
+@click.option("--select", multiple=True, metavar="RULES", help="Only these rules: ids, names or id prefixes such as KL3, comma-separated or repeated.")
+@click.option("--ignore", multiple=True, metavar="RULES", help="Turn these rules off (comma-separated or repeated).")
 @click.option("--config", "config_path", type=click.Path(dir_okay=False), help="Config file (default: .kubelint.yaml found walking up).")
 @click.option("--no-config", is_flag=True, help="Ignore config files.")
 @click.option("--max-file-size", type=click.IntRange(min=1), metavar="BYTES", help="Skip files larger than this (default 10 MiB).")
@@ -111,12 +111,12 @@ def execute(options: CheckOptions, out: Optional[TextIO] = None) -> int:
         settings = Settings(
             kubernetes_version=options.kubernetes_version or config.kubernetes_version,
             strict=_first(options.strict, config.strict, True),
-            select=list(options.select) or config.select, ignore=list(options.ignore) + config.ignore,
+            select=_split(options.select) or config.select, ignore=_split(options.ignore) + config.ignore,
             rule_config=config.rules, per_file_ignores=config.per_file_ignores,
             assume_present=config.assume_present, complete=config.complete,
             crd_paths=list(options.crds), schema_locations=list(options.schema_locations) or config.schema_locations,
             offline=options.offline, ignore_missing_schemas=options.ignore_missing_schemas,
-            skip_kinds=list(options.skip_kinds), reject_kinds=list(options.reject_kinds), jobs=options.jobs)
+            skip_kinds=_split(options.skip_kinds), reject_kinds=_split(options.reject_kinds), jobs=options.jobs)
         if options.max_file_size or config.max_file_size:
             settings.max_file_size = options.max_file_size or config.max_file_size  # type: ignore[assignment]
         outputs = [_parse_output(spec) for spec in options.outputs]
@@ -137,6 +137,11 @@ def execute(options: CheckOptions, out: Optional[TextIO] = None) -> int:
             raise UsageProblem(f"cannot write {path}: {exc.strerror or exc}") from None
     threshold = Severity.parse(options.fail_on).rank
     return EXIT_FINDINGS if any(f.severity.rank >= threshold for f in result.active()) else EXIT_OK
+
+
+def _split(values: Sequence[str]) -> List[str]:
+    """Repeated options that also take comma-separated lists: --select KL1,KL3 --select KL501."""
+    return [part.strip() for value in values for part in value.split(",") if part.strip()]
 
 
 def _first(*values):  # type: ignore[no-untyped-def]

@@ -10,7 +10,7 @@ from typing import Dict, Iterable, List, Optional, Sequence, Tuple
 from .config import ConfigError
 from .context import AssumePresent, RuleContext
 from .discover import InputFile
-from .findings import Finding, Issue, LocatedIssue, Position, Severity, pointer_to_json_path
+from .findings import Finding, Issue, LocatedIssue, ObjectRef, Position, Severity, pointer_to_json_path
 from .index import SetIndex
 from .loader import DEFAULT_MAX_FILE_SIZE, LoadResult, Manifest, SourceFile, load_file
 from .objects import K8sObject
@@ -52,6 +52,8 @@ class RunResult:
     files: int
     objects: int
     skipped: int
+    checked: List[Tuple[str, ObjectRef]] = field(default_factory=list)  # (path, object), input order
+    file_paths: List[str] = field(default_factory=list)
 
     def active(self) -> List[Finding]:
         return [f for f in self.findings if not f.suppressed]
@@ -172,7 +174,9 @@ class Checker:
         findings = self._suppress(findings, loaded, annotations)
         findings.sort(key=Finding.sort_key)
         return RunResult(self.store.version, findings, files=len(loaded), objects=len(objects),
-                         skipped=sum(r.skipped for r in loaded))
+                         skipped=sum(r.skipped for r in loaded),
+                         checked=[(o.path, o.ref) for o in objects],
+                         file_paths=[r.source.path for r in loaded])
 
     def _crd_files(self) -> List[LoadResult]:
         results = []

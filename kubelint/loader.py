@@ -14,7 +14,7 @@ from typing import Any, Dict, List, Optional, Tuple
 import yaml
 
 from .findings import FILE_START, LocatedIssue, ObjectRef, Pointer, Position, pointer_to_json_path
-from .positions import compose_documents, locate
+from .positions import END_OF_LINE, compose_documents, locate
 from .yaml_k8s import DuplicateKey, RefusedTag, load_documents
 
 DEFAULT_MAX_FILE_SIZE = 10 * 1024 * 1024
@@ -38,6 +38,7 @@ class SourceFile:
     documents: List[Any] = field(default_factory=list)
     document_lines: List[int] = field(default_factory=list)
     _nodes: Optional[list] = field(default=None, repr=False)
+    _lines: Optional[List[str]] = field(default=None, repr=False)
 
     def position(self, document: int, pointer: Pointer, anchor: str = "value") -> Position:
         """Line and column of `pointer` in document number `document` (composed on demand)."""
@@ -46,9 +47,18 @@ class SourceFile:
         if document < len(self._nodes):
             found = locate(self._nodes[document], pointer, anchor)
             if found is not None:
+                if found.end_column == END_OF_LINE:
+                    found = Position(found.line, found.column, found.end_line, self._line_end(found.end_line))
                 return found
         line = self.document_lines[document] + 1 if document < len(self.document_lines) else 1
         return Position(line, 1, line, 1)
+
+
+    def _line_end(self, line: int) -> int:
+        """1-based column just past the last character of `line`."""
+        if self._lines is None:
+            self._lines = self.text.splitlines()
+        return len(self._lines[line - 1]) + 1 if 0 < line <= len(self._lines) else 1
 
 
 @dataclass

@@ -14,12 +14,15 @@ from .findings import Pointer, Position
 from .yaml_k8s import MERGE_TAG, FastComposer, SafeComposer
 
 
+END_OF_LINE = 0  # end column placeholder, replaced by the line's real length
+
+
 def node_position(node: yaml.Node) -> Position:
     start, end = node.start_mark, node.end_mark
     end_line, end_col = end.line + 1, end.column + 1
     if end_line > start.line + 1 and end.column == 0:
         # A block node ends at the start of the next line; point at the end of its last line.
-        end_line, end_col = end_line - 1, 10**6
+        end_line, end_col = end_line - 1, END_OF_LINE
     return Position(start.line + 1, start.column + 1, end_line, end_col)
 
 

@@ -1,0 +1,72 @@
+"""`--format sarif`: SARIF 2.1.0, one run, for GitHub code scanning and other viewers."""
+
+from __future__ import annotations
+
+import json
+from typing import Dict, List
+
+from .. import __version__
+from .base import Formatter
+
+SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
+INFORMATION_URI = "https://github.com/kubelint/kubelint"
+_LEVELS = {"error": "error", "warning": "warning", "info": "note"}
+
+
+def _rule_descriptor(rule) -> dict:  # type: ignore[no-untyped-def]
+    doc = rule.doc
+    help_text = (f"{doc.what}\n\nWhy: {doc.why}\n\nFails:\n{doc.failing}\n\nPasses:\n{doc.passing}\n\n"
+                 f"Run `kubelint explain {rule.id}` for more.")
+    help_markdown = (f"{doc.what}\n\n**Why it matters:** {doc.why}\n\n**Fails**\n```yaml\n{doc.failing}\n```\n\n"
+                     f"**Passes**\n```yaml\n{doc.passing}\n```")
+    return {
+        "id": rule.id,
+        "name": rule.name,
+        "shortDescription": {"text": rule.summary},
+        "fullDescription": {"text": doc.what},
+        "help": {"text": help_text, "markdown": help_markdown},
+        "defaultConfiguration": {"level": _LEVELS[rule.severity.value], "enabled": rule.enabled_by_default},
+        "properties": {"tags": ["kubernetes"]},
+    }
+
+
+def _uri(path: str) -> str:
+    return "stdin" if path == "-" else path.replace("\\", "/")
+
+
+class SarifFormatter(Formatter):
+    def format(self, result) -> str:  # type: ignore[no-untyped-def]
+        from ..rules import all_rules
+
+        rules = all_rules()
+        index: Dict[str, int] = {rule.id: i for i, rule in enumerate(rules)}
+        results: List[dict] = []
+        for f in result.findings:  # suppressed ones too, marked as such
+            p = f.position
+            region = {"startLine": p.line, "startColumn": p.column}
+            if p.end_line > p.line or (p.end_line == p.line and p.end_column > p.column):
+                region.update(endLine=p.end_line, endColumn=p.end_column)
+            entry: dict = {
+                "ruleId": f.rule,
+                "ruleIndex": index[f.rule],
+                "level": _LEVELS[f.severity.value],
+                "message": {"text": f.message + (f" [{f.object.label()}]" if f.object else "")},
+                "locations": [{"physicalLocation": {
+                    "artifactLocation": {"uri": _uri(f.path)},
+                    "region": region}}],
+            }
+            if f.object is not None:
+                entry["properties"] = {"object": f.object.to_json(), "jsonPath": f.json_path}
+            if f.suppressed:
+                entry["suppressions"] = [{"kind": "inSource"}]
+            results.append(entry)
+        run = {
+            "tool": {"driver": {"name": "kubelint", "version": __version__, "semanticVersion": __version__,
+                                "informationUri": INFORMATION_URI,
+                                "rules": [_rule_descriptor(rule) for rule in rules]}},
+            "columnKind": "unicodeCodePoints",
+            "results": results,
+            "properties": {"kubernetesVersion": result.kubernetes_version},
+        }
+        document = {"$schema": SCHEMA_URI, "version": "2.1.0", "runs": [run]}
+        return json.dumps(document, indent=2) + "\n"

@@ -1,0 +1,166 @@
+"""Output formats: GitHub annotations, SARIF (validated against the official schema), JUnit,
+--output to several files in one run."""
+
+from __future__ import annotations
+
+import json
+import os
+from xml.etree import ElementTree as ET
+
+import jsonschema
+import pytest
+from click.testing import CliRunner
+
+from kubelint.cli import main
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+SARIF_SCHEMA = os.path.join(HERE, "..", "data", "sarif-2.1.0-rtm.5.json")
+
+FIXTURE = """\
+apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: cfg
+data:
+  a: 1
+  b: "ok,100%"
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+spec:
+  selector:
+    matchLabels: {app: web}
+  template:
+    metadata:
+      labels: {app: web}
+    spec:
+      containers:
+      - name: web
+        image: nginx:1.25
+        imagePullPolcy: Always
+---
+apiVersion: example.com/v1
+kind: Widget
+metadata:
+  name: w
+  annotations:
+    kubelint.io/ignore: KL106
+"""
+
+
+@pytest.fixture
+def fixture_dir(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("GITHUB_ACTIONS", raising=False)
+    (tmp_path / "app.yaml").write_text(FIXTURE)
+    (tmp_path / "broken.yaml").write_text("a: [\n")
+    return tmp_path
+
+
+def run(*args, env=None):
+    return CliRunner(env=env).invoke(main, ["check", "--no-config", "--select", "KL0,KL1,KL9", *args],
+                                     catch_exceptions=False)
+
+
+def test_github_annotations_carry_file_line_and_column(fixture_dir):
+    result = run(".", "--format", "github")
+    assert result.exit_code == 1
+    assert result.output.splitlines()[:3] == [
+        "::error file=app.yaml,line=6,col=6,endLine=6,endColumn=7,title=KL101 invalid-field-value::"
+        "data.a: expected string, got integer 1 [ConfigMap cfg]",
+        "::error file=app.yaml,line=23,col=9,endLine=23,endColumn=23,title=KL102 unknown-field::"
+        'spec.template.spec.containers[0]: unknown field "imagePullPolcy", did you mean "imagePullPolicy"? [Deployment web]',
+        "::error file=broken.yaml,line=2,col=1,title=KL001 yaml-syntax::"
+        "YAML syntax error: did not find expected node content (while parsing a flow node)",
+    ]
+
+
+def test_github_format_is_the_default_under_github_actions(fixture_dir):
+    result = run("app.yaml", env={"GITHUB_ACTIONS": "true"})
+    assert result.output.startswith("::error file=app.yaml,line=6,col=6,")
+
+
+def test_github_escapes_property_and_data_characters():
+    from kubelint.formatters.github import escape_data, escape_property
+
+    assert escape_property("a,b:c%") == "a%2Cb%3Ac%25"
+    assert escape_data("line1\nline2 50%") == "line1%0Aline2 50%25"
+
+
+def test_sarif_is_valid_against_the_official_schema(fixture_dir):
+    result = run(".", "--format", "sarif")
+    document = json.loads(result.output)
+    with open(SARIF_SCHEMA, encoding="utf-8") as handle:
+        schema = json.load(handle)
+    jsonschema.validators.validator_for(schema)(schema).validate(document)
+    run_ = document["runs"][0]
+    rules = run_["tool"]["driver"]["rules"]
+    assert {"id", "name", "shortDescription", "fullDescription", "help", "defaultConfiguration"} <= set(rules[0])
+    located = [(r["ruleId"], r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"],
+                r["locations"][0]["physicalLocation"]["region"]["startLine"],
+                r["locations"][0]["physicalLocation"]["region"]["startColumn"], "suppressions" in r)
+               for r in run_["results"]]
+    assert located == [("KL101", "app.yaml", 6, 6, False), ("KL102", "app.yaml", 23, 9, False),
+                       ("KL106", "app.yaml", 26, 7, True), ("KL001", "broken.yaml", 2, 1, False)]
+    for result_ in run_["results"]:
+        assert rules[result_["ruleIndex"]]["id"] == result_["ruleId"]
+
+
+def test_junit_has_one_case_per_object_and_file_failures(fixture_dir):
+    result = run(".", "--format", "junit")
+    root = ET.fromstring(result.output.split("\n", 1)[1])
+    cases = [(c.get("classname"), c.get("name"), [f.get("type") for f in c.findall("failure")])
+             for c in root.iter("testcase")]
+    assert cases == [
+        ("app.yaml", "v1 ConfigMap cfg", ["KL101 invalid-field-value"]),
+        ("app.yaml", "apps/v1 Deployment web", ["KL102 unknown-field"]),
+        ("app.yaml", "example.com/v1 Widget w", []),
+        ("broken.yaml", "file", ["KL001 yaml-syntax"]),
+    ]
+    assert root.get("tests") == "4" and root.get("failures") == "3"
+
+
+def test_one_run_writes_several_formats(fixture_dir):
+    result = run("app.yaml", "--format", "json", "--output", "sarif:out.sarif", "--output", "junit:out.xml")
+    assert json.loads(result.output)["summary"]["errors"] == 2
+    assert json.loads((fixture_dir / "out.sarif").read_text())["version"] == "2.1.0"
+    assert (fixture_dir / "out.xml").read_text().startswith("<?xml")
+
+
+def test_bad_output_spec_is_a_usage_error(fixture_dir):
+    result = CliRunner().invoke(main, ["check", "app.yaml", "--output", "yaml:x"])
+    assert result.exit_code == 2 and "FORMAT:FILE" in result.output
+
+
+def test_no_color_environment_variable(fixture_dir):
+    from kubelint.cli import render
+    from kubelint.engine import Checker, Settings
+    from kubelint.discover import discover
+
+    class Tty:
+        def isatty(self):
+            return True
+
+    result = Checker(Settings()).run(discover(["app.yaml"]))
+    assert "\033[" in render(result, "text", None, Tty())
+    os.environ["NO_COLOR"] = "1"
+    try:
+        assert "\033[" not in render(result, "text", None, Tty())
+    finally:
+        del os.environ["NO_COLOR"]
+
+
+def test_terminal_output_shows_the_source_line_with_a_caret(fixture_dir):
+    from kubelint.cli import render
+    from kubelint.discover import discover
+    from kubelint.engine import Checker, Settings
+
+    class Tty:
+        def isatty(self):
+            return True
+
+    result = Checker(Settings(select=["KL1"])).run(discover(["app.yaml"]))
+    text = render(result, "text", False, Tty()).splitlines()
+    assert text[1:3] == ["      a: 1", "         ^"]
