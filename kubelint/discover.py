@@ -46,10 +46,11 @@ def discover(paths: Iterable[str], exclude: Sequence[str] = (), kustomize: bool 
             found.append(InputFile("-", "-"))
             continue
         if kustomize and os.path.isdir(path):
-            from .rendered import kustomize_input
+            from .rendered import is_kustomization, kustomize_input
 
-            found.append(kustomize_input(path))
-            continue
+            if is_kustomization(path):
+                found.append(kustomize_input(path))
+                continue
         if os.path.isdir(path):
             for file_path in _walk(path):
                 if file_path not in seen and not _excluded(file_path, exclude):

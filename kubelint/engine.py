@@ -172,6 +172,7 @@ class Checker:
                 object_findings = [_apply(f, [suppression]) for f in object_findings]
             findings.extend(object_findings)
         findings = self._suppress(findings, loaded, annotations)
+        findings = _attribute_rendered(findings, loaded)
         findings.sort(key=Finding.sort_key)
         return RunResult(self.store.version, findings, files=len(loaded), objects=len(objects),
                          skipped=sum(r.skipped for r in loaded),
@@ -255,6 +256,28 @@ class Checker:
                     result.append(Finding(path=path, position=suppression.position, rule=rule.id,
                                           name=rule.name, severity=severity, message=message))
         return result
+
+
+def _attribute_rendered(findings: List[Finding], loaded: List[LoadResult]) -> List[Finding]:
+    """Findings in `helm template` output name the template (from `# Source:`) and the line
+    inside its rendered document."""
+    from .rendered import SourceComments
+
+    comments = {r.source.path: SourceComments(r.source.text) for r in loaded if "# Source: " in r.source.text}
+    if not comments:
+        return findings
+    result = []
+    for finding in findings:
+        sources = comments.get(finding.path)
+        where = sources.attribute(finding.line) if sources else None
+        if where is not None and finding.object is not None:
+            template, line = where
+            shift = finding.line - line
+            p = finding.position
+            finding = Finding(**{**finding.__dict__, "path": template,
+                                 "position": Position(line, p.column, p.end_line - shift, p.end_column)})
+        result.append(finding)
+    return result
 
 
 def _suppressed(finding: Finding) -> Finding:
