@@ -126,7 +126,7 @@ def execute(options: CheckOptions, out: Optional[TextIO] = None) -> int:
         checker = Checker(settings)
     except (ConfigError, DiscoveryError, UnknownVersionError) as exc:
         raise UsageProblem(str(exc)) from None
-    result = checker.run(inputs)
+    result = checker.run(inputs, progress=_progress_bar(len(inputs)))
     output_format = options.output_format or ("github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text")
     out.write(render(result, output_format, options.color, out))
     for output_format, path in outputs:
@@ -137,6 +137,27 @@ def execute(options: CheckOptions, out: Optional[TextIO] = None) -> int:
             raise UsageProblem(f"cannot write {path}: {exc.strerror or exc}") from None
     threshold = Severity.parse(options.fail_on).rank
     return EXIT_FINDINGS if any(f.severity.rank >= threshold for f in result.active()) else EXIT_OK
+
+
+PROGRESS_MIN_FILES = 200
+
+
+def _progress_bar(total: int):  # type: ignore[no-untyped-def]
+    """A one-line progress bar on stderr, for large inputs on a terminal only."""
+    if total < PROGRESS_MIN_FILES or not sys.stderr.isatty():
+        return None
+
+    def show(done: int, total: int) -> None:
+        if done % 50 and done != total:
+            return
+        width = 30
+        filled = width * done // total
+        sys.stderr.write(f"\rchecking [{'#' * filled}{'.' * (width - filled)}] {done}/{total} files")
+        if done == total:
+            sys.stderr.write("\r" + " " * (width + 40) + "\r")
+        sys.stderr.flush()
+
+    return show
 
 
 def _split(values: Sequence[str]) -> List[str]:

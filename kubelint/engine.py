@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import sys
 from dataclasses import dataclass, field
-from typing import Dict, Iterable, List, Optional, Sequence, Tuple
+from typing import Callable, Dict, Iterable, List, Optional, Sequence, Tuple
 
 from .config import ConfigError
 from .context import AssumePresent, RuleContext
@@ -133,9 +133,11 @@ class Checker:
         self._active_rules = [r for r in self.registry.rules
                               if not r.builtin and self.rule_settings[r.id].enabled]
 
-    def run(self, inputs: Iterable[InputFile]) -> RunResult:
+    def run(self, inputs: Sequence[InputFile], progress: Optional[Callable[[int, int], None]] = None) -> RunResult:
         loaded: List[LoadResult] = []
-        for item in inputs:
+        for number, item in enumerate(inputs, start=1):
+            if progress is not None:
+                progress(number, len(inputs))
             data, problem = read_input(item)
             if data is None:
                 result = LoadResult(SourceFile(item.path))
