@@ -50,9 +50,13 @@ def test_clean_stack_has_no_findings(tmp_path):
     assert [f"{f.line} {f.rule} {f.message}" for f in run_paths([str(tmp_path / "all.yaml")]).active()] == []
 
 
-def _line_of(text: str, new: str, marker: str) -> int:
-    """Line of `marker` inside the injected text `new`."""
-    index = text.index(marker, text.index(new))
+def one_file_before(directory, name: str) -> str:
+    return "".join("---\n" + (directory / n).read_text() for n in FILES[:FILES.index(name)])
+
+
+def _line_of(text: str, start: int, new: str, marker: str) -> int:
+    """Line of `marker` inside the injected text `new`, searching from offset `start`."""
+    index = text.index(marker, text.index(new, start))
     return text.count("\n", 0, index) + 1
 
 
@@ -63,13 +67,16 @@ def test_each_injected_defect_is_reported_at_its_line(tmp_path, layout, name, ol
     original = (shop / name).read_text()
     assert original.count(old) == 1, f"{old!r} must occur once in {name}"
     (shop / name).write_text(original.replace(old, new))
+    start = 0
     if layout == "one-file":
         target = tmp_path / "all.yaml"
-        target.write_text(one_file(shop))
+        joined = one_file(shop)
+        start = len(one_file_before(shop, name))
+        target.write_text(joined)
         shutil.rmtree(shop)
     else:
         target = shop / name
     text = target.read_text()
     found = [(f.rule, f.line) for f in run_paths([str(shop if layout == "per-file" else target)]).active()]
-    assert (rule, _line_of(text, new, marker)) in found, found
+    assert (rule, _line_of(text, start, new, marker)) in found, found
     assert all(r == rule for r, _ in found if r != "KL901"), f"{rule} alone should fire: {found}"
