@@ -640,6 +640,8 @@ class PortName(Rule):
             [c for c in template.containers(include_init=True) if _is_sidecar(c)]
         for container in order:
             for at, name, protocol in valid.get(container.pointer, []):
+                if not isinstance(protocol, str):
+                    continue
                 other = first.setdefault((name, protocol), at)
                 if other is not at:
                     yield Report(at, f"{_at(at)}: port name {_show(name)} is also used by {_at(other)} in another "
@@ -843,9 +845,9 @@ class MissingReadinessProbe(Rule):
     kinds = POD_KINDS - RUN_TO_COMPLETION - {"PodTemplate"}
     doc = RuleDoc(
         what="For a workload whose pod template is selected by a Service in the set (same namespace, "
-             "selector matched against the template labels), warns on each container when no container "
-             "or sidecar of the pod has a readinessProbe. Jobs, CronJobs, ExternalName Services, Services "
-             "without a selector and Services with publishNotReadyAddresses are left out.",
+             "selector matched against the template labels), warns once, at the first container, when no "
+             "container or sidecar of the pod has a readinessProbe. Jobs, CronJobs, ExternalName Services, "
+             "Services without a selector and Services with publishNotReadyAddresses are left out.",
         why="Without a readiness probe a pod counts as ready as soon as its containers start, so the Service "
             "sends it requests before the application listens, and keeps sending them while it is stuck.",
         failing="# a Service selects app: web\ncontainers:\n- name: web\n  image: nginx:1.27",
@@ -865,12 +867,14 @@ class MissingReadinessProbe(Rule):
         names = ", ".join(f'"{s}"' for s in services[:3])
         names += f" and {len(services) - 3} more" if len(services) > 3 else ""
         who = f"Service {names} sends" if len(services) == 1 else f"Services {names} send"
-        for container in containers:
-            if _group(container) != REGULAR:
-                continue
-            yield Report(container.pointer, f"{_at(container.pointer)}: {_label(container)} has no readinessProbe, "
-                                            f"and {who} traffic to this pod; add a readinessProbe so traffic "
-                                            f"waits until the application is ready")
+        regular = [c for c in containers if _group(c) == REGULAR]
+        if not regular:
+            return
+        first = regular[0]  # one finding per pod: the fix is one probe, usually on the main container
+        whom = _label(first) if len(regular) == 1 else f"{_label(first)} (or another container of the pod)"
+        yield Report(first.pointer, f"{_at(first.pointer)}: no container of this pod has a readinessProbe, and "
+                                    f"{who} traffic to it; add one to {whom} so traffic waits "
+                                    f"until the application is ready")
 
 
 class MissingLivenessProbe(Rule):
