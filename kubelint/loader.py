@@ -37,28 +37,47 @@ class SourceFile:
     safe_parser: bool = False
     documents: List[Any] = field(default_factory=list)
     document_lines: List[int] = field(default_factory=list)
-    _nodes: Optional[list] = field(default=None, repr=False)
+    _nodes: Dict[int, Tuple[Optional[Any], int]] = field(default_factory=dict, repr=False)
     _lines: Optional[List[str]] = field(default=None, repr=False)
 
     def position(self, document: int, pointer: Pointer, anchor: str = "value") -> Position:
         """Line and column of `pointer` in document number `document` (composed on demand)."""
-        if self._nodes is None:
-            self._nodes = compose_documents(self.text, self.safe_parser)
-        if document < len(self._nodes):
-            found = locate(self._nodes[document], pointer, anchor)
-            if found is not None:
-                if found.end_column == END_OF_LINE:
-                    found = Position(found.line, found.column, found.end_line, self._line_end(found.end_line))
-                return found
-        line = self.document_lines[document] + 1 if document < len(self.document_lines) else 1
-        return Position(line, 1, line, 1)
+        node, offset = self._document_node(document)
+        found = locate(node, pointer, anchor) if node is not None else None
+        if found is None:
+            line = self.document_lines[document] + 1 if document < len(self.document_lines) else 1
+            return Position(line, 1, line, 1)
+        end_column = found.end_column
+        if end_column == END_OF_LINE:
+            end_column = self._line_end(found.end_line + offset)
+        return Position(found.line + offset, found.column, found.end_line + offset, end_column)
 
+    def _document_node(self, document: int) -> Tuple[Optional[Any], int]:
+        """The node tree of one document and the line offset of its marks. Only that
+        document's lines are composed: a file with one finding does not pay for the rest."""
+        if document not in self._nodes:
+            start = self.document_lines[document] if document < len(self.document_lines) else 0
+            nodes: list = []
+            if document < len(self.document_lines):
+                lines = self._text_lines()
+                end = self.document_lines[document + 1] if document + 1 < len(self.document_lines) else len(lines)
+                nodes = compose_documents("\n".join(lines[start:end]) + "\n", self.safe_parser)
+            if nodes and nodes[0] is not None:
+                self._nodes[document] = (nodes[0], start)
+            else:  # the slice does not stand alone (unusual layout): compose the whole file
+                whole = compose_documents(self.text, self.safe_parser)
+                self._nodes[document] = (whole[document] if document < len(whole) else None, 0)
+        return self._nodes[document]
+
+    def _text_lines(self) -> List[str]:
+        if self._lines is None:
+            self._lines = self.text.split("\n")
+        return self._lines
 
     def _line_end(self, line: int) -> int:
         """1-based column just past the last character of `line`."""
-        if self._lines is None:
-            self._lines = self.text.splitlines()
-        return len(self._lines[line - 1]) + 1 if 0 < line <= len(self._lines) else 1
+        lines = self._text_lines()
+        return len(lines[line - 1].rstrip("\r")) + 1 if 0 < line <= len(lines) else 1
 
 
 @dataclass
