@@ -400,7 +400,7 @@ class ContainerName(Rule):
     id = "KL503"
     name = "invalid-container-name"
     severity = Severity.ERROR
-    summary = "Container names are present, DNS-1123 labels and unique across all containers of the pod."
+    summary = "Container names are non-empty DNS-1123 labels, unique across all containers of the pod."
     kinds = POD_KINDS
     doc = RuleDoc(
         what="Checks that no container, init container or ephemeral container has an empty name (a missing "
