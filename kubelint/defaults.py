@@ -78,8 +78,9 @@ def _deployment_spec(spec: Dict[str, Any]) -> Dict[str, Any]:
     if strategy["type"] == "RollingUpdate":
         rolling = strategy.get("rollingUpdate")
         rolling = dict(rolling) if isinstance(rolling, dict) else {}
-        rolling.setdefault("maxSurge", "25%")
-        rolling.setdefault("maxUnavailable", "25%")
+        for key in ("maxSurge", "maxUnavailable"):
+            if rolling.get(key) is None:  # an explicit null is defaulted too
+                rolling[key] = "25%"
         strategy["rollingUpdate"] = rolling
     spec["strategy"] = strategy
     if spec.get("replicas") is None:
