@@ -59,6 +59,7 @@ class CheckOptions:
     ignore_missing_schemas: bool = False
     skip_kinds: Sequence[str] = ()
     reject_kinds: Sequence[str] = ()
+    cache_ttl: Optional[int] = None
     jobs: Optional[int] = None
 
 
@@ -87,6 +88,8 @@ class CheckOptions:
 @click.option("--ignore-missing-schemas", is_flag=True, help="No warning for objects without a schema.")
 @click.option("--skip", "skip_kinds", multiple=True, metavar="KIND", help="Do not check objects of this kind (repeatable).")
 @click.option("--reject", "reject_kinds", multiple=True, metavar="KIND", help="Objects of this kind are errors (repeatable).")
+@click.option("--cache-ttl", type=click.IntRange(min=0), metavar="SECONDS",
+              help="Use a downloaded schema this long before revalidating it (default 86400, one day).")
 @click.option("-j", "--jobs", type=click.IntRange(min=1), help="Worker processes (default: number of cores, for large inputs).")
 def check(**parsed: object) -> None:
     """Check manifests in PATHS (files, directories, or - for stdin)."""
@@ -116,7 +119,8 @@ def execute(options: CheckOptions, out: Optional[TextIO] = None) -> int:
             assume_present=config.assume_present, complete=config.complete,
             crd_paths=list(options.crds), schema_locations=list(options.schema_locations) or config.schema_locations,
             offline=options.offline, ignore_missing_schemas=options.ignore_missing_schemas,
-            skip_kinds=_split(options.skip_kinds), reject_kinds=_split(options.reject_kinds), jobs=options.jobs)
+            skip_kinds=_split(options.skip_kinds), reject_kinds=_split(options.reject_kinds), jobs=options.jobs,
+            cache_ttl=options.cache_ttl)
         if options.max_file_size or config.max_file_size:
             settings.max_file_size = options.max_file_size or config.max_file_size  # type: ignore[assignment]
         outputs = [_parse_output(spec) for spec in options.outputs]
@@ -257,8 +261,21 @@ def schemas(ctx: click.Context) -> None:
 @schemas.command()
 @click.argument("urls", nargs=-1, required=True)
 def pull(urls: Tuple[str, ...]) -> None:
-    """Download schema URLs into the cache, for CI images built offline."""
-    raise _fail("schemas pull is not available yet")
+    """Download schema URLs into the cache, for CI images built offline.
+
+    Documents the schemas refer to ($ref) are pulled too. `check --offline` then uses them.
+    """
+    from .schemas.remote import pull as pull_urls
+
+    failed = False
+    for ok, line in pull_urls(list(urls)):
+        if ok:
+            click.echo(line)
+        else:
+            click.echo(f"kubelint: error: {line}", err=True)
+            failed = True
+    if failed:
+        sys.exit(EXIT_USAGE)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -42,6 +42,7 @@ class Settings:
     ignore_missing_schemas: bool = False
     skip_kinds: Sequence[str] = ()
     reject_kinds: Sequence[str] = ()
+    cache_ttl: Optional[int] = None  # seconds a downloaded schema is used before revalidation (default 1 day)
     jobs: Optional[int] = None
 
 

@@ -81,6 +81,33 @@ def builtin_rules() -> List[Rule]:
             "(usually a custom resource, or a typo in apiVersion or kind).",
             "The object cannot be validated; a typo'd apiVersion or kind is rejected by the API server.",
             "apiVersion: apps/v1\nkind: Deploymnet", "apiVersion: apps/v1\nkind: Deployment")),
+        make_builtin("KL107", "invalid-crd", E, "A CustomResourceDefinition is invalid; its custom resources may not be validated.", RuleDoc(
+            "Reports problems in a CRD of the run (input or --crd) at their node: no group, kind or versions, a "
+            "version without openAPIV3Schema, a schema node that is not a schema (unknown type, `items` as a list, "
+            "`$ref` or another keyword Kubernetes forbids), a structural node without a type. A version whose "
+            "schema cannot be used is not validated, and its objects say so.",
+            "The API server rejects the CRD, so none of its custom resources can be created.",
+            "openAPIV3Schema:\n  type: object\n  properties:\n    spec: {type: int}",
+            "openAPIV3Schema:\n  type: object\n  properties:\n    spec: {type: integer}")),
+        make_builtin("KL108", "duplicate-list-entry", E, "A keyed list repeats an entry.", RuleDoc(
+            "Reports an item of a list that its schema declares `x-kubernetes-list-type: map` (keyed by "
+            "`x-kubernetes-list-map-keys`) or `set` when it repeats the keys or the value of an earlier item, at "
+            "the repeated item. Checked for custom resources validated with a CRD or a schema location.",
+            "The API server rejects duplicate entries in such lists.",
+            "groups:\n- name: node\n  rules: []\n- name: node\n  rules: []",
+            "groups:\n- name: node\n  rules: []\n- name: node-extra\n  rules: []")),
+        make_builtin("KL109", "schema-location-error", E, "A schema location failed.", RuleDoc(
+            "Reports, once per location and on the first object that needed it, a --schema-location that could "
+            "not be used: a download that failed (with no cached copy), a file or response that is not JSON, or a "
+            "schema that is not a valid JSON Schema. Objects that needed it are not validated against it.",
+            "Objects silently skipped by validation would pass unchecked.",
+            "--schema-location https://example.com/schemas/{{ .ResourceKind }}.json  (server down)",
+            "--schema-location default")),
+        make_builtin("KL110", "rejected-kind", E, "An object is of a kind that --reject forbids.", RuleDoc(
+            "Reports every object whose kind, or apiVersion/kind (e.g. `apps/v1/Deployment`), is named with "
+            "--reject, as kubeconform does. Such objects get no schema check.",
+            "The repository's policy forbids that kind (for example PodSecurityPolicy or a legacy CRD).",
+            "--reject Secret\napiVersion: v1\nkind: Secret", "(no object of a rejected kind)")),
         make_builtin("KL901", "unused-suppression", I, "A suppression matches no finding.", RuleDoc(
             "Reports a `kubelint: disable...` comment or `kubelint.io/ignore` annotation that suppressed nothing.",
             "Stale suppressions hide future problems and mislead readers.",

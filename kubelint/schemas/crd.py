@@ -1,0 +1,469 @@
+"""CustomResourceDefinitions -> one JSON Schema (2020-12) per served version.
+
+A CRD's `openAPIV3Schema` is OpenAPI v3 with Kubernetes' structural-schema extensions. The
+conversion keeps what the API server enforces and nothing more:
+
+- unknown fields are errors (the server prunes them; kubectl's strict field validation
+  rejects them): every object node without `additionalProperties` and without
+  `x-kubernetes-preserve-unknown-fields: true` gets `additionalProperties: false`, unless
+  the CRD preserves unknown fields everywhere (`spec.preserveUnknownFields`, which is the
+  default of apiextensions.k8s.io/v1beta1);
+- `x-kubernetes-int-or-string` is the type union integer|string;
+- `x-kubernetes-embedded-resource` objects take apiVersion and kind (required) and an
+  ObjectMeta `metadata`;
+- `nullable: true` allows null. A null in an optional field that is not nullable is allowed
+  too: the API server drops it before validating (it prunes non-nullable nulls); a null list
+  item or required field is an error;
+- the custom resource's own `metadata` is validated as the bundled ObjectMeta (the server
+  ignores the CRD's metadata schema except restrictions on name and generateName, which are
+  kept);
+- `x-kubernetes-list-type`/`-list-map-keys` are kept for the duplicate check (structural.py);
+- descriptions, examples and CEL rules (`x-kubernetes-validations`) are dropped; formats are
+  not checked.
+
+Every problem that makes a CRD invalid is an Issue (KL107) at its node in the CRD; a problem
+that leaves a version without a usable schema also says so, and that version's objects get a
+hint instead of a validation.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any, Dict, List, Optional, Tuple
+
+from ..findings import Issue, Pointer, pointer_to_dotted
+
+RULE_INVALID_CRD = "KL107"
+OBJECT_META = "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta"
+OBJECT_META_REF = {"$ref": f"#/$defs/{OBJECT_META}"}
+V1 = "apiextensions.k8s.io/v1"
+V1BETA1 = "apiextensions.k8s.io/v1beta1"
+
+_TYPES = ("object", "array", "string", "integer", "number", "boolean")
+_COUNTS = ("minLength", "maxLength", "minItems", "maxItems", "minProperties", "maxProperties")
+_NUMBERS = ("minimum", "maximum", "multipleOf")
+# Not allowed in a CRD schema (Kubernetes rejects the CRD).
+_FORBIDDEN = ("$ref", "$schema", "definitions", "dependencies", "deprecated", "discriminator", "id",
+              "patternProperties", "readOnly", "writeOnly", "xml", "additionalItems")
+_DROPPED = ("description", "title", "example", "externalDocs", "format", "x-kubernetes-validations",
+            "x-kubernetes-map-type", "x-kubernetes-preserve-unknown-fields", "x-kubernetes-int-or-string",
+            "x-kubernetes-embedded-resource", "nullable")
+_LIST_TYPES = ("atomic", "set", "map")
+ORIGINAL_PATTERN = "x-kubelint-pattern"
+
+
+@dataclass
+class CrdVersion:
+    """One served version: objects of `kind` in `api_version` are validated with `schema`."""
+
+    api_version: str
+    kind: str
+    crd: str  # the CRD's name, for messages
+    schema: Dict[str, Any]  # refers to #/$defs/<ObjectMeta>; the store attaches the definitions
+
+
+@dataclass
+class CrdReading:
+    name: str
+    kind: Optional[str] = None
+    versions: List[CrdVersion] = field(default_factory=list)
+    issues: List[Issue] = field(default_factory=list)
+    # apiVersion -> why objects of that version get no validation (not served, invalid schema)
+    unusable: Dict[str, str] = field(default_factory=dict)
+
+
+def read_crd(data: Dict[str, Any]) -> CrdReading:
+    """The schemas a CRD defines for its custom resources, and its problems."""
+    name = _get(data, "metadata", "name")
+    name = name if isinstance(name, str) and name else "<unnamed>"
+    reading = CrdReading(name)
+    api_version = data.get("apiVersion")
+    if api_version not in (V1, V1BETA1):
+        reading.issues.append(Issue(RULE_INVALID_CRD, ("apiVersion",),
+                                    f"CustomResourceDefinition {api_version} is not understood (use {V1}); "
+                                    "its custom resources are not validated"))
+        return reading
+    beta = api_version == V1BETA1
+    spec = data.get("spec")
+    if not isinstance(spec, dict):
+        reading.issues.append(Issue(RULE_INVALID_CRD, ("spec",) if "spec" in data else (),
+                                    "spec is missing or not a mapping; no custom resource is defined"))
+        return reading
+    group, kind = spec.get("group"), _get(spec, "names", "kind")
+    required: List[Tuple[Any, Pointer, str]] = [(group, ("spec", "group"), "spec.group"),
+                                                (kind, ("spec", "names", "kind"), "spec.names.kind")]
+    for value, field_pointer, what in required:
+        if not isinstance(value, str) or not value:
+            reading.issues.append(Issue(RULE_INVALID_CRD, _deepest(data, field_pointer),
+                                        f"{what} is missing or empty; no custom resource is defined"))
+    if not (isinstance(group, str) and group and isinstance(kind, str) and kind):
+        return reading
+    reading.kind = kind
+    # v1beta1 keeps unknown fields unless told not to; v1 prunes them (true is deprecated there).
+    preserve_all = spec.get("preserveUnknownFields", beta) is True
+    converted: Dict[Pointer, Optional[Dict[str, Any]]] = {}
+    for version, served, schema, pointer, where in _versions(spec, beta, reading):
+        api = f"{group}/{version}"
+        if not served:
+            reading.unusable[api] = f"CRD {name} defines {version} but does not serve it"
+            continue
+        if schema is None:
+            if beta:  # no validation in a v1beta1 CRD: the server accepts anything
+                reading.versions.append(CrdVersion(api, kind, name, _open_schema()))
+                continue
+            reading.issues.append(_issue(where, f"version {version} has no schema.openAPIV3Schema "
+                                                f"(required in {V1}); its {kind} objects are not validated"))
+            reading.unusable[api] = f"CRD {name} has no valid schema for {version} (see KL107)"
+            continue
+        if pointer not in converted:
+            converted[pointer] = _Converter(reading.issues, strict_type=not beta, prune=not preserve_all).root(
+                schema, pointer)
+        result = converted[pointer]
+        if result is None:
+            reading.unusable[api] = f"CRD {name} has no valid schema for {version} (see KL107)"
+        else:
+            reading.versions.append(CrdVersion(api, kind, name, result))
+    reading.issues = list(dict.fromkeys(reading.issues))  # a shared v1beta1 schema reports once
+    return reading
+
+
+_Version = Tuple[str, bool, Any, Pointer, Pointer]
+
+
+def _versions(spec: Dict[str, Any], beta: bool, reading: CrdReading) -> List[_Version]:
+    """(version, served, schema node or None, schema pointer, where to report) per version."""
+    shared = _get(spec, "validation", "openAPIV3Schema") if beta else None
+    shared_pointer: Pointer = ("spec", "validation", "openAPIV3Schema")
+    versions = spec.get("versions")
+    if beta and not versions and isinstance(spec.get("version"), str):
+        return [(spec["version"], True, shared, shared_pointer, ("spec", "version"))]
+    if not isinstance(versions, list) or not versions:
+        reading.issues.append(Issue(RULE_INVALID_CRD, ("spec", "versions") if "versions" in spec else ("spec",),
+                                    "spec.versions is missing or empty; no custom resource is defined"))
+        return []
+    found: List[_Version] = []
+    for index, entry in enumerate(versions):
+        where: Pointer = ("spec", "versions", index)
+        if not isinstance(entry, dict) or not isinstance(entry.get("name"), str) or not entry["name"]:
+            reading.issues.append(_issue(where, "a version needs a name"))
+            continue
+        own = _get(entry, "schema", "openAPIV3Schema")
+        if own is not None:
+            found.append((entry["name"], entry.get("served", True) is not False, own,
+                          where + ("schema", "openAPIV3Schema"), where))
+        else:
+            found.append((entry["name"], entry.get("served", True) is not False, shared, shared_pointer,
+                          where + (("schema",) if "schema" in entry else ())))
+    return found
+
+
+def _get(node: Any, *keys: str) -> Any:
+    for key in keys:
+        if not isinstance(node, dict):
+            return None
+        node = node.get(key)
+    return node
+
+
+def _deepest(data: Any, pointer: Pointer) -> Pointer:
+    """The longest prefix of `pointer` that exists in `data` (where a missing field is reported)."""
+    node, found = data, ()  # type: Any, Pointer
+    for part in pointer:
+        if isinstance(node, dict) and part in node:
+            node, found = node[part], found + (part,)
+        else:
+            break
+    return found
+
+
+def _issue(pointer: Pointer, problem: str) -> Issue:
+    where = pointer_to_dotted(pointer) + ": " if pointer else ""
+    return Issue(RULE_INVALID_CRD, pointer, where + problem)
+
+
+def _open_schema() -> Dict[str, Any]:
+    return {"type": "object", "properties": {"metadata": dict(OBJECT_META_REF)}}
+
+
+class _Converter:
+    """One openAPIV3Schema -> JSON Schema; problems go to `issues`."""
+
+    def __init__(self, issues: List[Issue], strict_type: bool, prune: bool) -> None:
+        self.issues = issues
+        self.strict_type = strict_type  # v1: every structural node needs a type
+        self.prune = prune  # unknown fields are errors (not preserved everywhere)
+
+    def report(self, pointer: Pointer, problem: str) -> None:
+        self.issues.append(_issue(pointer, problem))
+
+    def root(self, schema: Any, pointer: Pointer) -> Optional[Dict[str, Any]]:
+        if not isinstance(schema, dict):
+            self.report(pointer, "openAPIV3Schema must be a mapping (a schema); the custom resources are not validated")
+            return None
+        if self.strict_type and schema.get("type", "object") != "object":
+            self.report(pointer + ("type",), f'the root of a CRD schema must be of type object, not {schema.get("type")!r}')
+        body = dict(schema)
+        if isinstance(schema.get("properties"), dict):  # metadata is ObjectMeta, see metadata()
+            body["properties"] = {k: v for k, v in schema["properties"].items() if k != "metadata"}
+        out = self.node(body, pointer, structural=True, may_be_null=False)
+        out["type"] = "object"
+        properties = out.setdefault("properties", {})
+        properties.setdefault("apiVersion", {"type": "string"})
+        properties.setdefault("kind", {"type": "string"})
+        properties["metadata"] = self.metadata(schema, pointer)
+        if self.prune and schema.get("x-kubernetes-preserve-unknown-fields") is not True:
+            out["additionalProperties"] = False
+        return out
+
+    def metadata(self, schema: Dict[str, Any], pointer: Pointer) -> Dict[str, Any]:
+        """ObjectMeta, plus the restrictions on name and generateName a CRD may add."""
+        own = _get(schema, "properties", "metadata")
+        restrictions = {}
+        if isinstance(own, dict) and isinstance(own.get("properties"), dict):
+            where = pointer + ("properties", "metadata", "properties")
+            others = [key for key in own["properties"] if key not in ("name", "generateName")]
+            if others and self.strict_type:  # a structural (v1) rule; v1beta1 allowed it
+                self.report(where, "a CRD schema may restrict only metadata.name and metadata.generateName, not "
+                                   + ", ".join(others))
+            for key in ("name", "generateName"):
+                if isinstance(own["properties"].get(key), dict):
+                    restrictions[key] = self.node(own["properties"][key], where + (key,), structural=False,
+                                                  may_be_null=True)
+        if not restrictions:
+            return dict(OBJECT_META_REF)
+        return {"allOf": [dict(OBJECT_META_REF), {"properties": restrictions}]}
+
+    def node(self, node: Dict[str, Any], pointer: Pointer, structural: bool, may_be_null: bool) -> Dict[str, Any]:
+        """Convert one schema node. `structural`: not inside allOf/anyOf/oneOf/not.
+        `may_be_null`: an optional object field, whose null the server drops."""
+        out: Dict[str, Any] = {}
+        required: List[Any] = node["required"] if isinstance(node.get("required"), list) else []
+        for key, value in node.items():
+            here = pointer + (key,)
+            if key in _FORBIDDEN:
+                self.report(here, f'"{key}" is not allowed in a CRD schema')
+            elif key in _DROPPED or (key.startswith("x-") and key not in (
+                    "x-kubernetes-list-type", "x-kubernetes-list-map-keys")):
+                continue
+            elif key == "type":
+                if value in _TYPES:
+                    out["type"] = value
+                else:
+                    self.report(here, f"{_show(value)} is not a schema type (use object, array, string, "
+                                      "integer, number or boolean)")
+            elif key == "properties":
+                if not isinstance(value, dict):
+                    self.report(here, "properties must be a mapping of field names to schemas")
+                    continue
+                converted = {}
+                for name, sub in value.items():
+                    if isinstance(sub, dict):
+                        converted[name] = self.node(sub, here + (name,), structural,
+                                                    may_be_null=name not in required)
+                    else:
+                        self.report(here + (name,), f'the schema of field "{name}" must be a mapping')
+                out["properties"] = converted
+            elif key == "additionalProperties":
+                if isinstance(value, bool):
+                    out[key] = value
+                elif isinstance(value, dict):
+                    out[key] = self.node(value, here, structural, may_be_null=True)
+                else:
+                    self.report(here, "additionalProperties must be a schema or true/false")
+            elif key == "items":
+                if isinstance(value, dict):
+                    out[key] = self.node(value, here, structural, may_be_null=False)
+                else:
+                    self.report(here, "items must be one schema (a list of schemas is not allowed in a CRD)")
+            elif key in ("allOf", "anyOf", "oneOf"):
+                if isinstance(value, list) and all(isinstance(b, dict) for b in value):
+                    out[key] = [self.node(b, here + (i,), False, False) for i, b in enumerate(value)]
+                else:
+                    self.report(here, f"{key} must be a list of schemas")
+            elif key == "not":
+                if isinstance(value, dict):
+                    out[key] = self.node(value, here, False, False)
+                else:
+                    self.report(here, "not must be a schema")
+            elif key == "required":
+                if isinstance(value, list) and all(isinstance(v, str) for v in value):
+                    out[key] = list(value)
+                else:
+                    self.report(here, "required must be a list of field names")
+            elif key == "enum":
+                if isinstance(value, list):
+                    out[key] = list(value)
+                else:
+                    self.report(here, "enum must be a list of values")
+            elif key == "pattern":
+                if isinstance(value, str):
+                    translated = translate_pattern(value)
+                    if translated is not None:  # a dialect feature neither engine has: not checked
+                        out[key] = translated
+                        if translated != value:  # messages show the pattern as the CRD wrote it
+                            out[ORIGINAL_PATTERN] = value
+                else:
+                    self.report(here, "pattern must be a string")
+            elif key in _NUMBERS:
+                if isinstance(value, (int, float)) and not isinstance(value, bool):
+                    out[key] = value
+                else:
+                    self.report(here, f"{key} must be a number")
+            elif key in ("exclusiveMinimum", "exclusiveMaximum"):
+                if not isinstance(value, bool):
+                    self.report(here, f"{key} must be true or false (OpenAPI v3)")
+            elif key in _COUNTS:
+                if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
+                    out[key] = value
+                else:
+                    self.report(here, f"{key} must be a whole number, 0 or more")
+            elif key == "uniqueItems":
+                if isinstance(value, bool):
+                    out[key] = value
+                else:
+                    self.report(here, "uniqueItems must be true or false")
+            elif key == "default":
+                out[key] = value  # kept: a list-map key's default takes part in the duplicate check
+            elif key == "x-kubernetes-list-type":
+                if value in _LIST_TYPES:
+                    out[key] = value
+                else:
+                    self.report(here, f"{_show(value)} is not a list type (use atomic, set or map)")
+            elif key == "x-kubernetes-list-map-keys":
+                if isinstance(value, list) and value and all(isinstance(v, str) for v in value):
+                    out[key] = list(value)
+                else:
+                    self.report(here, "x-kubernetes-list-map-keys must be a list of field names")
+        self._finish(node, out, pointer, structural, may_be_null)
+        return out
+
+    def _finish(self, node: Dict[str, Any], out: Dict[str, Any], pointer: Pointer, structural: bool,
+                may_be_null: bool) -> None:
+        preserve = node.get("x-kubernetes-preserve-unknown-fields") is True
+        int_or_string = node.get("x-kubernetes-int-or-string") is True
+        embedded = node.get("x-kubernetes-embedded-resource") is True
+        for bound, limit in (("exclusiveMinimum", "minimum"), ("exclusiveMaximum", "maximum")):
+            if node.get(bound) is True and limit in out:
+                out[bound] = out.pop(limit)
+        if int_or_string:
+            out["type"] = ["integer", "string"]
+            _drop_type_alternatives(out)
+        elif structural and self.strict_type and "type" not in node and not preserve:
+            self.report(pointer, "type is missing (a structural schema needs one here, unless "
+                                 "x-kubernetes-preserve-unknown-fields or x-kubernetes-int-or-string is true)")
+        if out.get("x-kubernetes-list-type") == "map" and "x-kubernetes-list-map-keys" not in out:
+            self.report(pointer + ("x-kubernetes-list-type",), "a list of type map needs x-kubernetes-list-map-keys")
+        if embedded:
+            properties = out.setdefault("properties", {})
+            properties.setdefault("apiVersion", {"type": "string", "minLength": 1})
+            properties.setdefault("kind", {"type": "string", "minLength": 1})
+            properties["metadata"] = dict(OBJECT_META_REF)
+            out["required"] = list(dict.fromkeys(out.get("required", []) + ["apiVersion", "kind"]))
+        is_object = out.get("type") == "object" or "properties" in out or embedded
+        if structural and self.prune and is_object and not preserve and "additionalProperties" not in out:
+            out["additionalProperties"] = False  # the server prunes (strict: rejects) unknown fields
+        if node.get("nullable") is True or may_be_null:
+            _allow_null(out)
+
+
+def _drop_type_alternatives(out: Dict[str, Any]) -> None:
+    """int-or-string comes with anyOf [{type: integer}, {type: string}] (maybe inside allOf),
+    which only restates the union."""
+    def type_only(branches: Any) -> bool:
+        return isinstance(branches, list) and all(isinstance(b, dict) and set(b) <= {"type"} for b in branches)
+
+    if type_only(out.get("anyOf")):
+        del out["anyOf"]
+    if isinstance(out.get("allOf"), list):
+        kept = [b for b in out["allOf"] if not (set(b) == {"anyOf"} and type_only(b["anyOf"]))]
+        if kept:
+            out["allOf"] = kept
+        else:
+            del out["allOf"]
+
+
+def _allow_null(out: Dict[str, Any]) -> None:
+    kind = out.get("type")
+    if isinstance(kind, str):
+        out["type"] = [kind, "null"]
+    elif isinstance(kind, list) and "null" not in kind:
+        out["type"] = kind + ["null"]
+    if isinstance(out.get("enum"), list) and None not in out["enum"]:
+        out["enum"] = out["enum"] + [None]
+
+
+def _show(value: Any) -> str:
+    return f'"{value}"' if isinstance(value, str) else repr(value)
+
+
+# Go (RE2) patterns -> patterns both Python's re and the Rust engine accept.
+_INLINE_FLAGS = re.compile(r"\(\?([imsU]+)\)")
+
+
+def translate_pattern(pattern: str) -> Optional[str]:
+    """`pattern` in a form both engines compile, or None when one cannot (then it is not
+    checked). RE2 allows `(?i)` anywhere; Python only at the start: a later one becomes a
+    scoped group `(?i:...)` up to the end of its enclosing group."""
+    translated = pattern
+    match = _INLINE_FLAGS.search(translated)
+    while match is not None and match.start() > 0:
+        if "U" in match.group(1):
+            return None
+        end = _group_end(translated, match.end())
+        translated = (translated[:match.start()] + f"(?{match.group(1)}:" + translated[match.end():end] + ")"
+                      + translated[end:])
+        match = _INLINE_FLAGS.search(translated, match.start() + 1)
+    if not _compiles(translated):
+        return None
+    return translated
+
+
+def _group_end(text: str, start: int) -> int:
+    """Index of the `)` closing the group `start` is in (or the end of the text)."""
+    depth, index, in_class = 0, start, False
+    while index < len(text):
+        char = text[index]
+        if char == "\\":
+            index += 2
+            continue
+        if in_class:
+            in_class = char != "]"
+        elif char == "[":
+            in_class = True
+        elif char == "(":
+            depth += 1
+        elif char == ")":
+            if depth == 0:
+                return index
+            depth -= 1
+        index += 1
+    return len(text)
+
+
+_compiled: Dict[str, bool] = {}
+
+
+def _rust_compiles(pattern: str) -> bool:
+    try:
+        import jsonschema_rs
+    except ImportError:  # pragma: no cover - depends on the platform
+        return True
+    try:
+        jsonschema_rs.validator_for({"pattern": pattern})
+    except Exception:  # the Rust regex dialect refuses it
+        return False
+    return True
+
+
+def _compiles(pattern: str) -> bool:
+    if pattern not in _compiled:
+        ok = True
+        try:
+            re.compile(pattern)
+        except (re.error, RecursionError, OverflowError):
+            ok = False
+        if ok:
+            ok = _rust_compiles(pattern)
+        _compiled[pattern] = ok
+    return _compiled[pattern]
