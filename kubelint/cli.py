@@ -120,7 +120,7 @@ def execute(options: CheckOptions, out: Optional[TextIO] = None) -> int:
             crd_paths=list(options.crds), schema_locations=list(options.schema_locations) or config.schema_locations,
             offline=options.offline, ignore_missing_schemas=options.ignore_missing_schemas,
             skip_kinds=_split(options.skip_kinds), reject_kinds=_split(options.reject_kinds), jobs=options.jobs,
-            cache_ttl=options.cache_ttl)
+            cache_ttl=_first(options.cache_ttl, config.cache_ttl))
         if options.max_file_size or config.max_file_size:
             settings.max_file_size = options.max_file_size or config.max_file_size  # type: ignore[assignment]
         outputs = [_parse_output(spec) for spec in options.outputs]
@@ -131,6 +131,8 @@ def execute(options: CheckOptions, out: Optional[TextIO] = None) -> int:
     except (ConfigError, DiscoveryError, UnknownVersionError) as exc:
         raise UsageProblem(str(exc)) from None
     result = checker.run(inputs, progress=_progress_bar(len(inputs)))
+    for notice in checker.store.notices:  # failed schema locations, stale cached copies
+        click.echo(f"kubelint: {notice}", err=True)
     output_format = options.output_format or ("github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text")
     out.write(render(result, output_format, options.color, out))
     for output_format, path in outputs:
@@ -170,7 +172,8 @@ def _split(values: Sequence[str]) -> List[str]:
 
 
 def _first(*values):  # type: ignore[no-untyped-def]
-    return next(v for v in values if v is not None)
+    """The first value that is set (command line, then config, then default)."""
+    return next((v for v in values if v is not None), None)
 
 
 def _parse_output(spec: str) -> Tuple[str, str]:

@@ -28,6 +28,7 @@ class Config:
     assume_present: List[str] = field(default_factory=list)
     complete: bool = False
     max_file_size: Optional[int] = None
+    cache_ttl: Optional[int] = None
 
 
 _STR_LIST = "a list of strings"
@@ -47,6 +48,7 @@ _KEYS = {
     "assume-present": ("assume_present", _STR_LIST, lambda v: _is_str_list(v)),
     "complete": ("complete", "true or false", lambda v: isinstance(v, bool)),
     "max-file-size": ("max_file_size", "a number of bytes", lambda v: isinstance(v, int) and not isinstance(v, bool) and v > 0),
+    "cache-ttl": ("cache_ttl", "a number of seconds", lambda v: isinstance(v, int) and not isinstance(v, bool) and v >= 0),
 }
 _RULE_KEYS = {"severity", "options", "enabled"}
 

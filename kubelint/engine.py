@@ -129,7 +129,7 @@ class Checker:
         self.registry = registry or build_registry()
         self.rule_settings = resolve_rule_settings(self.registry, settings)
         self.store = SchemaStore(settings.kubernetes_version, locations=settings.schema_locations,
-                                 offline=settings.offline)
+                                 offline=settings.offline, strict=settings.strict, cache_ttl=settings.cache_ttl)
         self._rules_by_kind: Dict[str, List[Rule]] = {}
         self._active_rules = [r for r in self.registry.rules
                               if not r.builtin and self.rule_settings[r.id].enabled]

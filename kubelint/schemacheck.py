@@ -24,7 +24,6 @@ def schema_issues(manifest: Manifest, store: SchemaStore, settings: "Settings") 
     rejected = kind_entry(settings.reject_kinds, ref)
     if rejected is not None:
         return [Issue(RULE_REJECTED_KIND, ("kind",), f"{ref.kind} {ref.api_version} is not allowed (--reject {rejected})")]
-    store.configure(strict=settings.strict, cache_ttl=getattr(settings, "cache_ttl", None))
     version = store.version
     deprecation = lookup_deprecation(ref.api_version, ref.kind)
     resolution = store.resolve(ref.api_version, ref.kind)

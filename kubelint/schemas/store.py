@@ -66,14 +66,6 @@ class SchemaStore:
 
     # -- configuration -------------------------------------------------------------------
 
-    def configure(self, strict: bool = True, cache_ttl: Optional[float] = None) -> None:
-        """Settings known only when checking starts (the schema step passes them)."""
-        self.strict = strict
-        if cache_ttl is not None and cache_ttl != self.cache_ttl:
-            self.cache_ttl = cache_ttl
-            if self._downloader is not None:
-                self._downloader.ttl = float(cache_ttl)
-
     @property
     def downloader(self) -> "Downloader":
         """The HTTP side (timeouts, retries, cache directory): made on first use."""

@@ -121,3 +121,14 @@ def test_unused_annotation_is_reported_at_the_annotation():
     text = ("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ok\n  annotations:\n"
             "    kubelint.io/ignore: KL101\n")
     assert triples(run_text(text)) == [("KL901", 6, 25)]
+
+
+def test_schema_location_notices_are_printed_on_stderr(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("KUBELINT_CACHE_DIR", str(tmp_path / "cache"))
+    (tmp_path / "w.yaml").write_text("apiVersion: example.com/v1\nkind: Widget\nmetadata:\n  name: w\n")
+    (tmp_path / ".kubelint.yaml").write_text("schema-locations: ['http://127.0.0.1:9/{{ .ResourceKind }}.json']\n"
+                                             "cache-ttl: 60\n")
+    result = CliRunner().invoke(main, ["check", "w.yaml", "--offline"])
+    assert result.exit_code in (0, 1)
+    assert "kubelint: offline: http://127.0.0.1:9/widget.json is not in the cache" in result.stderr

@@ -121,7 +121,8 @@ def test_kind_under_wrong_api_version_says_where_it_is_served():
 
 def test_custom_resource_without_schema_says_to_give_its_crd():
     result = run_text("apiVersion: monitoring.coreos.com/v1\nkind: ServiceMonitor\nmetadata: {name: m}\n", select=["KL1"])
-    assert messages(result)[0][3].endswith("(a custom resource: give its CRD to validate it)")
+    assert messages(result)[0][3].endswith(
+        "(a custom resource: give its CRD with --crd, or a --schema-location that has its schema)")
 
 
 @pytest.mark.parametrize("version", ["1.25", "v1.30", "1.37.2"])
