@@ -14,6 +14,7 @@ from .findings import Finding, Issue, LocatedIssue, ObjectRef, Position, Severit
 from .index import SetIndex
 from .loader import DEFAULT_MAX_FILE_SIZE, LoadResult, Manifest, SourceFile, load_file
 from .objects import K8sObject
+from .parallel import map_chunks, workers_for
 from .rules import Registry, build_registry
 from .rules.base import Rule, RuleSettings
 from .schemacheck import schema_issues
@@ -135,20 +136,31 @@ class Checker:
                               if not r.builtin and self.rule_settings[r.id].enabled]
 
     def run(self, inputs: Sequence[InputFile], progress: Optional[Callable[[int, int], None]] = None) -> RunResult:
-        loaded: List[LoadResult] = []
-        for number, item in enumerate(inputs, start=1):
+        workers = workers_for(len(inputs), self.settings.jobs)
+        if workers > 1:
+            loaded = map_chunks(self._load_chunk, list(inputs), workers)
             if progress is not None:
-                progress(number, len(inputs))
-            data, problem = read_input(item)
-            if data is None:
-                result = LoadResult(SourceFile(item.path))
-                result.issues.append(problem)  # type: ignore[arg-type]
-            else:
-                result = load_file(item.path, data, self.settings.max_file_size)
-            loaded.append(result)
-        return self.check_loaded(loaded)
+                progress(len(inputs), len(inputs))
+        else:
+            loaded = []
+            for number, item in enumerate(inputs, start=1):
+                if progress is not None:
+                    progress(number, len(inputs))
+                loaded.append(self._load(item))
+        return self.check_loaded(loaded, workers)
 
-    def check_loaded(self, loaded: List[LoadResult]) -> RunResult:
+    def _load(self, item: InputFile) -> LoadResult:
+        data, problem = read_input(item)
+        if data is None:
+            result = LoadResult(SourceFile(item.path))
+            result.issues.append(problem)  # type: ignore[arg-type]
+            return result
+        return load_file(item.path, data, self.settings.max_file_size)
+
+    def _load_chunk(self, items: Sequence[InputFile]) -> List[LoadResult]:
+        return [self._load(item) for item in items]
+
+    def check_loaded(self, loaded: List[LoadResult], workers: int = 1) -> RunResult:
         objects = [K8sObject(m) for result in loaded for m in result.manifests]
         index = SetIndex(objects)
         findings: List[Finding] = []
@@ -164,15 +176,15 @@ class Checker:
                 finding = self._located(result.source.path, issue)
                 if finding is not None:
                     findings.append(finding)
+        if workers > 1:
+            for obj in objects:  # compile each kind's validator once, before the workers fork
+                self.store.validator(obj.api_version, obj.kind)
+        self._index = index
+        checked = map_chunks(self._check_chunk, objects, workers)
         annotations: List[Tuple[str, Suppression]] = []
-        for obj in objects:
-            object_findings = self._check_object(obj, index)
-            keys, present = annotation_keys(obj.raw.get("metadata"))
-            if present:
-                suppression = Suppression(keys, obj.manifest.position(
-                    ("metadata", "annotations", "kubelint.io/ignore")), "object")
+        for obj, (object_findings, suppression) in zip(objects, checked):
+            if suppression is not None:
                 annotations.append((obj.path, suppression))
-                object_findings = [_apply(f, [suppression]) for f in object_findings]
             findings.extend(object_findings)
         findings = self._suppress(findings, loaded, annotations)
         findings = _attribute_rendered(findings, loaded)
@@ -181,6 +193,20 @@ class Checker:
                          skipped=sum(r.skipped for r in loaded),
                          checked=[(o.path, o.ref) for o in objects],
                          file_paths=[r.source.path for r in loaded])
+
+    def _check_chunk(self, objects: Sequence[K8sObject]) -> List[Tuple[List[Finding], Optional[Suppression]]]:
+        """Each object's findings, with its `kubelint.io/ignore` annotation applied."""
+        results = []
+        for obj in objects:
+            object_findings = self._check_object(obj, self._index)
+            keys, present = annotation_keys(obj.raw.get("metadata"))
+            suppression = None
+            if present:
+                suppression = Suppression(keys, obj.manifest.position(
+                    ("metadata", "annotations", "kubelint.io/ignore")), "object")
+                object_findings = [_apply(f, [suppression]) for f in object_findings]
+            results.append((object_findings, suppression))
+        return results
 
     def _crd_files(self) -> List[LoadResult]:
         results = []
