@@ -179,8 +179,9 @@ class Checker:
         if workers > 1:
             for obj in objects:  # compile each kind's validator once, before the workers fork
                 self.store.validator(obj.api_version, obj.kind)
-        self._index = index
-        checked = map_chunks(self._check_chunk, objects, workers)
+        # Workers get positions in `objects`, not pickled copies: rules compare objects by identity.
+        self._index, self._objects = index, objects
+        checked = map_chunks(self._check_chunk, range(len(objects)), workers)
         annotations: List[Tuple[str, Suppression]] = []
         for obj, (object_findings, suppression) in zip(objects, checked):
             if suppression is not None:
@@ -194,10 +195,11 @@ class Checker:
                          checked=[(o.path, o.ref) for o in objects],
                          file_paths=[r.source.path for r in loaded])
 
-    def _check_chunk(self, objects: Sequence[K8sObject]) -> List[Tuple[List[Finding], Optional[Suppression]]]:
+    def _check_chunk(self, numbers: Sequence[int]) -> List[Tuple[List[Finding], Optional[Suppression]]]:
         """Each object's findings, with its `kubelint.io/ignore` annotation applied."""
         results = []
-        for obj in objects:
+        for number in numbers:
+            obj = self._objects[number]
             object_findings = self._check_object(obj, self._index)
             keys, present = annotation_keys(obj.raw.get("metadata"))
             suppression = None

@@ -44,7 +44,7 @@ def map_chunks(task: Callable[[Sequence[Any]], List[Any]], items: Sequence[Any],
         return task(items)
     # More chunks than workers keeps both busy when chunks differ in cost.
     size = max(1, -(-len(items) // (workers * 4)))
-    chunks = [items[i:i + size] for i in range(0, len(items), size)]
+    chunks = [items[i:i + size] for i in range(0, len(items), size)]  # ranges slice to small ranges
     _task = task
     try:
         with multiprocessing.get_context("fork").Pool(workers) as pool:

@@ -14,7 +14,7 @@ pytestmark = pytest.mark.skipif(sys.platform != "linux", reason="workers are for
 
 
 def describe(result):
-    return [(f.path, f.line, f.column, f.end_line, f.end_column, f.rule, f.severity, f.message, f.suppressed)
+    return [(f.path, f.position, f.rule, f.severity, f.message, f.suppressed)
             for f in result.findings]
 
 
