@@ -132,6 +132,7 @@ class Checker:
         self.store = SchemaStore(settings.kubernetes_version, locations=settings.schema_locations,
                                  offline=settings.offline, strict=settings.strict, cache_ttl=settings.cache_ttl)
         self._rules_by_kind: Dict[str, List[Rule]] = {}
+        self._contexts: Dict[str, RuleContext] = {}  # one per rule and set
         self._active_rules = [r for r in self.registry.rules
                               if not r.builtin and self.rule_settings[r.id].enabled]
 
@@ -230,8 +231,11 @@ class Checker:
     def _check_object(self, obj: K8sObject, index: SetIndex) -> List[Finding]:
         issues: List[Issue] = list(schema_issues(obj.manifest, self.store, self.settings))
         for rule in self._rules_for(obj.kind):
-            context = RuleContext(index, self.store.version, self.rule_settings[rule.id].options,
-                                  self.settings.complete, AssumePresent(tuple(self.settings.assume_present)))
+            context = self._contexts.get(rule.id)
+            if context is None or context.index is not index:
+                context = self._contexts[rule.id] = RuleContext(
+                    index, self.store.version, self.rule_settings[rule.id].options,
+                    self.settings.complete, AssumePresent(tuple(self.settings.assume_present)))
             try:
                 for report in rule.check(obj, context):
                     issues.append(Issue(rule.id, tuple(report.pointer), report.message, report.anchor, report.severity))
