@@ -142,7 +142,7 @@ def machine_info(kubelint: list[str]) -> dict[str, Any]:
     try:
         usable = len(os.sched_getaffinity(0))
     except AttributeError:  # pragma: no cover - not Linux
-        usable = os.cpu_count()
+        usable = os.cpu_count() or 1
     version = "?"
     try:
         p = subprocess.run(kubelint + ["--version"], capture_output=True, text=True, timeout=60)
@@ -158,7 +158,15 @@ def machine_info(kubelint: list[str]) -> dict[str, Any]:
         "kubelint_cmd": shlex.join(kubelint),
         "kubelint_version": version,
         "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
+        "load_start": _loadavg(),
     }
+
+
+def _loadavg() -> str:
+    try:
+        return " ".join(f"{x:.2f}" for x in os.getloadavg())
+    except OSError:  # pragma: no cover
+        return "?"
 
 
 def default_kubelint() -> list[str]:
@@ -309,6 +317,14 @@ def med(v: list[float]) -> float:
     return statistics.median(v)
 
 
+def per_round(times: dict[str, list[float]], a: str, b: str) -> str:
+    """Median of the per-round ratios a/b: robust to drift, since a round runs both."""
+    pairs = list(zip(times.get(a, []), times.get(b, [])))
+    if len(pairs) < 2:
+        return ""
+    return f"; per-round ratio median {statistics.median(x / y for x, y in pairs):.2f}"
+
+
 def fmt_s(s: float) -> str:
     return f"{s:.3f} s" if s < 10 else f"{s:.1f} s"
 
@@ -400,7 +416,8 @@ def run(args: argparse.Namespace) -> Results:
             assert a is not None and b is not None
             n = objects("clean")
             rows.append(ratio_row("throughput: kubelint / PyYAML CSafeLoader load", a / b, 0.5, True,
-                                  f"{fmt_s(a)} vs {fmt_s(b)} on {n} objects; kubelint {n / a:,.0f} objects/s"))
+                                  f"{fmt_s(a)} vs {fmt_s(b)} on {n} objects; kubelint {n / a:,.0f} objects/s"
+                                  + per_round(times, "kubelint clean", "baseline clean")))
     if "defects" in groups:
         e = need("kubelint clean", "kubelint defects")
         if e:
@@ -408,7 +425,8 @@ def run(args: argparse.Namespace) -> Results:
         else:
             a, b = t("kubelint defects"), t("kubelint clean")
             assert a is not None and b is not None
-            rows.append(ratio_row("defects: 10%-defect corpus / clean", a / b, 1.5, True, f"{fmt_s(a)} vs {fmt_s(b)}"))
+            rows.append(ratio_row("defects: 10%-defect corpus / clean", a / b, 1.5, True,
+                                  f"{fmt_s(a)} vs {fmt_s(b)}" + per_round(times, "kubelint defects", "kubelint clean")))
     if "scaling" in groups:
         if "scale10" not in corpora:
             rows.append(Row("scaling: 60k objects / 6k objects", "-", "≤ 11", "SKIP", "--quick skips the scale=10 corpus"))
@@ -420,7 +438,8 @@ def run(args: argparse.Namespace) -> Results:
                 a, b = t("kubelint scale10"), t("kubelint clean")
                 assert a is not None and b is not None
                 rows.append(ratio_row("scaling: 60k objects / 6k objects", a / b, 11, True,
-                                      f"{fmt_s(a)} for {objects('scale10')} vs {fmt_s(b)} for {objects('clean')} objects"))
+                                      f"{fmt_s(a)} for {objects('scale10')} vs {fmt_s(b)} for {objects('clean')} objects"
+                                      + per_round(times, "kubelint scale10", "kubelint clean")))
     if "namespace" in groups:
         e = need("kubelint ns500", "kubelint ns5000")
         if e:
@@ -428,7 +447,7 @@ def run(args: argparse.Namespace) -> Results:
         else:
             a, b = t("kubelint ns5000"), t("kubelint ns500")
             assert a is not None and b is not None
-            detail = f"{fmt_s(a)} vs {fmt_s(b)}; {a / objects('ns5000') * 1e6:.0f} µs/object"
+            detail = f"{fmt_s(a)} vs {fmt_s(b)}{per_round(times, 'kubelint ns5000', 'kubelint ns500')}; {a / objects('ns5000') * 1e6:.0f} µs/object"
             c = t("kubelint clean")
             if c is not None:
                 per_main = c / objects("clean")
@@ -449,6 +468,10 @@ def run(args: argparse.Namespace) -> Results:
         rows.append(kubernetes_validate_row(kubelint, kl_extra, corpora, workdir, args.runs))
     if "kubeconform" in groups:
         rows.append(kubeconform_row(kubelint, kl_extra, corpora, args.runs))
+    res.machine["load_end"] = _loadavg()
+    noisy = [f"{lbl} {min(v):.2f}-{max(v):.2f} s" for lbl, v in times.items() if len(v) > 1 and max(v) > 1.5 * min(v) and max(v) > 0.05]
+    if noisy:
+        res.machine["noisy"] = noisy
     res.broken = any(r.status == "ERROR" for r in rows)
     return res
 
@@ -499,7 +522,7 @@ def kubernetes_validate_row(kubelint: list[str], extra: list[str], corpora: dict
     if errors:
         return Row(name, "-", "≥ 40", "ERROR", next(iter(errors.values())))
     a, b = med(times["kubernetes-validate subset"]), med(times["kubelint subset"])
-    return ratio_row(name, a / b, 40, False, f"{fmt_s(a)} vs {fmt_s(b)}; kubernetes-validate --strict, {how}", "{:.1f}")
+    return ratio_row(name, a / b, 40, False, f"{fmt_s(a)} vs {fmt_s(b)}{per_round(times, 'kubernetes-validate subset', 'kubelint subset')}; kubernetes-validate --strict, {how}", "{:.1f}")
 
 
 def kubeconform_row(kubelint: list[str], extra: list[str], corpora: dict[str, tuple[Path, dict[str, Any]]], runs: int) -> Row:
@@ -538,6 +561,9 @@ def text_table(res: Results) -> str:
     m = res.machine
     out.append(f"machine: {m['cpu']}, {m['cores']} cores ({m['usable_cores']} usable), Python {m['python']}, {m['platform']}")
     out.append(f"kubelint: {m['kubelint_cmd']} ({m['kubelint_version']}); {m['date']}")
+    out.append(f"load average (1, 5, 15 min): {m['load_start']} at start, {m.get('load_end', '?')} at end")
+    if m.get("noisy"):
+        out.append("WARNING: runs spread more than 1.5x, the machine was busy: " + "; ".join(m["noisy"]))
     return "\n".join(out)
 
 
