@@ -462,6 +462,8 @@ def run(args: argparse.Namespace) -> Results:
                 v = t(label)
                 assert v is not None
                 rows.append(Row(name, fmt_s(v), f"≤ {bar} s", "PASS" if v <= bar else "FAIL", f"min {min(times[label]):.3f} s"))
+    if "defects" in groups:
+        rows.extend(detection_rows(kubelint + ["check", *kl_extra], corpora))
     if "memory" in groups:
         rows.extend(memory_rows(kubelint + ["check", *kl_extra], corpora, args))
     if "kubernetes-validate" in groups:
@@ -476,10 +478,60 @@ def run(args: argparse.Namespace) -> Results:
     return res
 
 
+def _findings(check: list[str], root: Path) -> dict[str, Any] | str:
+    """kubelint's JSON report on root, or why there is none."""
+    try:
+        p = subprocess.run([*check, "--format", "json", str(root)], capture_output=True, text=True, timeout=TIMEOUT)
+    except (OSError, subprocess.SubprocessError) as e:
+        return f"cannot run: {e}"
+    if p.returncode not in (0, 1) or "Traceback (most recent call last)" in p.stderr:
+        return f"exit {p.returncode}: {p.stderr.strip()[-300:]}"
+    try:
+        report = json.loads(p.stdout)
+        report["findings"], report["summary"]  # noqa: B018 - shape check
+        return report
+    except (ValueError, KeyError, TypeError):
+        return "no JSON report from `check --format json`"
+
+
+def detection_rows(check: list[str], corpora: dict[str, tuple[Path, dict[str, Any]]]) -> list[Row]:
+    """Sanity of the timed work: the clean corpus has no findings, every injected defect is found."""
+    rows = []
+    clean = _findings(check, corpora["clean"][0])
+    if isinstance(clean, str):
+        return [Row("defects: findings kubelint reports", "-", "info", "SKIP", clean)]
+    s = clean["summary"]
+    rows.append(Row("clean corpus: findings (should be 0)", str(len(clean["findings"])), "info", "INFO",
+                    f"errors {s.get('errors')}, warnings {s.get('warnings')}, infos {s.get('infos')}"))
+    root, stats = corpora["defects"]
+    bad = _findings(check, root)
+    if isinstance(bad, str):
+        rows.append(Row("defects: defective objects flagged", "-", "info", "SKIP", bad))
+        return rows
+    base = root.resolve()
+    flagged: set[tuple[str, str, str, str]] = set()
+    for f in bad["findings"]:
+        o = f.get("object") or {}
+        try:
+            rel = Path(f["path"]).resolve().relative_to(base).as_posix()
+        except (ValueError, KeyError, TypeError):
+            continue
+        flagged.add((rel, str(o.get("kind")), str(o.get("namespace") or ""), str(o.get("name"))))
+    missed: dict[str, int] = {}
+    for rel, kind, ns, name, defect in stats["defect_list"]:
+        if (rel, kind, ns, name) not in flagged:
+            missed[defect] = missed.get(defect, 0) + 1
+    total = len(stats["defect_list"])
+    detail = f"{len(bad['findings'])} findings in all; " + (
+        "missed: " + ", ".join(f"{k} ×{v}" for k, v in sorted(missed.items())) if missed else "every defect type found")
+    rows.append(Row("defects: defective objects flagged", f"{total - sum(missed.values())}/{total}", "info", "INFO", detail))
+    return rows
+
+
 def memory_rows(check: list[str], corpora: dict[str, tuple[Path, dict[str, Any]]], args: argparse.Namespace) -> list[Row]:
     corp = "scale10" if "scale10" in corpora else "clean"
     n = int(corpora[corp][1]["objects"])
-    name = f"memory: peak RSS, {n // 1000}k objects"
+    name = f"memory: peak RSS, {n / 1000:.0f}k objects"
     samples = []
     for i in range(min(args.runs, 3)):
         log(f"memory run {i + 1} on {corp}")
@@ -499,7 +551,7 @@ def memory_rows(check: list[str], corpora: dict[str, tuple[Path, dict[str, Any]]
         detail += "; --quick measures the 6k corpus, the bar is for 60k"
     return [
         Row(name, f"{maxrss:.0f} MiB", "≤ 250 MiB", status, detail),
-        Row(f"memory: process tree peak, {n // 1000}k objects", f"{tree:.0f} MiB", "≤ 250 MiB",
+        Row(f"memory: process tree peak, {n / 1000:.0f}k objects", f"{tree:.0f} MiB", "≤ 250 MiB",
             ("PASS" if tree <= 250 else "FAIL") if corp == "scale10" else "INFO",
             "sum of RSS over kubelint and its workers, sampled every 20 ms"),
     ]

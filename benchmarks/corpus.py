@@ -7,7 +7,6 @@ PYTHONHASHSEED), never from the global generator or the clock.
 """
 from __future__ import annotations
 
-import base64
 import json
 import random
 from dataclasses import dataclass, field
@@ -48,12 +47,6 @@ class Doc:
 
 
 # --------------------------------------------------------------------------- helpers
-
-
-def _b64(data: bytes | str) -> str:
-    if isinstance(data, str):
-        data = data.encode()
-    return base64.b64encode(data).decode()
 
 
 def _labels(app: str, component: str, team: str, style: int) -> tuple[dict[str, str], dict[str, str]]:
@@ -118,17 +111,6 @@ def _pod_security(rng: random.Random) -> Obj:
         sc["fsGroup"] = 10001
     sc["seccompProfile"] = {"type": "RuntimeDefault"}
     return sc
-
-
-def _fake_pem(rng: random.Random, kind: str, n: int) -> str:
-    body = base64.b64encode(rng.randbytes(n)).decode()
-    lines = [body[i : i + 64] for i in range(0, len(body), 64)]
-    return f"-----BEGIN {kind}-----\n" + "\n".join(lines) + f"\n-----END {kind}-----\n"
-
-
-def _password(rng: random.Random, n: int = 24) -> str:
-    alphabet = "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789"
-    return "".join(rng.choice(alphabet) for _ in range(n))
 
 
 def pod_spec(obj: Obj) -> Obj | None:
@@ -251,32 +233,33 @@ class _Stack:
         self.has_files_cm = True
         self.add({"apiVersion": "v1", "kind": "ConfigMap", "metadata": _meta(f"{self.app}-files", self.ns, labels), "data": data}, "Files mounted into the containers")
 
+    def _placeholder(self, name: str) -> str:
+        # Values are filled in at deploy time (Flux postBuild substitution, envsubst): a
+        # clean repository commits no secret values, which kubelint would rightly report.
+        return "${" + f"{self.app.replace('-', '_').upper()}_{name}" + "}"
+
     def secret(self) -> None:
         rng = self.rng
         labels, _ = self.labels("config")
-        values = {"DB_USER": self.app.replace("-", "_"), "DB_PASSWORD": _password(rng), "API_KEY": _password(rng, 32)}
-        self.secret_keys = list(values)
+        keys = ["DB_USER", "DB_PASSWORD", "API_KEY"]
+        if rng.random() < 0.3:
+            keys.append("SENTRY_DSN")
+        self.secret_keys = keys
         obj: Obj = {"apiVersion": "v1", "kind": "Secret", "metadata": _meta(f"{self.app}-secrets", self.ns, labels), "type": "Opaque"}
-        if rng.random() < 0.4:
-            obj["stringData"] = values
-        else:
-            obj["data"] = {k: _b64(v) for k, v in values.items()}
+        obj["stringData"] = {k: self._placeholder(k) for k in keys}
         d = self.add(obj)
         if rng.random() < 0.3:
-            d.header.append("Placeholder values; the real ones come from the vault sync job")
+            d.header.append("Values are substituted at deploy time from the vault sync job")
 
     def pull_secret_obj(self) -> None:
         labels, _ = self.labels("config")
-        host = self.registry.split("/")[0]
-        auth = _b64(f"robot:{_password(self.rng, 20)}")
-        cfg = json.dumps({"auths": {host: {"auth": auth}}}, separators=(",", ":"))
         self.pull_secret = f"{self.app}-regcred"
         self.add({
             "apiVersion": "v1",
             "kind": "Secret",
             "metadata": _meta(self.pull_secret, self.ns, labels),
             "type": "kubernetes.io/dockerconfigjson",
-            "data": {".dockerconfigjson": _b64(cfg)},
+            "stringData": {".dockerconfigjson": self._placeholder("DOCKERCONFIGJSON")},
         })
 
     def tls_secret(self, name: str) -> None:
@@ -286,10 +269,7 @@ class _Stack:
             "kind": "Secret",
             "metadata": _meta(name, self.ns, labels),
             "type": "kubernetes.io/tls",
-            "data": {
-                "tls.crt": _b64(_fake_pem(self.rng, "CERTIFICATE", 540)),
-                "tls.key": _b64(_fake_pem(self.rng, "PRIVATE KEY", 120)),
-            },
+            "stringData": {"tls.crt": self._placeholder("TLS_CRT"), "tls.key": self._placeholder("TLS_KEY")},
         })
 
     def service_account(self) -> None:
@@ -421,7 +401,10 @@ class _Stack:
             containers.append({
                 "name": "log-shipper",
                 "image": rng.choice(["fluent/fluent-bit:3.1.9", "timberio/vector:0.41.1-distroless-libc"]),
+                "ports": [{"name": "shipper-http", "containerPort": 2020, "protocol": "TCP"}],
                 "resources": _resources(rng, "s"),
+                "readinessProbe": {"httpGet": {"path": "/api/v1/health", "port": "shipper-http"}, "periodSeconds": 30},
+                "livenessProbe": {"httpGet": {"path": "/api/v1/health", "port": "shipper-http"}, "periodSeconds": 30, "failureThreshold": 3},
                 "volumeMounts": [{"name": "tmp", "mountPath": "/tmp"}],
                 "securityContext": _container_security(),
             })
@@ -1051,6 +1034,7 @@ def generate(out_dir: str | Path, files: int = 500, seed: int = 0, defect_rate: 
     obj_index = 0
     kinds: dict[str, int] = {}
     defect_counts: dict[str, int] = {}
+    defect_list: list[list[str]] = []
     for i in range(n_files):
         ns, docs, style, leading = _build_file(seed, i)
         for d in docs:
@@ -1059,6 +1043,8 @@ def generate(out_dir: str | Path, files: int = 500, seed: int = 0, defect_rate: 
             if name:
                 inject_defect(d.obj, name, random.Random(f"kubelint-defect:{seed}:{obj_index}"))
                 defect_counts[name] = defect_counts.get(name, 0) + 1
+                meta = d.obj["metadata"]
+                defect_list.append([f"{ns}/app-{i:04d}.yaml", d.obj["kind"], meta.get("namespace", ""), meta["name"], name])
             obj_index += 1
         _write(out / ns / f"app-{i:04d}.yaml", render(docs, style, leading))
     return {
@@ -1067,6 +1053,8 @@ def generate(out_dir: str | Path, files: int = 500, seed: int = 0, defect_rate: 
         "kinds": dict(sorted(kinds.items())),
         "defects": dict(sorted(defect_counts.items())),
         "defective_objects": len(plan),
+        # [file relative to out_dir, kind, namespace, name, defect] of each defective object
+        "defect_list": defect_list,
     }
 
 
@@ -1166,4 +1154,6 @@ if __name__ == "__main__":  # pragma: no cover - manual use
     ap.add_argument("--defect-rate", type=float, default=0.0)
     ap.add_argument("--scale", type=int, default=1)
     a = ap.parse_args()
-    print(json.dumps(generate(a.out_dir, a.files, a.seed, a.defect_rate, a.scale), indent=2))
+    stats = generate(a.out_dir, a.files, a.seed, a.defect_rate, a.scale)
+    stats.pop("defect_list")
+    print(json.dumps(stats, indent=2))
