@@ -11,7 +11,7 @@ import json
 import random
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Iterator
+from typing import Any, Callable
 
 try:  # run as a script from benchmarks/ or imported as a module by path
     from yamlemit import Comments, Octal, Quoted, Style, emit_document
@@ -25,8 +25,6 @@ __all__ = [
     "Doc",
     "DEFECTS",
 ]
-
-GENERATOR_VERSION = 1
 
 TEAMS = ["shop", "payments", "search", "auth", "billing", "catalog", "checkout", "media", "analytics", "notify"]
 STAGES = ["dev", "qa", "staging", "prod", "sandbox"]
@@ -1136,12 +1134,6 @@ def write_single_file(path: str | Path, seed: int = 0) -> int:
     docs = single_file_docs(seed)
     _write(Path(path), render(docs, Style(), leading_marker=False))
     return len(docs)
-
-
-def iter_documents(root: str | Path) -> Iterator[tuple[Path, str]]:
-    """(file, text) of every .yaml under root in a stable order."""
-    for p in sorted(Path(root).rglob("*.yaml")):
-        yield p, p.read_text(encoding="utf-8")
 
 
 if __name__ == "__main__":  # pragma: no cover - manual use
