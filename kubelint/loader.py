@@ -15,6 +15,7 @@ import yaml
 
 from .findings import FILE_START, LocatedIssue, ObjectRef, Pointer, Position, pointer_to_json_path
 from .positions import END_OF_LINE, compose_documents, locate
+from .yaml_fast import fast_load
 from .yaml_k8s import DuplicateKey, RefusedTag, load_documents
 
 DEFAULT_MAX_FILE_SIZE = 10 * 1024 * 1024
@@ -145,6 +146,10 @@ def _looks_deep(text: str) -> bool:
 
 
 def _parse_yaml(text: str, safe: bool) -> Tuple[List[Any], List[int], Optional[LocatedIssue]]:
+    if not safe:
+        fast = fast_load(text)
+        if fast is not None:
+            return fast[0], fast[1], None
     try:
         documents, lines = load_documents(text, safe=safe)
         return documents, lines, None

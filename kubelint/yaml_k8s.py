@@ -51,6 +51,8 @@ def go_number(text: str) -> Any:
     """The value go-yaml v2 gives a plain scalar that starts like a number."""
     if text in _INF_NAN:
         return _INF_NAN[text]
+    if text.startswith("."):  # go-yaml parses these with ParseFloat as written, underscores and all
+        return float(text) if _GO_FLOAT.match(text) else text
     plain = text.replace("_", "")
     if _GO_INT.match(plain):
         sign = -1 if plain.startswith("-") else 1
@@ -71,7 +73,8 @@ K8sResolver.yaml_implicit_resolvers = {}
 K8sResolver.add_implicit_resolver(
     BOOL_TAG, re.compile(r"(?:" + "|".join(sorted(_TRUE | _FALSE)) + r")\Z"), list("yYnNtTfFoO"))
 K8sResolver.add_implicit_resolver(NULL_TAG, re.compile(r"(?:~|null|Null|NULL|)\Z"), ["~", "n", "N", ""])
-K8sResolver.add_implicit_resolver(NUMBER_TAG, _NUMBER_CANDIDATE, list("-+0123456789._"))
+# go-yaml only tries numbers for scalars starting with a digit, a sign or a dot ("_1" is a string).
+K8sResolver.add_implicit_resolver(NUMBER_TAG, _NUMBER_CANDIDATE, list("-+0123456789."))
 K8sResolver.add_implicit_resolver(MERGE_TAG, re.compile(r"<<\Z"), ["<"])
 
 

@@ -1,0 +1,93 @@
+"""The fast parse path must give exactly what the exact (Kubernetes-typed) loader gives, or
+decline the file."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from kubelint.discover import discover
+from kubelint.yaml_fast import available, fast_load
+from kubelint.yaml_k8s import load_documents
+from tests.helpers import CORPUS, REPO
+
+pytestmark = pytest.mark.skipif(not available(), reason="yaml-rs is not installed")
+
+
+def exact(text):
+    try:
+        return comparable(load_documents(text))
+    except Exception as exc:  # the fast path must decline what the exact one rejects
+        return type(exc).__name__
+
+
+def comparable(loaded):
+    """Documents, and the start lines of the non-empty ones (empty documents are skipped,
+    so where they start is never used)."""
+    documents, lines = loaded
+    return documents, [line for document, line in zip(documents, lines) if document is not None]
+
+
+@pytest.mark.parametrize("text", [
+    "a: yes\n", "a: Off\n", "a: y\n", "- n\n", "a: [x, y]\n", "a: 0644\n", "a: -012\n", "y: 1\n", "on: 1\n",
+    "80: x\n", "true: x\n", "a: &x 1\nb: *x\n", "a: !!str 1\n", "<<: {a: 1}\n", "%YAML 1.1\n---\na: 1\n",
+    "a: 1\n...\n", "--- {a: 1}\n", "a:\n\t- 1\n", "a: 1\na: 2\n", "a: [\n", "? [a]\n: b\n", "{[a]: b}\n",
+    "name: {{ .Values.name }}\n", "[a, b]: c\n", "a: 1\r\n---\r\nb: yes\r\n", "- :\n", "a: |\n  x", "a: |\n", "a: >-\n---\nb: 1\n",
+])
+def test_texts_that_yaml_1_2_reads_differently_take_the_exact_path(text):
+    assert fast_load(text) is None
+
+
+@pytest.mark.parametrize("text", [
+    "a: 1\n", "---\na: 1\n---\nb: [x, z]\n", "# header\n---\napiVersion: v1\n", "a: 'yes'\nb: \"on\"\n",
+    "a: 0.5\nb: 10\nc: 1e3\nd: 0x1F\ne: .inf\nf: ~\ng: 2024-01-01\n", "a: |\n  text\n  more\n", "", "# only a comment\n",
+    "a: 1\n---\n", "a: {b: 1, c: [x, z]}\n", "cmd: [sh, -c, 'echo no']\n",
+])
+def test_fast_path_equals_exact_path(text):
+    fast = fast_load(text)
+    assert fast is not None
+    assert comparable(fast) == exact(text)
+
+
+def _all_files():
+    roots = [os.path.join(REPO, "examples"), os.path.join(REPO, "tests", "rules", "cases")]
+    if os.path.isdir(CORPUS):
+        roots.append(CORPUS)
+    return [item.real_path for item in discover(roots) if not item.real_path.endswith(".json")]
+
+
+def test_fast_path_equals_exact_path_on_every_real_file():
+    taken = 0
+    for path in _all_files():
+        with open(path, "rb") as handle:
+            try:
+                text = handle.read().decode("utf-8-sig")
+            except UnicodeDecodeError:
+                continue
+        fast = fast_load(text)
+        if fast is not None:
+            taken += 1
+            assert comparable(fast) == exact(text), path
+    assert taken > 100
+
+
+SCALARS = st.one_of(
+    st.sampled_from(["yes", "no", "on", "off", "y", "n", "Y", "N", "true", "False", "null", "~", "0644", "0x1F",
+                     "1e3", "1_000", "0b101", "09", ".5", "+1", "-0", "2024-01-01", "1:20", "=", "<<", "*", "&a",
+                     "!x", "a b", "#", "a #b", "- x", "[x]", "{y: 1}", "'q'", '"d"', ""]),
+    st.text(alphabet="abyno01-_.:# \"'[]{},*&!", max_size=8),
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.tuples(st.text(alphabet="abcyn01_-", min_size=1, max_size=4), SCALARS), max_size=6),
+       st.booleans())
+def test_fast_path_never_disagrees_on_generated_mappings(pairs, as_list):
+    lines = [f"- {value}" if as_list else f"{key}: {value}" for key, value in pairs]
+    text = "\n".join(lines) + "\n"
+    fast = fast_load(text)
+    if fast is not None:
+        assert comparable(fast) == exact(text)
