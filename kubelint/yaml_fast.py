@@ -1,12 +1,14 @@
-"""The fast parse path: yaml-rs (Rust, YAML 1.2) for files whose plain scalars mean the same
-under Kubernetes' YAML 1.1 typing, PyYAML (kubelint.yaml_k8s) for every other file.
+"""The fast parse path: yaml-rs (Rust, YAML 1.2) for files it reads exactly as Kubernetes'
+YAML 1.1 typing would, PyYAML (kubelint.yaml_k8s) for every other file.
 
-YAML 1.2 and go-yaml v2 disagree only on a few plain scalars (yes/no/on/off/y/n in their
-cases, leading-zero octals) and on features this path leaves to the exact loader (anchors,
-aliases and merge keys, tags, directives, tab indentation, non-string keys). A cheap regular
-expression finds any of them in the raw text; a match, a parse error or a duplicate key
-sends the file to the exact loader, which also reports errors with their positions. A false
-match only costs speed.
+YAML 1.2 and go-yaml v2 disagree on a few plain scalars (yes/no/on/off/y/n in their cases,
+leading-zero and signed hex/octal numbers, underscore-led numbers) and on features this path
+leaves to the exact loader (anchors and aliases, merge keys, tags, directives, tabs, CR line
+ends, non-string keys). Cheap text checks catch what only the text shows (numbers written
+with a leading zero, anchors, tags); a walk over the parsed result catches the rest (a string
+that YAML 1.1 would have read as a boolean, a key that is not a string). Any doubt, a parse
+error or a duplicate key sends the file to the exact loader, which also says where an error
+is. A false alarm only costs speed.
 """
 
 from __future__ import annotations
@@ -19,30 +21,31 @@ try:  # optional: without it every file takes the exact path
 except ImportError:  # pragma: no cover - depends on the platform and Python version
     yaml_rs = None
 
-_END = r"(?=[ \t]*(?:$|[,\]}]|\#|:(?:[ \t]|$)))"  # end of a plain scalar (or of a key)
-_START = r"(?:^|(?<=[\s\[{,]))"  # where a plain scalar may start
-_EXACT_ONLY = re.compile(
-    r"\r"  # CR line ends: the patterns below match at \n only
-    r"|^%"  # directives
-    r"|^\.\.\.(?:[ \t]|$)"  # document end markers
-    r"|^---[ \t]+[^\s#]"  # content on the document marker line
-    r"|^[|>]"  # a block scalar as a whole document
-    r"|^[ ]*\t"  # tab indentation (libyaml rejects it, as go-yaml does)
-    r"|(?:^[ \t]*|[:\-][ \t]+|[\[{,][ \t]*)[&*!](?=\S)"  # anchors, aliases, tags where a node starts
-    + r"|<<"  # merge keys
-    + r"|" + _START + r"(?:y|Y|yes|Yes|YES|n|N|no|No|NO|on|On|ON|off|Off|OFF)" + _END  # YAML 1.1 booleans
-    + r"|" + _START + r"[-+]?0[0-9][0-9_.eE+-]*" + _END  # leading-zero octal numbers
-    + r"|" + _START + r"[-+]?(?:[0-9][0-9a-zA-Z_.+-]*|\.[0-9][0-9_eE+-]*|\.(?:inf|Inf|INF|nan|NaN|NAN))[ \t]*:(?:[ \t]|$)"  # numeric keys
-    + r"|" + _START + r"[-+]?_[0-9_.]*" + _END  # underscore-led numbers: yaml-rs reads _0 as 0, go-yaml as a string
-    + r"|" + _START + r"(?:true|True|TRUE|false|False|FALSE|null|Null|NULL|~)[ \t]*:(?:[ \t]|$)"  # bool/null keys
-    + r"|^[ \t]*(?:-[ \t]+)*\?(?:[ \t]|$)"  # complex keys
-    + r"|" + _START + r":(?:[ \t]|$)"  # an empty key
-    + r"|[\[{,][ \t]*[\[{]"  # a flow collection that may be a key (and Helm's {{ ... }})
-    + r"|^[ \t]*(?:-[ \t]+)*[\[{][^\n]*[\]}][ \t]*:(?:[ \t]|$)",  # a flow collection as a block key
-    re.M,
-)
+# Plain scalars go-yaml v2 reads as booleans. Quoted ones parse to the same string, so a
+# string equal to one of these (rare in manifests) sends the file to the exact loader.
+YAML11_BOOLEANS = frozenset({"y", "Y", "yes", "Yes", "YES", "n", "N", "no", "No", "NO",
+                             "on", "On", "ON", "off", "Off", "OFF"})
+INT64_MAX = 2**63 - 1
+
+# Each pattern starts with a literal so the regex engine can skip ahead quickly.
+_NUMBER_PREFIXES = re.compile(  # leading-zero, prefixed (0x, 0o, 0b) and underscore-led numbers
+    r"[0_](?:(?<=[\s\[,][0_])|(?<=[\s\[,][-+][0_]))(?:(?<=0)[0-9xXoObB_]|(?<=_)[0-9_])")
+_NODE_PROPERTY = re.compile(r"[&*!](?=\S)")  # anchor, alias or tag candidates
+_STRUCTURE = re.compile(r"^(?:%|\.\.\.(?:[ \t]|$)|---[ \t]+[^\s#])", re.M)  # directives, ends, marker content
+
+
+def _has_node_property(text: str) -> bool:
+    """An anchor, alias or tag where a node starts (after `: `, `- `, a flow bracket or comma,
+    or at the start of a line); a `*` inside a plain string such as a cron schedule is not."""
+    for match in _NODE_PROPERTY.finditer(text):
+        before = text[max(0, match.start() - 40):match.start()].rstrip(" \t")
+        if not before or before[-1] in "\n:-[{,":
+            return True
+    return False
+
+
 # yaml-rs reads an empty block scalar at the end of a document as "\n"; libyaml as "".
-_TRAILING_BLOCK_SCALAR = re.compile(r"[|>][-+0-9]*[ \t]*(?:#[^\n]*)?\n\s*\Z")
+_TRAILING_BLOCK_SCALAR = re.compile(r"(?:[:\-][ \t]+|^[ \t]*)[|>][-+0-9]*[ \t]*(?:#[^\n]*)?\n\s*\Z", re.M)
 _MARKER = re.compile(r"^---(?:[ \t]|$)", re.M)
 _CONTENT_LINE = re.compile(r"^[ \t]*[^\s#]", re.M)
 
@@ -53,10 +56,14 @@ def available() -> bool:
 
 def fast_load(text: str) -> Optional[Tuple[List[Any], List[int]]]:
     """(documents, 0-based first content line of each) or None: use the exact loader."""
-    if yaml_rs is None or _EXACT_ONLY.search(text):
+    if yaml_rs is None or "\r" in text or "\t" in text or "<<" in text or (text and not text.endswith("\n")):
+        # CR ends defeat the line patterns; the parsers differ on tabs; merge keys are YAML
+        # 1.1 only; yaml-rs adds a line break to a block scalar that ends the file.
         return None
-    if text and not text.endswith("\n"):
-        return None  # yaml-rs adds a line break to a block scalar that ends the file; libyaml does not
+    if _NUMBER_PREFIXES.search(text) or ("%" in text or "..." in text or "--- " in text) and _STRUCTURE.search(text):
+        return None
+    if ("&" in text or "*" in text or "!" in text) and _has_node_property(text):
+        return None
     documents: List[Any] = []
     lines: List[int] = []
     bounds = [m.start() for m in _MARKER.finditer(text)]
@@ -70,7 +77,7 @@ def fast_load(text: str) -> Optional[Tuple[List[Any], List[int]]]:
         if number == 0 and content is None:
             continue  # comments or nothing before the first marker: not a document
         body = text[body_start:end]
-        if _TRAILING_BLOCK_SCALAR.search(body):
+        if _TRAILING_BLOCK_SCALAR.search(body[-200:]):
             return None
         try:
             document = yaml_rs.loads(body, parse_datetime=False)
@@ -78,7 +85,38 @@ def fast_load(text: str) -> Optional[Tuple[List[Any], List[int]]]:
             return None
         if document is not None and not isinstance(document, (dict, list)):
             return None  # a scalar document is no manifest, and the parsers differ on odd ones
+        if not _same_in_yaml11(document):
+            return None
         documents.append(document)
         first = content.start() if content is not None else body_start
         lines.append(text.count("\n", 0, first))
     return documents, lines
+
+
+def _same_in_yaml11(document: Any) -> bool:
+    """Would go-yaml v2 have built the same data? (string keys, no YAML 1.1 booleans, int64)"""
+    stack = [document]
+    booleans = YAML11_BOOLEANS
+    while stack:
+        node = stack.pop()
+        if isinstance(node, dict):
+            for key, value in node.items():
+                if type(key) is not str or key in booleans:
+                    return False
+                if type(value) is str:
+                    if value in booleans:
+                        return False
+                elif isinstance(value, (dict, list)):
+                    stack.append(value)
+                elif type(value) is int and not -INT64_MAX - 1 <= value <= INT64_MAX:
+                    return False
+        elif isinstance(node, list):
+            for value in node:
+                if type(value) is str:
+                    if value in booleans:
+                        return False
+                elif isinstance(value, (dict, list)):
+                    stack.append(value)
+                elif type(value) is int and not -INT64_MAX - 1 <= value <= INT64_MAX:
+                    return False
+    return True
