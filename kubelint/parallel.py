@@ -5,7 +5,6 @@ exactly the findings of a serial one."""
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 import sys
 from typing import Any, Callable, List, Optional, Sequence
@@ -45,6 +44,8 @@ def map_chunks(task: Callable[[Sequence[Any]], List[Any]], items: Sequence[Any],
     # More chunks than workers keeps both busy when chunks differ in cost.
     size = max(1, -(-len(items) // (workers * 4)))
     chunks = [items[i:i + size] for i in range(0, len(items), size)]  # ranges slice to small ranges
+    import multiprocessing  # only large inputs pay for its import
+
     _task = task
     try:
         with multiprocessing.get_context("fork").Pool(workers) as pool:

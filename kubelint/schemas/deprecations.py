@@ -10,7 +10,7 @@ import functools
 import json
 import re
 from dataclasses import dataclass
-from importlib import resources
+import os
 from typing import Optional
 
 __all__ = ["Deprecation", "all_deprecations", "lookup"]
@@ -49,7 +49,8 @@ class Deprecation:
 
 @functools.lru_cache(maxsize=1)
 def _table() -> dict[tuple[str, str], Deprecation]:
-    raw = resources.files("kubelint.schemas").joinpath("deprecations.json").read_text(encoding="utf-8")
+    with open(os.path.join(os.path.dirname(os.path.abspath(__file__)), "deprecations.json"), encoding="utf-8") as handle:
+        raw = handle.read()
     table: dict[tuple[str, str], Deprecation] = {}
     for item in json.loads(raw)["deprecations"]:
         entry = Deprecation(
