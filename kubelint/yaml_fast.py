@@ -100,23 +100,19 @@ def _same_in_yaml11(document: Any) -> bool:
     while stack:
         node = stack.pop()
         if isinstance(node, dict):
-            for key, value in node.items():
-                if type(key) is not str or key in booleans:
-                    return False
-                if type(value) is str:
-                    if value in booleans:
-                        return False
-                elif isinstance(value, (dict, list)):
-                    stack.append(value)
-                elif type(value) is int and not -INT64_MAX - 1 <= value <= INT64_MAX:
-                    return False
+            if any(type(key) is not str or key in booleans for key in node):
+                return False
+            values: Any = node.values()
         elif isinstance(node, list):
-            for value in node:
-                if type(value) is str:
-                    if value in booleans:
-                        return False
-                elif isinstance(value, (dict, list)):
-                    stack.append(value)
-                elif type(value) is int and not -INT64_MAX - 1 <= value <= INT64_MAX:
+            values = node
+        else:  # an empty document
+            continue
+        for value in values:
+            if type(value) is str:
+                if value in booleans:
                     return False
+            elif isinstance(value, (dict, list)):
+                stack.append(value)
+            elif type(value) is int and not -INT64_MAX - 1 <= value <= INT64_MAX:
+                return False
     return True
