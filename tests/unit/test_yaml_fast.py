@@ -28,7 +28,8 @@ def comparable(loaded):
     """Documents, and the start lines of the non-empty ones (empty documents are skipped,
     so where they start is never used)."""
     documents, lines = loaded
-    return documents, [line for document, line in zip(documents, lines) if document is not None]
+    # repr: NaN is not equal to itself, and 1 == 1.0 == True must not hide a type difference
+    return repr(documents), [line for document, line in zip(documents, lines) if document is not None]
 
 
 @pytest.mark.parametrize("text", [
@@ -82,7 +83,7 @@ SCALARS = st.one_of(
 )
 
 
-@settings(max_examples=400, deadline=None)
+@settings(max_examples=400, deadline=None, derandomize=True)
 @given(st.lists(st.tuples(st.text(alphabet="abcyn01_-", min_size=1, max_size=4), SCALARS), max_size=6),
        st.booleans())
 def test_fast_path_never_disagrees_on_generated_mappings(pairs, as_list):
@@ -100,7 +101,7 @@ TOKENS = st.sampled_from([
     "key: value", "-", '"a\\nb"'])
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=300, deadline=None, derandomize=True)
 @given(st.lists(st.tuples(st.integers(0, 6), st.lists(TOKENS, min_size=1, max_size=4)), max_size=8))
 def test_fast_path_never_disagrees_on_generated_documents(lines):
     """Lines of YAML-ish tokens at random indentation: whatever the fast path accepts, the
