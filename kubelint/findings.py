@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+import re
 from dataclasses import dataclass, field
 from typing import Optional, Tuple, Union
 
@@ -102,13 +103,16 @@ def pointer_to_json_path(pointer: Pointer) -> str:
     return "".join("/" + str(p).replace("~", "~0").replace("/", "~1") for p in pointer)
 
 
+_PLAIN_KEY = re.compile(r"[\w-]+\Z")  # printed as .key; anything else as ["key"]
+
+
 def pointer_to_dotted(pointer: Pointer) -> str:
     """`spec.ports[0].port`, the way people read field paths in Kubernetes messages."""
     out = []
     for part in pointer:
         if isinstance(part, int):
             out.append(f"[{part}]")
-        elif part and all(c.isalnum() or c in "_-" for c in part):
+        elif _PLAIN_KEY.match(part):
             out.append(("." if out else "") + part)
         else:
             out.append(f'["{part}"]')

@@ -330,29 +330,29 @@ class InvalidQuantity(Rule):
             value = field.value
             if value is None or isinstance(value, bool) or not isinstance(value, (int, float, str)):
                 continue  # null is allowed; other types are the schema check's
-            at = _at(field.pointer)
             try:
                 parsed = parse_quantity(value)
             except QuantityError as error:
                 advice = "" if any(h in error.message for h in ("e.g.", "did you mean", "use one of")) else \
                     "; a quantity is a number with an optional suffix, e.g. 500m, 1.5, 128Mi, 2Gi or 1e3"
-                yield Report(field.pointer, f"{at}: {_show(value)} is not a valid quantity: {error.message}{advice}")
+                yield Report(field.pointer, f"{_at(field.pointer)}: {_show(value)} is not a valid quantity: {error.message}{advice}")
                 continue
             number, suffix = split_quantity(json_text(value))
             if not any(c.isdigit() for c in number):
-                yield Report(field.pointer, f"{at}: {_show(value)} has no digits, so the API server reads it "
-                                            f"as 0; write the amount, e.g. 512{suffix}", severity=Severity.WARNING)
+                yield Report(field.pointer, f"{_at(field.pointer)}: {_show(value)} has no digits, so the API "
+                                            f"server reads it as 0; write the amount, e.g. 512{suffix}",
+                             severity=Severity.WARNING)
                 continue
             if field.validated and field.resource is not None:
-                yield from self._value_checks(field, round_up_milli(parsed), at)
+                yield from self._value_checks(field, round_up_milli(parsed))
 
     @staticmethod
-    def _value_checks(field: QuantityField, value: Decimal, at: str) -> Iterator[Report]:
+    def _value_checks(field: QuantityField, value: Decimal) -> Iterator[Report]:
         if value < 0:
-            yield Report(field.pointer, f"{at}: {_show(field.value)} is negative; it must be greater than or "
-                                        f"equal to 0")
+            yield Report(field.pointer, f"{_at(field.pointer)}: {_show(field.value)} is negative; it must be "
+                                        f"greater than or equal to 0")
         elif field.resource is not None and is_integer_resource(field.resource) and not _is_integral(value):
-            yield Report(field.pointer, f"{at}: {_show(field.value)} must be a whole number: "
+            yield Report(field.pointer, f"{_at(field.pointer)}: {_show(field.value)} must be a whole number: "
                                         f"{field.resource} is counted in whole units")
 
 
