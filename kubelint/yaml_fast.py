@@ -14,7 +14,9 @@ is. A false alarm only costs speed.
 from __future__ import annotations
 
 import re
-from typing import Any, List, Optional, Tuple
+from typing import Any, Dict, List, Optional, Tuple
+
+from .yaml_k8s import SHARED_STRING_MAX, SHARED_STRINGS
 
 try:  # optional: without it every file takes the exact path
     import yaml_rs
@@ -85,7 +87,9 @@ def fast_load(text: str) -> Optional[Tuple[List[Any], List[int]]]:
             return None
         if document is not None and not isinstance(document, (dict, list)):
             return None  # a scalar document is no manifest, and the parsers differ on odd ones
-        if not _same_in_yaml11(document):
+        try:
+            document = _rebuild(document, SHARED_STRINGS)
+        except (_Differs, RecursionError):
             return None
         documents.append(document)
         first = content.start() if content is not None else body_start
@@ -93,26 +97,28 @@ def fast_load(text: str) -> Optional[Tuple[List[Any], List[int]]]:
     return documents, lines
 
 
-def _same_in_yaml11(document: Any) -> bool:
-    """Would go-yaml v2 have built the same data? (string keys, no YAML 1.1 booleans, int64)"""
-    stack = [document]
-    booleans = YAML11_BOOLEANS
-    while stack:
-        node = stack.pop()
-        if isinstance(node, dict):
-            if any(type(key) is not str or key in booleans for key in node):
-                return False
-            values: Any = node.values()
-        elif isinstance(node, list):
-            values = node
-        else:  # an empty document
-            continue
-        for value in values:
-            if type(value) is str:
-                if value in booleans:
-                    return False
-            elif isinstance(value, (dict, list)):
-                stack.append(value)
-            elif type(value) is int and not -INT64_MAX - 1 <= value <= INT64_MAX:
-                return False
-    return True
+class _Differs(Exception):
+    """go-yaml v2 would have read this document differently."""
+
+
+def _rebuild(node: Any, strings: Dict[str, str]) -> Any:
+    """A copy with keys and short strings shared through `strings` (a 60,000-object run holds
+    millions of repeated keys: sharing them halves its memory), checked on the way: a string
+    YAML 1.1 reads as a boolean, a key that is not a string or an integer beyond int64 raises
+    _Differs. Recursion is bounded: deeply nested files never take this path."""
+    if isinstance(node, dict):
+        copy = {}
+        for key, value in node.items():
+            if type(key) is not str or key in YAML11_BOOLEANS:
+                raise _Differs
+            copy[strings.setdefault(key, key)] = _rebuild(value, strings)
+        return copy
+    if isinstance(node, list):
+        return [_rebuild(value, strings) for value in node]
+    if type(node) is str:
+        if node in YAML11_BOOLEANS:
+            raise _Differs
+        return strings.setdefault(node, node) if len(node) <= SHARED_STRING_MAX else node
+    if type(node) is int and not -INT64_MAX - 1 <= node <= INT64_MAX:
+        raise _Differs
+    return node
