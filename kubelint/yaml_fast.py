@@ -56,8 +56,12 @@ def available() -> bool:
     return yaml_rs is not None
 
 
-def fast_load(text: str) -> Optional[Tuple[List[Any], List[int]]]:
-    """(documents, 0-based first content line of each) or None: use the exact loader."""
+def fast_load(text: str, share_strings: bool = False) -> Optional[Tuple[List[Any], List[int]]]:
+    """(documents, 0-based first content line of each) or None: use the exact loader.
+
+    With `share_strings`, documents are rebuilt with one shared copy of each key and short
+    string: slower, but it takes a large run's memory down by a third.
+    """
     if yaml_rs is None or "\r" in text or "\t" in text or "<<" in text or (text and not text.endswith("\n")):
         # CR ends defeat the line patterns; the parsers differ on tabs; merge keys are YAML
         # 1.1 only; yaml-rs adds a line break to a block scalar that ends the file.
@@ -88,13 +92,41 @@ def fast_load(text: str) -> Optional[Tuple[List[Any], List[int]]]:
         if document is not None and not isinstance(document, (dict, list)):
             return None  # a scalar document is no manifest, and the parsers differ on odd ones
         try:
-            document = _rebuild(document, SHARED_STRINGS)
+            if share_strings:
+                document = _rebuild(document, SHARED_STRINGS)
+            elif not _same_in_yaml11(document):
+                return None
         except (_Differs, RecursionError):
             return None
         documents.append(document)
         first = content.start() if content is not None else body_start
         lines.append(text.count("\n", 0, first))
     return documents, lines
+
+
+def _same_in_yaml11(document: Any) -> bool:
+    """Would go-yaml v2 have built the same data? (string keys, no YAML 1.1 booleans, int64)"""
+    stack = [document]
+    booleans = YAML11_BOOLEANS
+    while stack:
+        node = stack.pop()
+        if isinstance(node, dict):
+            if any(type(key) is not str or key in booleans for key in node):
+                return False
+            values: Any = node.values()
+        elif isinstance(node, list):
+            values = node
+        else:  # an empty document
+            continue
+        for value in values:
+            if type(value) is str:
+                if value in booleans:
+                    return False
+            elif isinstance(value, (dict, list)):
+                stack.append(value)
+            elif type(value) is int and not -INT64_MAX - 1 <= value <= INT64_MAX:
+                return False
+    return True
 
 
 class _Differs(Exception):

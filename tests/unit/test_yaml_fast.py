@@ -60,7 +60,8 @@ def _all_files():
     return [item.real_path for item in discover(roots) if not item.real_path.endswith(".json")]
 
 
-def test_fast_path_equals_exact_path_on_every_real_file():
+@pytest.mark.parametrize("share_strings", [False, True])
+def test_fast_path_equals_exact_path_on_every_real_file(share_strings):
     taken = 0
     for path in _all_files():
         with open(path, "rb") as handle:
@@ -68,7 +69,7 @@ def test_fast_path_equals_exact_path_on_every_real_file():
                 text = handle.read().decode("utf-8-sig")
             except UnicodeDecodeError:
                 continue
-        fast = fast_load(text)
+        fast = fast_load(text, share_strings)
         if fast is not None:
             taken += 1
             assert comparable(fast) == exact(text), path
@@ -103,10 +104,11 @@ TOKENS = st.sampled_from([
 
 @settings(max_examples=300, deadline=None, derandomize=True)
 @given(st.lists(st.tuples(st.integers(0, 6), st.lists(TOKENS, min_size=1, max_size=4)), max_size=8))
-def test_fast_path_never_disagrees_on_generated_documents(lines):
+def test_fast_path_never_disagrees_on_generated_documents(lines):  # noqa: D401
     """Lines of YAML-ish tokens at random indentation: whatever the fast path accepts, the
     exact loader must read the same way (20,000 examples ran clean when this was written)."""
     text = "\n".join(" " * indent + " ".join(tokens) for indent, tokens in lines) + "\n"
-    fast = fast_load(text)
-    if fast is not None:
-        assert comparable(fast) == exact(text)
+    for share_strings in (False, True):
+        fast = fast_load(text, share_strings)
+        if fast is not None:
+            assert comparable(fast) == exact(text)
