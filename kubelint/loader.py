@@ -31,12 +31,11 @@ _HELM = re.compile(r"\{\{.*?\}\}")
 
 @dataclass
 class SourceFile:
-    """One input file's text and the documents parsed from it."""
+    """One input file's text, where its documents start, and (on demand) their node trees."""
 
     path: str
     text: str = ""
     safe_parser: bool = False
-    documents: List[Any] = field(default_factory=list)
     document_lines: List[int] = field(default_factory=list)
     _nodes: Dict[int, Tuple[Optional[Any], int]] = field(default_factory=dict, repr=False)
     _lines: Optional[List[str]] = field(default=None, repr=False)
@@ -135,7 +134,7 @@ def load_file(path: str, data: bytes, max_size: int = DEFAULT_MAX_FILE_SIZE,
     else:
         source.safe_parser = _looks_deep(text)
         documents, lines, error = _parse_yaml(text, source.safe_parser, share_strings)
-    source.documents, source.document_lines = documents, lines
+    source.document_lines = lines
     if error is not None:
         result.issues.append(error)
     for index, document in enumerate(documents):

@@ -82,9 +82,6 @@ class PodTemplate:
                     found.append(Container(self.pointer + ("spec", group, index), data, group != "containers"))
         return found
 
-    def declared_ports(self) -> List[dict]:
-        return [port for container in self.containers(include_init=False) for _, port in container.ports()]
-
 
 @dataclass
 class K8sObject:

@@ -17,12 +17,8 @@ from yaml.resolver import BaseResolver
 
 try:  # the C parser is an order of magnitude faster; PyYAML built without libyaml lacks it
     from yaml._yaml import CParser as _FastParser
-
-    HAVE_LIBYAML = True
 except ImportError:  # pragma: no cover - depends on the PyYAML build
-    from yaml.parser import Parser as _FastParser  # type: ignore[assignment]
-
-    HAVE_LIBYAML = False
+    _FastParser = None
 
 from yaml.composer import Composer
 from yaml.parser import Parser
@@ -197,15 +193,6 @@ K8sConstructor.add_multi_constructor("!", lambda self, suffix, node: self.constr
 K8sConstructor.add_constructor(None, K8sConstructor.construct_plain)  # type: ignore[arg-type]
 
 
-class FastK8sLoader(_FastParser, K8sConstructor, K8sResolver):  # type: ignore[misc, valid-type]
-    """libyaml parser with Kubernetes typing: the everyday path."""
-
-    def __init__(self, stream: Any) -> None:
-        _FastParser.__init__(self, stream)
-        K8sConstructor.__init__(self)
-        K8sResolver.__init__(self)
-
-
 class SafeK8sLoader(Reader, Scanner, Parser, Composer, K8sConstructor, K8sResolver):
     """Pure-Python parser with the same typing: used where libyaml could overflow the C stack
     (very deep nesting), because the Python one raises RecursionError instead."""
@@ -219,21 +206,37 @@ class SafeK8sLoader(Reader, Scanner, Parser, Composer, K8sConstructor, K8sResolv
         K8sResolver.__init__(self)
 
 
-class FastComposer(_FastParser, K8sResolver):  # type: ignore[misc, valid-type]
-    """Builds node trees with marks, for positions; same tags as the loaders."""
-
-    def __init__(self, stream: Any) -> None:
-        _FastParser.__init__(self, stream)
-        K8sResolver.__init__(self)
-
-
 class SafeComposer(Reader, Scanner, Parser, Composer, K8sResolver):
+    """Pure-Python node trees with marks, for the same deeply nested input."""
+
     def __init__(self, stream: Any) -> None:
         Reader.__init__(self, stream)
         Scanner.__init__(self)
         Parser.__init__(self)
         Composer.__init__(self)
         K8sResolver.__init__(self)
+
+
+if _FastParser is not None:
+
+    class FastK8sLoader(_FastParser, K8sConstructor, K8sResolver):  # type: ignore[misc, valid-type]
+        """libyaml parser with Kubernetes typing: the everyday path."""
+
+        def __init__(self, stream: Any) -> None:
+            _FastParser.__init__(self, stream)
+            K8sConstructor.__init__(self)
+            K8sResolver.__init__(self)
+
+    class FastComposer(_FastParser, K8sResolver):  # type: ignore[misc, valid-type]
+        """Builds node trees with marks, for positions; same tags as the loaders."""
+
+        def __init__(self, stream: Any) -> None:
+            _FastParser.__init__(self, stream)
+            K8sResolver.__init__(self)
+
+else:  # pragma: no cover - PyYAML without libyaml: the same typing, slower
+    FastK8sLoader = SafeK8sLoader  # type: ignore[misc]
+    FastComposer = SafeComposer  # type: ignore[misc]
 
 
 def load_documents(text: str, safe: bool = False) -> Tuple[List[Any], List[int]]:

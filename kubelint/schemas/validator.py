@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import difflib
 import json
-from typing import Any, Callable, Dict, Iterable, List, Optional, Tuple
+from typing import Any, Dict, Iterable, List, Optional, Tuple
 
 from ..findings import Issue, Pointer, pointer_to_dotted
 
@@ -207,5 +207,3 @@ def _enum_issue(path: Pointer, value: Any, options: List[Any]) -> Issue:
             message += f'; did you mean "{same[0]}"?'
     return Issue(RULE_INVALID_VALUE, path, message)
 
-
-ValidatorFactory = Callable[[Dict[str, Any]], KindValidator]
