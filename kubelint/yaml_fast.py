@@ -30,8 +30,15 @@ YAML11_BOOLEANS = frozenset({"y", "Y", "yes", "Yes", "YES", "n", "N", "no", "No"
 INT64_MAX = 2**63 - 1
 
 # Each pattern starts with a literal so the regex engine can skip ahead quickly.
-_NUMBER_PREFIXES = re.compile(  # leading-zero, prefixed (0x, 0o, 0b) and underscore-led numbers
-    r"[0_](?:(?<=[\s\[,][0_])|(?<=[\s\[,][-+][0_]))(?:(?<=0)[0-9xXoObB_]|(?<=_)[0-9_])")
+# Numbers the two typings read differently: leading-zero ones other than plain octals (09,
+# 0_1), signed ones with a base prefix (+0x1F), underscore-led ones (_1). Unsigned 0x/0o/0b
+# prefixes mean the same in both.
+_NUMBER_PREFIXES = re.compile(
+    r"[0_](?:(?<=[\s\[,][0_])|(?<=[\s\[,][-+][0_]))"
+    r"(?:(?<=0)(?:[0-9_]|(?<=[-+]0)[xXoObB])|(?<=_)[0-9_])")
+# YAML 1.1 octals written as plain scalars (defaultMode: 0644): rewritten to YAML 1.2's 0o644,
+# which yaml-rs reads as the same number. Lines and line numbers do not change.
+_PLAIN_OCTAL = re.compile(r"(?<=[\s\[,])0(?=[0-7]+" + r"(?=[ \t]*(?:$|[,\]}]|\#)))", re.M)
 _NODE_PROPERTY = re.compile(r"[&*!](?=\S)")  # anchor, alias or tag candidates
 _STRUCTURE = re.compile(r"^(?:%|\.\.\.(?:[ \t]|$)|---[ \t]+[^\s#])", re.M)  # directives, ends, marker content
 
@@ -66,7 +73,12 @@ def fast_load(text: str, share_strings: bool = False) -> Optional[Tuple[List[Any
         # CR ends defeat the line patterns; the parsers differ on tabs; merge keys are YAML
         # 1.1 only; yaml-rs adds a line break to a block scalar that ends the file.
         return None
-    if _NUMBER_PREFIXES.search(text) or ("%" in text or "..." in text or "--- " in text) and _STRUCTURE.search(text):
+    rewritten = False
+    if _NUMBER_PREFIXES.search(text):
+        text, rewritten = _PLAIN_OCTAL.subn("0o", text)
+        if _NUMBER_PREFIXES.search(text):
+            return None
+    if ("%" in text or "..." in text or "--- " in text) and _STRUCTURE.search(text):
         return None
     if ("&" in text or "*" in text or "!" in text) and _has_node_property(text):
         return None
@@ -91,6 +103,8 @@ def fast_load(text: str, share_strings: bool = False) -> Optional[Tuple[List[Any
             return None
         if document is not None and not isinstance(document, (dict, list)):
             return None  # a scalar document is no manifest, and the parsers differ on odd ones
+        if rewritten and _has_rewritten_text(document):
+            return None  # an octal inside a block scalar or a multi-line string was rewritten
         try:
             if share_strings:
                 document = _rebuild(document, SHARED_STRINGS)
@@ -127,6 +141,29 @@ def _same_in_yaml11(document: Any) -> bool:
             elif type(value) is int and not -INT64_MAX - 1 <= value <= INT64_MAX:
                 return False
     return True
+
+
+def _has_rewritten_text(document: Any) -> bool:
+    """Does any key or string hold "0o"? Then the octal rewrite may have touched text, not a
+    number (it also sends the rare genuine "0o" string to the exact loader)."""
+    stack = [document]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, dict):
+            if any(type(key) is str and "0o" in key for key in node):
+                return True
+            values: Any = node.values()
+        elif isinstance(node, list):
+            values = node
+        else:
+            continue
+        for value in values:
+            if type(value) is str:
+                if "0o" in value:
+                    return True
+            elif isinstance(value, (dict, list)):
+                stack.append(value)
+    return False
 
 
 class _Differs(Exception):

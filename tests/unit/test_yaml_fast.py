@@ -33,17 +33,18 @@ def comparable(loaded):
 
 
 @pytest.mark.parametrize("text", [
-    "a: yes\n", "a: Off\n", "a: y\n", "- n\n", "a: [x, y]\n", "a: 0644\n", "a: -012\n", "y: 1\n", "on: 1\n",
+    "a: yes\n", "a: Off\n", "a: y\n", "- n\n", "a: [x, y]\n", "a: -012\n", "y: 1\n", "on: 1\n",
     "80: x\n", "true: x\n", "a: &x 1\nb: *x\n", "a: !!str 1\n", "<<: {a: 1}\n", "%YAML 1.1\n---\na: 1\n",
     "a: 1\n...\n", "--- {a: 1}\n", "a:\n\t- 1\n", "a: 1\na: 2\n", "a: [\n", "? [a]\n: b\n", "{[a]: b}\n",
-    "name: {{ .Values.name }}\n", "a: 'yes'\n", "a: 0x1F\n", "a: +0x1F\n", "a: _1\n", "a: 99999999999999999999\n", "0644: x\n", "- [0644]\n", "[a, b]: c\n", "a: 1\r\n---\r\nb: yes\r\n", "- :\n", "a: |\n  x", "a: |\n", "a: >-\n---\nb: 1\n",
+    "name: {{ .Values.name }}\n", "a: 'yes'\n", "a: +0x1F\n", "a: _1\n", "a: 99999999999999999999\n", "0644: x\n", "a: -0644\n", "a: 09\n",
+    "a: 0644\nscript: |\n  0644\n", "a: 0644\nb: text\n  0755\n", "a: 0644\nb: '0o7'\n", "[a, b]: c\n", "a: 1\r\n---\r\nb: yes\r\n", "- :\n", "a: |\n  x", "a: |\n", "a: >-\n---\nb: 1\n",
 ])
 def test_texts_that_yaml_1_2_reads_differently_take_the_exact_path(text):
     assert fast_load(text) is None
 
 
 @pytest.mark.parametrize("text", [
-    "a: 1\n", "---\na: 1\n---\nb: [x, z]\n", "# header\n---\napiVersion: v1\n", 
+    "a: 1\n", "---\na: 1\n---\nb: [x, z]\n", "mode: 0644\nmodes: [0644, 0755]\nm: 0644 # octal\nhex: 0x1F\n", "# header\n---\napiVersion: v1\n", 
     "a: 0.5\nb: 10\nc: 1e3\nd: .inf\nf: ~\ng: 2024-01-01\nh: 'quoted'\n", "a: |\n  text\n  more\n", "", "# only a comment\n",
     "a: 1\n---\n", "a: {b: 1, c: [x, z]}\n", "cmd: [sh, -c, 'echo no']\n",
 ])
