@@ -177,9 +177,8 @@ def _parse_error(text: str, exc: BaseException) -> LocatedIssue:
 def _syntax_error(text: str, exc: yaml.MarkedYAMLError) -> LocatedIssue:
     helm = _HELM.search(text)
     if helm:
-        line = text.count("\n", 0, helm.start()) + 1
-        column = helm.start() - (text.rfind("\n", 0, helm.start()) + 1) + 1
-        return LocatedIssue("KL003", Position(line, column, line, column + len(helm.group())),
+        start = _offset_position(text, helm.start())
+        return LocatedIssue("KL003", Position(start.line, start.column, start.line, start.column + len(helm.group())),
                             "this looks like a Helm or Go template ({{ ... }}); render it first: "
                             "helm template RELEASE CHART | kubelint check -")
     mark = exc.problem_mark or exc.context_mark

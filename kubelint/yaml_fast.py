@@ -103,12 +103,10 @@ def fast_load(text: str, share_strings: bool = False) -> Optional[Tuple[List[Any
             return None
         if document is not None and not isinstance(document, (dict, list)):
             return None  # a scalar document is no manifest, and the parsers differ on odd ones
-        if rewritten and _has_rewritten_text(document):
-            return None  # an octal inside a block scalar or a multi-line string was rewritten
         try:
             if share_strings:
-                document = _rebuild(document, SHARED_STRINGS)
-            elif not _same_in_yaml11(document):
+                document = _rebuild(document, SHARED_STRINGS, rewritten)
+            elif not _same_in_yaml11(document, rewritten):
                 return None
         except (_Differs, RecursionError):
             return None
@@ -118,14 +116,18 @@ def fast_load(text: str, share_strings: bool = False) -> Optional[Tuple[List[Any
     return documents, lines
 
 
-def _same_in_yaml11(document: Any) -> bool:
-    """Would go-yaml v2 have built the same data? (string keys, no YAML 1.1 booleans, int64)"""
+def _same_in_yaml11(document: Any, rewritten: bool = False) -> bool:
+    """Would go-yaml v2 have built the same data? (string keys, no YAML 1.1 booleans, int64)
+
+    After the octal rewrite, a key or string holding "0o" means the rewrite may have touched
+    text rather than a number (an octal line inside a block scalar or a multi-line string);
+    it also sends the rare genuine "0o" string to the exact loader.
+    """
     stack = [document]
-    booleans = YAML11_BOOLEANS
     while stack:
         node = stack.pop()
         if isinstance(node, dict):
-            if any(type(key) is not str or key in booleans for key in node):
+            if any(type(key) is not str or _differs(key, rewritten) for key in node):
                 return False
             values: Any = node.values()
         elif isinstance(node, list):
@@ -133,61 +135,40 @@ def _same_in_yaml11(document: Any) -> bool:
         else:  # an empty document
             continue
         for value in values:
-            if type(value) is str:
-                if value in booleans:
-                    return False
-            elif isinstance(value, (dict, list)):
+            if isinstance(value, (dict, list)):
                 stack.append(value)
-            elif type(value) is int and not -INT64_MAX - 1 <= value <= INT64_MAX:
+            elif _differs(value, rewritten):
                 return False
     return True
 
 
-def _has_rewritten_text(document: Any) -> bool:
-    """Does any key or string hold "0o"? Then the octal rewrite may have touched text, not a
-    number (it also sends the rare genuine "0o" string to the exact loader)."""
-    stack = [document]
-    while stack:
-        node = stack.pop()
-        if isinstance(node, dict):
-            if any(type(key) is str and "0o" in key for key in node):
-                return True
-            values: Any = node.values()
-        elif isinstance(node, list):
-            values = node
-        else:
-            continue
-        for value in values:
-            if type(value) is str:
-                if "0o" in value:
-                    return True
-            elif isinstance(value, (dict, list)):
-                stack.append(value)
-    return False
+def _differs(value: Any, rewritten: bool) -> bool:
+    """A scalar go-yaml v2 would read differently, or that the octal rewrite may have made."""
+    if type(value) is str:
+        return value in YAML11_BOOLEANS or (rewritten and "0o" in value)
+    return type(value) is int and not -INT64_MAX - 1 <= value <= INT64_MAX
 
 
 class _Differs(Exception):
     """go-yaml v2 would have read this document differently."""
 
 
-def _rebuild(node: Any, strings: Dict[str, str]) -> Any:
+def _rebuild(node: Any, strings: Dict[str, str], rewritten: bool = False) -> Any:
     """A copy with keys and short strings shared through `strings` (a 60,000-object run holds
-    millions of repeated keys: sharing them halves its memory), checked on the way: a string
-    YAML 1.1 reads as a boolean, a key that is not a string or an integer beyond int64 raises
-    _Differs. Recursion is bounded: deeply nested files never take this path."""
+    millions of repeated keys: sharing them takes its memory down by a third), checked on the
+    way as _same_in_yaml11 checks: _Differs when go-yaml v2 would read it differently.
+    Recursion is bounded: deeply nested files never take this path."""
     if isinstance(node, dict):
         copy = {}
         for key, value in node.items():
-            if type(key) is not str or key in YAML11_BOOLEANS:
+            if type(key) is not str or _differs(key, rewritten):
                 raise _Differs
-            copy[strings.setdefault(key, key)] = _rebuild(value, strings)
+            copy[strings.setdefault(key, key)] = _rebuild(value, strings, rewritten)
         return copy
     if isinstance(node, list):
-        return [_rebuild(value, strings) for value in node]
-    if type(node) is str:
-        if node in YAML11_BOOLEANS:
-            raise _Differs
-        return strings.setdefault(node, node) if len(node) <= SHARED_STRING_MAX else node
-    if type(node) is int and not -INT64_MAX - 1 <= node <= INT64_MAX:
+        return [_rebuild(value, strings, rewritten) for value in node]
+    if _differs(node, rewritten):
         raise _Differs
+    if type(node) is str and len(node) <= SHARED_STRING_MAX:
+        return strings.setdefault(node, node)
     return node
