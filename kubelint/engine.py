@@ -247,12 +247,19 @@ class Checker:
                                     severity=Severity.ERROR))
         return [f for f in (self._finding(obj.manifest, issue) for issue in issues) if f is not None]
 
-    def _finding(self, manifest: Manifest, issue: Issue) -> Optional[Finding]:
-        """Stamp an object's issue with its rule's name, configured severity and position."""
-        settings = self.rule_settings.get(issue.rule)
+    def _enabled(self, rule_id: str) -> Optional[Tuple[Rule, RuleSettings]]:
+        """The rule and its settings, or None when this run has it off."""
+        settings = self.rule_settings.get(rule_id)
         if settings is None or not settings.enabled:
             return None
-        rule = self.registry.get(issue.rule)
+        return self.registry.get(rule_id), settings
+
+    def _finding(self, manifest: Manifest, issue: Issue) -> Optional[Finding]:
+        """Stamp an object's issue with its rule's name, configured severity and position."""
+        enabled = self._enabled(issue.rule)
+        if enabled is None:
+            return None
+        rule, settings = enabled
         # A report's own severity holds unless config changed the rule's severity.
         severity = issue.severity if issue.severity is not None and settings.severity == rule.severity \
             else settings.severity
@@ -262,10 +269,10 @@ class Checker:
             object=manifest.ref, json_path=pointer_to_json_path(manifest.base + tuple(issue.pointer)))
 
     def _located(self, path: str, issue: LocatedIssue) -> Optional[Finding]:
-        settings = self.rule_settings.get(issue.rule)
-        if settings is None or not settings.enabled:
+        enabled = self._enabled(issue.rule)
+        if enabled is None:
             return None
-        rule = self.registry.get(issue.rule)
+        rule, settings = enabled
         return Finding(path=path, position=issue.position, rule=rule.id, name=rule.name,
                        severity=settings.severity, message=issue.message, object=issue.object,
                        json_path=issue.json_path)
