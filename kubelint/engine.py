@@ -6,7 +6,7 @@ from __future__ import annotations
 import os
 import sys
 from dataclasses import dataclass, field
-from typing import Callable, Dict, Iterable, List, Optional, Sequence, Tuple
+from typing import TYPE_CHECKING, Callable, Dict, Iterable, List, Optional, Sequence, Tuple
 
 from .config import ConfigError
 from .context import AssumePresent, RuleContext
@@ -15,12 +15,15 @@ from .findings import Finding, Issue, LocatedIssue, ObjectRef, Position, Severit
 from .index import SetIndex
 from .loader import DEFAULT_MAX_FILE_SIZE, LoadResult, Manifest, SourceFile, load_file
 from .objects import K8sObject
-from .parallel import map_chunks, workers_for
+from .parallel import run_sharded, split_by_weight, workers_for
 from .rules import Registry, build_registry
 from .rules.base import Rule, RuleSettings
 from .schemacheck import schema_issues
 from .schemas.store import SchemaStore
 from .suppress import Suppression, annotation_keys, comment_suppressions, matches, per_file_ignored
+
+if TYPE_CHECKING:
+    from .packing import PackedFile
 
 # Input rules stay on under --select: without them a broken file would pass unseen.
 ALWAYS_SELECTED_PREFIX = "KL0"
@@ -142,16 +145,16 @@ class Checker:
         workers = workers_for(len(inputs), self.settings.jobs)
         self._share_strings = _input_bytes(inputs) > SHARE_STRINGS_MIN_BYTES
         if workers > 1:
-            loaded = map_chunks(self._load_chunk, list(inputs), workers)
+            result = self._run_parallel(inputs, workers)
             if progress is not None:
                 progress(len(inputs), len(inputs))
-        else:
-            loaded = []
-            for number, item in enumerate(inputs, start=1):
-                if progress is not None:
-                    progress(number, len(inputs))
-                loaded.append(self._load(item))
-        return self.check_loaded(loaded, workers)
+            return result
+        loaded = []
+        for number, item in enumerate(inputs, start=1):
+            if progress is not None:
+                progress(number, len(inputs))
+            loaded.append(self._load(item))
+        return self.check_loaded(loaded)
 
     def _load(self, item: InputFile) -> LoadResult:
         data, problem = read_input(item)
@@ -161,14 +164,56 @@ class Checker:
             return result
         return load_file(item.path, data, self.settings.max_file_size, self._share_strings)
 
-    def _load_chunk(self, items: Sequence[InputFile]) -> List[LoadResult]:
-        return [self._load(item) for item in items]
-
-    def check_loaded(self, loaded: List[LoadResult], workers: int = 1) -> RunResult:
+    def check_loaded(self, loaded: List[LoadResult]) -> RunResult:
+        """Check files loaded in this process (a serial run)."""
         objects = [K8sObject(m) for result in loaded for m in result.manifests]
-        index = SetIndex(objects)
+        findings = self._set_findings(loaded)
+        checked = self._check_objects(objects, SetIndex(objects))
+        return self._finish(loaded, objects, findings, checked)
+
+    # A parallel run: each worker loads a shard of the files, then checks that shard's objects
+    # against the whole set (see kubelint.parallel).
+
+    def _run_parallel(self, inputs: Sequence[InputFile], workers: int) -> RunResult:
+        shards = split_by_weight(list(inputs), [_input_size(item) for item in inputs], workers)
+        summaries, results = run_sharded(shards, self._load_shard, self._check_shard)
+        loaded, objects = _unpacked([packed for summary in summaries for packed in summary])
+        findings = self._set_findings(loaded)
+        checked = [entry for result in results for entry in result]
+        return self._finish(loaded, objects, findings, checked)
+
+    def _load_shard(self, items: Sequence[InputFile]) -> Tuple[Tuple[List[LoadResult], List[K8sObject]], List[PackedFile]]:
+        from .packing import pack_file
+
+        loaded = [self._load(item) for item in items]
+        objects = [K8sObject(m) for result in loaded for m in result.manifests]
+        packed, position = [], 0
+        for result in loaded:
+            count = len(result.manifests)
+            packed.append(pack_file(result, [o.template_labels for o in objects[position:position + count]]))
+            position += count
+        return (loaded, objects), packed
+
+    def _check_shard(self, number: int, state: Tuple[List[LoadResult], List[K8sObject]],
+                     summaries: List[List[PackedFile]]) -> List[Tuple[List[Finding], Optional[Suppression]]]:
+        loaded, own = state
+        everything: List[K8sObject] = []
+        crds = [m for result in loaded + self._crd_files() for m in result.manifests
+                if m.ref.kind == "CustomResourceDefinition"]
+        for shard, summary in enumerate(summaries):
+            if shard == number:
+                everything.extend(own)
+                continue
+            others_loaded, others = _unpacked(summary)
+            everything.extend(others)
+            crds.extend(m for result in others_loaded for m in result.manifests
+                        if m.ref.kind == "CustomResourceDefinition")
+        self.store.add_crds(crds)  # the parent reports what is wrong with them
+        return self._check_objects(own, SetIndex(everything))
+
+    def _set_findings(self, loaded: List[LoadResult]) -> List[Finding]:
+        """Findings about the files and the CRDs (which make custom resources checkable)."""
         findings: List[Finding] = []
-        # CRDs in the input and from --crd make their custom resources checkable.
         crds = [m for result in loaded + self._crd_files() for m in result.manifests
                 if m.ref.kind == "CustomResourceDefinition"]
         for manifest, issue in self.store.add_crds(crds):
@@ -180,12 +225,10 @@ class Checker:
                 finding = self._located(result.source.path, issue)
                 if finding is not None:
                     findings.append(finding)
-        if workers > 1:
-            for obj in objects:  # compile each kind's validator once, before the workers fork
-                self.store.validator(obj.api_version, obj.kind)
-        # Workers get positions in `objects`, not pickled copies: rules compare objects by identity.
-        self._index, self._objects = index, objects
-        checked = map_chunks(self._check_chunk, range(len(objects)), workers)
+        return findings
+
+    def _finish(self, loaded: List[LoadResult], objects: List[K8sObject], findings: List[Finding],
+                checked: List[Tuple[List[Finding], Optional[Suppression]]]) -> RunResult:
         annotations: List[Tuple[str, Suppression]] = []
         for obj, (object_findings, suppression) in zip(objects, checked):
             if suppression is not None:
@@ -199,12 +242,11 @@ class Checker:
                          checked=[(o.path, o.ref) for o in objects],
                          file_paths=[r.source.path for r in loaded])
 
-    def _check_chunk(self, numbers: Sequence[int]) -> List[Tuple[List[Finding], Optional[Suppression]]]:
+    def _check_objects(self, objects: List[K8sObject], index: SetIndex) -> List[Tuple[List[Finding], Optional[Suppression]]]:
         """Each object's findings, with its `kubelint.io/ignore` annotation applied."""
         results = []
-        for number in numbers:
-            obj = self._objects[number]
-            object_findings = self._check_object(obj, self._index)
+        for obj in objects:
+            object_findings = self._check_object(obj, index)
             keys, present = annotation_keys(obj.raw.get("metadata"))
             suppression = None
             if present:
@@ -309,16 +351,31 @@ SHARE_STRINGS_MIN_BYTES = 16 * 1024 * 1024
 
 
 def _input_bytes(inputs: Sequence[InputFile]) -> int:
-    total = 0
-    for item in inputs:
-        if item.content is not None:
-            total += len(item.content)
-        elif item.real_path != "-":
-            try:
-                total += os.path.getsize(item.real_path)
-            except OSError:
-                pass
-    return total
+    return sum(_input_size(item) for item in inputs)
+
+
+def _input_size(item: InputFile) -> int:
+    if item.content is not None:
+        return len(item.content)
+    if item.real_path == "-":
+        return 0
+    try:
+        return os.path.getsize(item.real_path)
+    except OSError:
+        return 0
+
+
+def _unpacked(packed_files: List[PackedFile]) -> Tuple[List[LoadResult], List[K8sObject]]:
+    """Files packed by another process, as LoadResults and objects that unpack on first use."""
+    from .packing import unpack_file
+
+    loaded: List[LoadResult] = []
+    objects: List[K8sObject] = []
+    for packed in packed_files:
+        result, template_labels = unpack_file(packed)
+        loaded.append(result)
+        objects.extend(K8sObject(m, labels) for m, labels in zip(result.manifests, template_labels))
+    return loaded, objects
 
 
 def _attribute_rendered(findings: List[Finding], loaded: List[LoadResult]) -> List[Finding]:

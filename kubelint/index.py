@@ -28,10 +28,10 @@ class SetIndex:
             self._kind_anywhere[obj.kind] += 1
             if obj.kind == "Namespace" and obj.name:
                 self.namespaces.add(obj.name)
-            template = obj.pod_template
-            if template is not None and obj.kind != "PodTemplate":
+            labels = obj.template_labels
+            if labels is not None and obj.kind != "PodTemplate":
                 self._templates[obj.namespace].append(obj)
-                for key, value in template.labels.items():
+                for key, value in labels.items():
                     self._by_label[(obj.namespace, key, value)].append(obj)
 
     def get(self, kind: str, namespace: str, name: str) -> Optional[K8sObject]:
@@ -65,8 +65,7 @@ class SetIndex:
         if not candidates:
             return []
         return [o for o in candidates
-                if o.pod_template is not None
-                and all(o.pod_template.labels.get(k) == str(v) for k, v in selector.items())]
+                if all(o.template_labels.get(k) == str(v) for k, v in selector.items())]
 
 
 # Cluster-scoped built-in kinds; everything else is treated as namespaced.

@@ -80,15 +80,30 @@ class SourceFile:
         return len(lines[line - 1].rstrip("\r")) + 1 if 0 < line <= len(lines) else 1
 
 
-@dataclass
 class Manifest:
-    """One Kubernetes object and where it came from."""
+    """One Kubernetes object and where it came from.
 
-    source: SourceFile
-    document: int
-    base: Pointer  # () for a document, ("items", n) for an item of a List
-    data: Dict[str, Any]
-    ref: ObjectRef
+    `data` may arrive packed (see kubelint.packing) from another worker process; it is then
+    unpacked the first time a rule looks at it."""
+
+    __slots__ = ("source", "document", "base", "ref", "_data", "_packed")
+
+    def __init__(self, source: SourceFile, document: int, base: Pointer, data: Optional[Dict[str, Any]],
+                 ref: ObjectRef, packed: Optional[bytes] = None) -> None:
+        self.source = source
+        self.document = document
+        self.base = base  # () for a document, ("items", n) for an item of a List
+        self.ref = ref
+        self._data = data
+        self._packed = packed
+
+    @property
+    def data(self) -> Dict[str, Any]:
+        if self._data is None:
+            from .packing import unpack
+
+            self._data = unpack(self._packed)  # type: ignore[arg-type]
+        return self._data
 
     def position(self, pointer: Pointer, anchor: str = "value") -> Position:
         return self.source.position(self.document, self.base + tuple(pointer), anchor)

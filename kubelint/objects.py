@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cached_property
 from typing import Any, Dict, Iterator, List, Optional
 
@@ -83,13 +83,29 @@ class PodTemplate:
         return found
 
 
-@dataclass
-class K8sObject:
-    manifest: Manifest
-    data: Dict[str, Any] = field(init=False)
+_UNKNOWN: Any = object()
 
-    def __post_init__(self) -> None:
-        self.data = with_defaults(self.manifest.data)
+
+class K8sObject:
+    """One object: its manifest, and its data with API-server defaults applied (on first use).
+
+    Objects compare by identity. `template_labels` may be given when the object comes packed
+    from another process, so the set index can be built without unpacking it."""
+
+    def __init__(self, manifest: Manifest, template_labels: Optional[Dict[str, str]] = _UNKNOWN) -> None:
+        self.manifest = manifest
+        if template_labels is not _UNKNOWN:
+            self.__dict__["template_labels"] = template_labels
+
+    @cached_property
+    def data(self) -> Dict[str, Any]:
+        return with_defaults(self.manifest.data)
+
+    @cached_property
+    def template_labels(self) -> Optional[Dict[str, str]]:
+        """The pod template's string labels, or None for kinds without a template."""
+        template = self.pod_template
+        return template.labels if template is not None else None
 
     @property
     def raw(self) -> Dict[str, Any]:

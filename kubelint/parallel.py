@@ -1,18 +1,32 @@
-"""Process-parallel map for large inputs. Workers are forked, so they share the parent's
-memory (parsed objects, the set index, compiled validators) without pickling it; only each
-chunk's results travel back. Results come back in input order, so a parallel run gives
-exactly the findings of a serial one."""
+"""Process-parallel runs for large inputs: one forked worker per shard of the input files.
+
+A cross-object check needs the whole set, but shipping every parsed object between processes
+costs more than it saves (pickling dicts is as slow as parsing YAML). So each worker parses its
+own shard and keeps it; only a compact summary of each shard (objects packed as bytes) goes to
+the parent, which hands every summary to every worker. A worker then checks its own objects
+against the whole set, decoding another shard's object only when a rule looks at it. Results
+come back in shard order, so a parallel run gives exactly the findings of a serial one.
+"""
 
 from __future__ import annotations
 
 import os
+import pickle
 import sys
-from typing import Any, Callable, List, Optional, Sequence
+import traceback
+from typing import Any, Callable, List, Optional, Sequence, Tuple
 
 # Below this many files a run is faster in one process than forking workers.
 MIN_FILES_PER_WORKER = 40
 
-_task: Optional[Callable[[Sequence[Any]], List[Any]]] = None  # set in the parent before forking
+# phase_one(shard) -> (state kept in the worker, summary for everyone)
+PhaseOne = Callable[[Sequence[Any]], Tuple[Any, Any]]
+# phase_two(shard number, state, every shard's summary) -> the shard's result
+PhaseTwo = Callable[[int, Any, List[Any]], Any]
+
+
+class WorkerError(RuntimeError):
+    """A worker failed; the message carries its traceback."""
 
 
 def default_jobs() -> int:
@@ -30,26 +44,75 @@ def workers_for(files: int, jobs: Optional[int]) -> int:
     return max(1, min(wanted, files // MIN_FILES_PER_WORKER))
 
 
-def _run_chunk(chunk: Sequence[Any]) -> List[Any]:
-    assert _task is not None
-    return _task(chunk)
+def split_by_weight(items: Sequence[Any], weights: Sequence[int], parts: int) -> List[Sequence[Any]]:
+    """Contiguous slices of `items` with about equal total weight (input order is kept)."""
+    total = sum(weights) or 1
+    shards: List[Sequence[Any]] = []
+    start, running = 0, 0
+    for index, weight in enumerate(weights):
+        running += weight
+        if len(shards) < parts - 1 and running * parts >= total * (len(shards) + 1):
+            shards.append(items[start:index + 1])
+            start = index + 1
+    shards.append(items[start:])
+    return [shard for shard in shards if len(shard)]
 
 
-def map_chunks(task: Callable[[Sequence[Any]], List[Any]], items: Sequence[Any], workers: int) -> List[Any]:
-    """`task(chunk)` over contiguous chunks of `items` in `workers` forked processes; the
-    concatenated results, in order."""
-    global _task
-    if workers <= 1 or len(items) < 2:
-        return task(items)
-    # More chunks than workers keeps both busy when chunks differ in cost.
-    size = max(1, -(-len(items) // (workers * 4)))
-    chunks = [items[i:i + size] for i in range(0, len(items), size)]  # ranges slice to small ranges
+def run_sharded(shards: Sequence[Sequence[Any]], phase_one: PhaseOne,
+                phase_two: PhaseTwo) -> Tuple[List[Any], List[Any]]:
+    """Run both phases over `shards`, one forked worker each: (summaries, results), in order."""
     import multiprocessing  # only large inputs pay for its import
 
-    _task = task
+    context = multiprocessing.get_context("fork")
+    connections, processes = [], []
+    for number, shard in enumerate(shards):
+        parent_end, child_end = context.Pipe()
+        process = context.Process(target=_worker, args=(child_end, number, shard, phase_one, phase_two),
+                                  daemon=True)
+        process.start()
+        child_end.close()
+        connections.append(parent_end)
+        processes.append(process)
     try:
-        with multiprocessing.get_context("fork").Pool(workers) as pool:
-            results = pool.map(_run_chunk, chunks, chunksize=1)
+        blobs = [_receive(connection) for connection in connections]
+        summaries = [pickle.loads(blob) for blob in blobs]
+        everything = pickle.dumps(blobs, protocol=pickle.HIGHEST_PROTOCOL)  # bytes inside: cheap
+        for connection in connections:
+            connection.send_bytes(everything)
+        results = [pickle.loads(_receive(connection)) for connection in connections]
     finally:
-        _task = None
-    return [item for chunk in results for item in chunk]
+        for process in processes:
+            process.join(timeout=5)
+            if process.is_alive():
+                process.terminate()
+    return summaries, results
+
+
+def _receive(connection: Any) -> bytes:
+    try:
+        status, payload = pickle.loads(connection.recv_bytes())
+    except EOFError:
+        raise WorkerError("a worker process ended without a result") from None
+    if status != "ok":
+        raise WorkerError(payload)
+    return payload
+
+
+def _worker(connection: Any, number: int, shard: Sequence[Any], phase_one: PhaseOne, phase_two: PhaseTwo) -> None:
+    try:
+        state, summary = phase_one(shard)
+        _send(connection, "ok", pickle.dumps(summary, protocol=pickle.HIGHEST_PROTOCOL))
+        blobs = pickle.loads(connection.recv_bytes())
+        summaries = [summary if index == number else pickle.loads(blob) for index, blob in enumerate(blobs)]
+        result = phase_two(number, state, summaries)
+        _send(connection, "ok", pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL))
+    except BaseException:  # the parent re-raises it with the worker's traceback
+        _send(connection, "error", traceback.format_exc())
+    finally:
+        connection.close()
+    # Skip the interpreter's teardown: freeing every object of a large run takes longer than the run.
+    os._exit(0)
+
+
+def _send(connection: Any, status: str, payload: Any) -> None:
+    connection.send_bytes(pickle.dumps((status, payload), protocol=pickle.HIGHEST_PROTOCOL))
