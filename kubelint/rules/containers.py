@@ -16,10 +16,11 @@ is looked up in the container's own ports).
 
 from __future__ import annotations
 
+import functools
 import weakref
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any, Dict, Iterator, List, Optional, Set, Tuple
+from typing import TYPE_CHECKING, Any, Callable, Dict, Iterator, List, Optional, Set, Tuple, TypeVar
 
 from ..findings import Pointer, Severity, pointer_to_dotted
 from ..objects import POD_TEMPLATE_PATHS, Container, K8sObject, PodTemplate, as_dict, as_list
@@ -76,13 +77,51 @@ def _label(container: Container) -> str:
     return f'container "{name}"' if name else "this container"
 
 
-def all_containers(template: PodTemplate) -> List[Container]:
+_Key = TypeVar("_Key")
+_Result = TypeVar("_Result")
+
+
+def shared_per_object(compute: Callable[[_Key], _Result]) -> Callable[[_Key], _Result]:
+    """Remember `compute(key)` for the last key only, compared by identity.
+
+    The engine runs every rule on one object before it moves to the next, so one slot lets the
+    rules of an object share what they derive from it (containers, quantities, references)
+    without keeping anything of earlier objects alive.
+    """
+    # (weak reference to the key, its result), replaced as one tuple so a reader never pairs
+    # one key with another key's result.
+    last: List[Tuple[Callable[[], Any], Any]] = [(lambda: None, None)]
+
+    @functools.wraps(compute)
+    def cached(key: _Key) -> _Result:
+        ref, result = last[0]
+        if ref() is key:
+            return result  # type: ignore[no-any-return]
+        result = compute(key)
+        last[0] = (weakref.ref(key), result)
+        return result
+
+    return cached
+
+
+@shared_per_object
+def all_containers(template: PodTemplate) -> Tuple[Container, ...]:
     """initContainers, containers, then ephemeralContainers (the order of VisitContainersWithPath)."""
     found = template.containers(include_init=True)
     for index, data in enumerate(as_list(template.spec.get(EPHEMERAL))):
         if isinstance(data, dict):
             found.append(Container(template.pointer + ("spec", EPHEMERAL, index), data, False))
-    return found
+    return tuple(found)
+
+
+def pod_containers(template: PodTemplate) -> List[Container]:
+    """initContainers then containers, as PodTemplate.containers() gives them, from the shared list."""
+    return [c for c in all_containers(template) if _group(c) != EPHEMERAL]
+
+
+def regular_containers(template: PodTemplate) -> List[Container]:
+    """containers only, as PodTemplate.containers(include_init=False) gives them."""
+    return [c for c in all_containers(template) if _group(c) == REGULAR]
 
 
 def _int_field(data: Dict[str, Any], key: str, default: int = 0) -> Optional[int]:
@@ -120,14 +159,51 @@ def is_integer_resource(name: str) -> bool:
     return name in INTEGER_RESOURCES or is_extended_resource(name)
 
 
-def effective_quantity(value: Any) -> Optional[Decimal]:
-    """The value the server validates: parsed and rounded up to milli units; None if unusable."""
+@dataclass(frozen=True)
+class Reading:
+    """What the API server makes of one quantity value."""
+
+    error: Optional[str]  # why it does not parse; the other fields are then unset
+    digits: bool = False  # the number has a digit; without one the server reads 0
+    suffix: str = ""
+    effective: Optional[Decimal] = None  # parsed and rounded up to milli units, as validation sees it
+    negative: bool = False
+    whole: bool = False  # effective is a whole number
+
+
+def _read(value: Any) -> Reading:
+    try:
+        parsed = parse_quantity(value)
+    except QuantityError as error:
+        return Reading(error.message)
+    number, suffix = split_quantity(json_text(value))
+    effective = round_up_milli(parsed)
+    return Reading(None, any(c.isdigit() for c in number), suffix, effective, effective < 0, _is_integral(effective))
+
+
+# Manifests repeat a few values (100m, 128Mi) thousands of times: each is parsed once. Keyed by
+# type too, since 1 and 1.0 are equal keys but read differently ("1" and "1.0").
+_READINGS: Dict[Tuple[type, Any], Reading] = {}
+_READINGS_MAX = 10_000  # generated or hostile input must not grow it without bound
+
+
+def read_quantity(value: Any) -> Optional[Reading]:
+    """The server's reading of a manifest value; None for null and for types the schema reports."""
     if value is None or isinstance(value, bool) or not isinstance(value, (int, float, str)):
         return None
-    try:
-        return round_up_milli(parse_quantity(value))
-    except QuantityError:
-        return None
+    key = (type(value), value)
+    found = _READINGS.get(key)
+    if found is None:
+        if len(_READINGS) >= _READINGS_MAX:
+            _READINGS.clear()
+        found = _READINGS[key] = _read(value)
+    return found
+
+
+def effective_quantity(value: Any) -> Optional[Decimal]:
+    """The value the server validates: parsed and rounded up to milli units; None if unusable."""
+    reading = read_quantity(value)
+    return None if reading is None else reading.effective
 
 
 # ---------------------------------------------------------------------------------------------
@@ -203,8 +279,13 @@ def _hpa_quantities(obj: K8sObject) -> Iterator[QuantityField]:
                 yield from _single(at, block, key)
 
 
-def quantity_fields(obj: K8sObject) -> Iterator[QuantityField]:
+@shared_per_object
+def quantity_fields(obj: K8sObject) -> Tuple[QuantityField, ...]:
     """Every resource.Quantity field of the object, with what the server checks about it."""
+    return tuple(_quantity_fields(obj))
+
+
+def _quantity_fields(obj: K8sObject) -> Iterator[QuantityField]:
     kind, spec = obj.kind, obj.spec
     template = obj.pod_template
     if template is not None:
@@ -328,30 +409,28 @@ class InvalidQuantity(Rule):
     def check(self, obj: K8sObject, ctx: Any) -> Iterator[Report]:
         for field in quantity_fields(obj):
             value = field.value
-            if value is None or isinstance(value, bool) or not isinstance(value, (int, float, str)):
+            reading = read_quantity(value)
+            if reading is None:
                 continue  # null is allowed; other types are the schema check's
-            try:
-                parsed = parse_quantity(value)
-            except QuantityError as error:
-                advice = "" if any(h in error.message for h in ("e.g.", "did you mean", "use one of")) else \
+            if reading.error is not None:
+                advice = "" if any(h in reading.error for h in ("e.g.", "did you mean", "use one of")) else \
                     "; a quantity is a number with an optional suffix, e.g. 500m, 1.5, 128Mi, 2Gi or 1e3"
-                yield Report(field.pointer, f"{_at(field.pointer)}: {_show(value)} is not a valid quantity: {error.message}{advice}")
+                yield Report(field.pointer, f"{_at(field.pointer)}: {_show(value)} is not a valid quantity: {reading.error}{advice}")
                 continue
-            number, suffix = split_quantity(json_text(value))
-            if not any(c.isdigit() for c in number):
+            if not reading.digits:
                 yield Report(field.pointer, f"{_at(field.pointer)}: {_show(value)} has no digits, so the API "
-                                            f"server reads it as 0; write the amount, e.g. 512{suffix}",
+                                            f"server reads it as 0; write the amount, e.g. 512{reading.suffix}",
                              severity=Severity.WARNING)
                 continue
-            if field.validated and field.resource is not None:
-                yield from self._value_checks(field, round_up_milli(parsed))
+            if field.validated and field.resource is not None and (reading.negative or not reading.whole):
+                yield from self._value_checks(field, reading)
 
     @staticmethod
-    def _value_checks(field: QuantityField, value: Decimal) -> Iterator[Report]:
-        if value < 0:
+    def _value_checks(field: QuantityField, reading: Reading) -> Iterator[Report]:
+        if reading.negative:
             yield Report(field.pointer, f"{_at(field.pointer)}: {_show(field.value)} is negative; it must be "
                                         f"greater than or equal to 0")
-        elif field.resource is not None and is_integer_resource(field.resource) and not _is_integral(value):
+        elif field.resource is not None and is_integer_resource(field.resource) and not reading.whole:
             yield Report(field.pointer, f"{_at(field.pointer)}: {_show(field.value)} must be a whole number: "
                                         f"{field.resource} is counted in whole units")
 
@@ -378,9 +457,10 @@ class FractionalByteValue(Rule):
         for field in quantity_fields(obj):
             if not field.byte_warning or field.resource not in BYTE_RESOURCES:
                 continue
-            value = effective_quantity(field.value)
-            if value is None or _is_integral(value):
+            reading = read_quantity(field.value)
+            if reading is None or reading.effective is None or reading.whole:
                 continue
+            value = reading.effective
             hint = ""
             text = field.value.strip() if isinstance(field.value, str) else ""
             if text.endswith("m") and text[:-1].isdigit():
@@ -636,8 +716,7 @@ class PortName(Rule):
         # Across containers, in the order FindPort resolves a Service's named targetPort: containers, then
         # sidecars. Plain init containers have exited before a Service routes to the pod.
         first: Dict[Tuple[str, Any], Pointer] = {}
-        order = template.containers(include_init=False) + \
-            [c for c in template.containers(include_init=True) if _is_sidecar(c)]
+        order = regular_containers(template) + [c for c in all_containers(template) if _is_sidecar(c)]
         for container in order:
             for at, name, protocol in valid.get(container.pointer, []):
                 if not isinstance(protocol, str):
@@ -858,7 +937,7 @@ class MissingReadinessProbe(Rule):
         template = obj.pod_template
         if template is None or not template.labels:
             return
-        containers = [c for c in template.containers() if _runs_with_pod(c)]
+        containers = [c for c in all_containers(template) if _runs_with_pod(c)]
         if any(isinstance(c.data.get("readinessProbe"), dict) for c in containers):
             return
         services = set_facts(ctx.index).services_selecting(obj.namespace, template.labels)
@@ -901,7 +980,7 @@ class MissingLivenessProbe(Rule):
             return
         if template.spec.get("restartPolicy", "Always") != "Always":
             return  # the pod runs to completion
-        for container in template.containers(include_init=False):
+        for container in regular_containers(template):
             if container.data.get("livenessProbe") is None:
                 yield Report(container.pointer, f"{_at(container.pointer)}: {_label(container)} has no "
                                                 f"livenessProbe; the kubelet cannot restart it when it hangs")
@@ -913,7 +992,7 @@ class MissingLivenessProbe(Rule):
 
 def _requirement_blocks(template: PodTemplate) -> Iterator[Tuple[Pointer, Dict[str, Any]]]:
     """(pointer, resources) of each container with resources, and of the pod-level spec.resources."""
-    for container in template.containers(include_init=True):
+    for container in pod_containers(template):
         resources = container.data.get("resources")
         if isinstance(resources, dict):
             yield container.pointer + ("resources",), resources
@@ -986,7 +1065,7 @@ class _MissingResource(Rule):
         provided = set_facts(ctx.index).limit_range_defaults.get(obj.namespace, set())
         if (self.part, self.resource) in provided:
             return  # a LimitRange in the namespace fills it in
-        for container in template.containers(include_init=True):
+        for container in all_containers(template):
             if not _runs_with_pod(container):
                 continue  # a plain init container finishes before the app starts
             resources = container.data.get("resources")

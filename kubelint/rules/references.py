@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import functools
 import os
 import re
 import weakref
@@ -25,6 +26,7 @@ from ..findings import Pointer, Severity, pointer_to_dotted
 from ..index import SetIndex
 from ..objects import K8sObject, PodTemplate, as_dict, as_list, get_path
 from .base import Report, Rule, RuleDoc
+from .containers import pod_containers, shared_per_object
 
 if TYPE_CHECKING:
     from ..context import RuleContext
@@ -93,7 +95,7 @@ def pod_refs(template: PodTemplate, replaced_volumes: Iterable[str] = ()) -> Lis
     refs: List[Ref] = []
     replaced = set(replaced_volumes)
     spec, spec_pointer = template.spec, template.pointer + ("spec",)
-    for container in template.containers():
+    for container in pod_containers(template):
         for index, source in enumerate(as_list(container.data.get("envFrom"))):
             for field_name, kind in (("configMapRef", "ConfigMap"), ("secretRef", "Secret")):
                 selector = as_dict(as_dict(source).get(field_name))
@@ -102,7 +104,9 @@ def pod_refs(template: PodTemplate, replaced_volumes: Iterable[str] = ()) -> Lis
                     pointer = container.pointer + ("envFrom", index, field_name)
                     refs.append(Ref(kind, name, pointer + ("name",), selector.get("optional") is True))
         for index, env in enumerate(as_list(container.data.get("env"))):
-            value_from = as_dict(as_dict(env).get("valueFrom"))
+            value_from = env.get("valueFrom") if isinstance(env, dict) else None
+            if not isinstance(value_from, dict):
+                continue  # a plain value, by far the most common entry
             for field_name, kind in (("configMapKeyRef", "ConfigMap"), ("secretKeyRef", "Secret")):
                 selector = as_dict(value_from.get(field_name))
                 name = _name(selector.get("name"))
@@ -304,6 +308,33 @@ _WORKLOAD_KINDS = frozenset({"Pod", "Deployment", "StatefulSet", "DaemonSet", "R
                              "ReplicationController", "Job", "CronJob", "PodTemplate"})
 
 
+@shared_per_object
+def refs_by_kind(obj: K8sObject) -> Dict[str, List[Ref]]:
+    """The object's pod references grouped by kind, found once for KL601-KL604."""
+    grouped: Dict[str, List[Ref]] = {}
+    if obj.pod_template is not None:
+        for ref in pod_refs(obj.pod_template, statefulset_claim_volumes(obj)):
+            grouped.setdefault(ref.kind, []).append(ref)
+    return grouped
+
+
+# Per set: the data keys of the objects named (kind, namespace, name), filled as rules ask.
+_KEYS: "weakref.WeakKeyDictionary[SetIndex, Dict[Tuple[str, str, str], Set[str]]]" = weakref.WeakKeyDictionary()
+
+
+def keys_of_named(index: SetIndex, kind: str, namespace: str, name: str) -> Set[str]:
+    """The data keys of every object of the set with this kind, namespace and name."""
+    known = _KEYS.get(index)
+    if known is None:
+        known = _KEYS[index] = {}
+    found = known.get((kind, namespace, name))
+    if found is None:
+        found = known[(kind, namespace, name)] = set()
+        for other in index.all_named(kind, namespace, name):
+            found |= data_keys(other)
+    return found
+
+
 class _MissingReference(Rule):
     """Shared logic: report references of `ref_kind` that the set lacks, and missing keys."""
 
@@ -311,13 +342,11 @@ class _MissingReference(Rule):
     kinds = _WORKLOAD_KINDS
 
     def check(self, obj: K8sObject, ctx: "RuleContext") -> Iterator[Report]:
-        template = obj.pod_template
-        if template is None:
+        refs = refs_by_kind(obj).get(self.ref_kind)
+        if not refs:
             return
         namespace = obj.namespace
-        for ref in pod_refs(template, statefulset_claim_volumes(obj)):
-            if ref.kind != self.ref_kind:
-                continue
+        for ref in refs:
             present = ctx.index.all_named(ref.kind, namespace, ref.name)
             if not present:
                 if ref.optional or not ctx.is_missing(ref.kind, namespace, ref.name) \
@@ -332,9 +361,7 @@ class _MissingReference(Rule):
                 continue
             if ref.optional or not ref.keys:
                 continue
-            keys: Set[str] = set()
-            for other in present:
-                keys |= data_keys(other)
+            keys = keys_of_named(ctx.index, ref.kind, namespace, ref.name)
             if not keys:  # an empty object is usually filled at run time: no claim about its keys
                 continue
             for key in ref.keys:
@@ -461,6 +488,7 @@ def name_words(name: str) -> List[str]:
     return [word.upper() for part in re.split(r"[^A-Za-z0-9]+", name) for word in _WORD.findall(part)]
 
 
+@functools.lru_cache(maxsize=4096)  # the same env and key names recur across a set's objects
 def secret_like_name(name: str) -> bool:
     """Does this variable or key name say it holds a password, token, key or credential?"""
     words = name_words(name)
@@ -489,6 +517,7 @@ def secret_like_name(name: str) -> bool:
 
 
 _BOOLEANS = frozenset({"true", "false", "yes", "no", "on", "off", "y", "n", "0", "1", "null", "none", "nil", "~"})
+_URL_SCHEME = re.compile(r"[a-z][a-z0-9+.-]*://")
 _PLACEHOLDER = re.compile(r"\A(<[^<>]*>|[A-Z][A-Z0-9]*(_[A-Z0-9]+)+|x+|\*+|\.\.\.)\Z")
 
 
@@ -504,7 +533,7 @@ def literal_secret_value(value: Any) -> bool:
         return False  # a variable reference or a template, filled in elsewhere
     if text.startswith(("/", "./", "../", "~/", "file:", "vault:", "secret:", "ref+")):
         return False  # a path or a reference to the secret, not the secret
-    if re.match(r"\A[a-z][a-z0-9+.-]*://", text) and not _URL_CREDENTIALS.search(text):
+    if _URL_SCHEME.match(text) and not _URL_CREDENTIALS.search(text):
         return False  # a URL (TOKEN_ENDPOINT-like) without credentials in it
     if _PLACEHOLDER.match(text):
         return False  # REPLACE_WITH_TOKEN, GOOGLE_API_KEY_VAL, <password>, xxxx: filled in later
@@ -539,7 +568,7 @@ def known_token(text: str) -> Optional[str]:
                 if what == "an AWS access key id" and found.group(0).endswith("EXAMPLE"):
                     continue  # AWS documentation's sample key
                 return what
-    match = _URL_CREDENTIALS.search(text)
+    match = _URL_CREDENTIALS.search(text) if "://" in text and "@" in text else None
     if match and literal_secret_value(match.group(1)):
         return "a URL with a password in it"
     return None
