@@ -6,9 +6,10 @@ empty list means valid.
 
 from __future__ import annotations
 
+import functools
 import ipaddress
 import re
-from typing import List
+from typing import Callable, List
 
 _DNS1123_LABEL = re.compile(r"[a-z0-9]([-a-z0-9]*[a-z0-9])?\Z")
 _DNS1123_SUBDOMAIN = re.compile(r"[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\Z")
@@ -23,6 +24,22 @@ DNS1035_LABEL_MAX = 63
 QUALIFIED_NAME_MAX = 63
 LABEL_VALUE_MAX = 63
 IANA_SVC_NAME_MAX = 15
+
+
+# Distinct values a validator remembers: label keys and port names repeat across thousands of
+# objects, and memory stays bounded on inputs of many distinct values. Validators of one regex
+# are not memoized: for the unique values they mostly see (object names), a miss costs more.
+MEMO_SIZE = 4096
+
+
+def _memoized(check: Callable[[str], List[str]]) -> Callable[[str], List[str]]:
+    """`check`, asked once per distinct value; each caller gets a fresh list, as some append to it."""
+    remembered = functools.lru_cache(maxsize=MEMO_SIZE)(lambda value: tuple(check(value)))
+
+    @functools.wraps(check)
+    def memoized(value: str) -> List[str]:
+        return list(remembered(value))
+    return memoized
 
 
 def _too_long(value: str, limit: int) -> List[str]:
@@ -60,6 +77,7 @@ def wildcard_dns1123_subdomain(value: str) -> List[str]:
     return dns1123_subdomain(value[2:])
 
 
+@_memoized
 def qualified_name(value: str) -> List[str]:
     """Label and annotation keys: `[prefix/]name`, prefix a DNS subdomain, name 63 characters."""
     parts = value.split("/")
@@ -96,6 +114,18 @@ def label_value(value: str) -> List[str]:
     return problems
 
 
+# Yes-or-no forms for loops over every label of every object: no list to build when valid.
+@functools.lru_cache(maxsize=MEMO_SIZE)
+def is_qualified_name(value: str) -> bool:
+    return not qualified_name(value)
+
+
+@functools.lru_cache(maxsize=MEMO_SIZE)
+def is_label_value(value: str) -> bool:
+    return not label_value(value)
+
+
+@_memoized
 def iana_svc_name(value: str) -> List[str]:
     """Container port names and named targetPorts (RFC 6335)."""
     problems = _too_long(value, IANA_SVC_NAME_MAX)

@@ -8,8 +8,9 @@ per-kind name functions in pkg/apis/*/validation (ValidateServiceName, ValidateR
 
 from __future__ import annotations
 
+import functools
 import os
-from typing import TYPE_CHECKING, Any, Callable, Dict, Iterator, List, Optional, Tuple
+from typing import TYPE_CHECKING, Any, Callable, Dict, Iterator, List, NamedTuple, Optional, Tuple
 
 from .. import validation
 from ..findings import Pointer, Severity, pointer_to_dotted
@@ -58,22 +59,38 @@ GROUP_ALIASES: Dict[Tuple[str, str], str] = {
 }
 
 
+class KindClass(NamedTuple):
+    """What an apiVersion and kind say about an object."""
+
+    group: str
+    builtin: bool  # served by kube-apiserver itself
+    api_object: bool  # False for tool configuration files that only look like manifests
+
+
+@functools.lru_cache(maxsize=1024)  # a run has a few dozen apiVersion/kind pairs, every rule asks
+def _kind_class(api_version: str, kind: str) -> KindClass:
+    group = api_version.split("/", 1)[0] if "/" in api_version else ""
+    if group == "":
+        core = kind in CORE_KINDS
+        return KindClass(group, core, core)
+    return KindClass(group, group in BUILTIN_GROUPS,
+                     group not in CONFIG_GROUPS and not group.endswith("config.k8s.io"))
+
+
+def kind_class(obj: K8sObject) -> KindClass:
+    return _kind_class(obj.api_version, obj.kind)
+
+
 def api_group(obj: K8sObject) -> str:
-    api_version = obj.api_version
-    return api_version.split("/", 1)[0] if "/" in api_version else ""
+    return kind_class(obj).group
 
 
 def is_builtin(obj: K8sObject) -> bool:
-    group = api_group(obj)
-    return obj.kind in CORE_KINDS if group == "" else group in BUILTIN_GROUPS
+    return kind_class(obj).builtin
 
 
 def is_api_object(obj: K8sObject) -> bool:
-    """False for tool configuration files that only look like manifests."""
-    group = api_group(obj)
-    if group == "":
-        return obj.kind in CORE_KINDS
-    return group not in CONFIG_GROUPS and not group.endswith("config.k8s.io")
+    return kind_class(obj).api_object
 
 
 def dotted(pointer: Pointer) -> str:
@@ -153,8 +170,8 @@ CRONJOB_NAME_MAX = 52  # ValidateCronJob: 63 minus the 11-character "-<timestamp
 GENERATED_NAME_MAX = 58  # names.SimpleNameGenerator keeps 58 characters and appends 5 random ones
 
 
-def name_rule(obj: K8sObject, ctx: "RuleContext") -> Tuple[str, NameCheck]:
-    key = (api_group(obj), obj.kind)
+def name_rule(group: str, kind: str, ctx: "RuleContext") -> Tuple[str, NameCheck]:
+    key = (group, kind)
     if key == ("", "Service"):
         if ctx.kubernetes_minor() >= RELAXED_SERVICE_NAMES_SINCE:
             return "an RFC 1123 label", DNS_LABEL
@@ -162,39 +179,63 @@ def name_rule(obj: K8sObject, ctx: "RuleContext") -> Tuple[str, NameCheck]:
     return NAME_RULES.get(key, ("an RFC 1123 subdomain", SUBDOMAIN))
 
 
-def kind_specific_name_problems(obj: K8sObject, name: str) -> List[str]:
-    """Extra name constraints of a few kinds, on top of the syntax."""
-    key = (api_group(obj), obj.kind)
-    spec = as_dict(obj.raw.get("spec"))
-    if key == ("apiextensions.k8s.io", "CustomResourceDefinition"):
-        plural, group = get_path(spec, ("names", "plural")), spec.get("group")
-        if isinstance(plural, str) and isinstance(group, str) and name != f"{plural}.{group}":
-            return [f'must be spec.names.plural+"."+spec.group: "{plural}.{group}"']
-    if key == ("apiregistration.k8s.io", "APIService"):
-        version, group = spec.get("version"), spec.get("group", "")
-        if isinstance(version, str) and isinstance(group, str) and name != f"{version}.{group}":
-            return [f'must be spec.version+"."+spec.group: "{version}.{group}"']
-    if key == ("batch", "CronJob") and len(name) > CRONJOB_NAME_MAX:
+def _crd_name(spec: Dict[str, Any], name: str) -> List[str]:
+    plural, group = get_path(spec, ("names", "plural")), spec.get("group")
+    if isinstance(plural, str) and isinstance(group, str) and name != f"{plural}.{group}":
+        return [f'must be spec.names.plural+"."+spec.group: "{plural}.{group}"']
+    return []
+
+
+def _api_service_name(spec: Dict[str, Any], name: str) -> List[str]:
+    version, group = spec.get("version"), spec.get("group", "")
+    if isinstance(version, str) and isinstance(group, str) and name != f"{version}.{group}":
+        return [f'must be spec.version+"."+spec.group: "{version}.{group}"']
+    return []
+
+
+def _cron_job_name(spec: Dict[str, Any], name: str) -> List[str]:
+    if len(name) > CRONJOB_NAME_MAX:
         return [f"must be no more than {CRONJOB_NAME_MAX} characters (its Jobs are named "
                 "<name>-<11-character timestamp>, at most 63)"]
-    if key == ("batch", "Job") and len(name) > validation.LABEL_VALUE_MAX and spec.get("manualSelector") is not True:
+    return []
+
+
+def _job_name(spec: Dict[str, Any], name: str) -> List[str]:
+    if len(name) > validation.LABEL_VALUE_MAX and spec.get("manualSelector") is not True:
         return [f"must be no more than {validation.LABEL_VALUE_MAX} characters: the API server copies it "
                 "into the job-name label of the pod template, and label values are limited to 63"]
     return []
 
 
+# (group, kind) -> name constraints beyond the syntax: (spec, name) -> problems.
+KIND_NAME_CHECKS: Dict[Tuple[str, str], Callable[[Dict[str, Any], str], List[str]]] = {
+    ("apiextensions.k8s.io", "CustomResourceDefinition"): _crd_name,
+    ("apiregistration.k8s.io", "APIService"): _api_service_name,
+    ("batch", "CronJob"): _cron_job_name,
+    ("batch", "Job"): _job_name,
+}
+
+
+def kind_specific_name_problems(obj: K8sObject, key: Tuple[str, str], name: str) -> List[str]:
+    """Extra name constraints of a few kinds (key: group and kind), on top of the syntax."""
+    check = KIND_NAME_CHECKS.get(key)
+    return check(as_dict(obj.raw.get("spec")), name) if check else []
+
+
 # --- labels and annotations: where they are -------------------------------------------------
 
-def metadata_pointers(obj: K8sObject) -> List[Pointer]:
+# The ObjectMeta of the templates a built-in kind carries (a Pod's template is the Pod itself).
+TEMPLATE_METADATA: Dict[str, Tuple[Pointer, ...]] = {
+    kind: (template + ("metadata",),) for kind, template in POD_TEMPLATE_PATHS.items() if template}
+TEMPLATE_METADATA["CronJob"] += (("spec", "jobTemplate", "metadata"),)
+
+
+def metadata_pointers(obj: K8sObject, builtin: bool) -> List[Pointer]:
     """Every ObjectMeta the API server validates when it takes this object, or that becomes one."""
     pointers: List[Pointer] = [("metadata",)]
-    if not is_builtin(obj):
+    if not builtin:
         return pointers
-    template = POD_TEMPLATE_PATHS.get(obj.kind)
-    if template:  # () is the Pod itself
-        pointers.append(template + ("metadata",))
-    if obj.kind == "CronJob":
-        pointers.append(("spec", "jobTemplate", "metadata"))
+    pointers += TEMPLATE_METADATA.get(obj.kind, ())
     if obj.kind == "StatefulSet":
         for index, _ in enumerate(as_list(get_path(obj.raw, ("spec", "volumeClaimTemplates")))):
             pointers.append(("spec", "volumeClaimTemplates", index, "metadata"))
@@ -210,30 +251,30 @@ LABEL_SELECTORS: Dict[str, List[Pointer]] = {
 }
 MAP_SELECTORS: Dict[str, List[Pointer]] = {"Service": [("spec", "selector")],
                                            "ReplicationController": [("spec", "selector")]}
+# Both kinds of equality selector as key=value maps: plain maps, then matchLabels.
+EQUALITY_SELECTORS: Dict[str, Tuple[Pointer, ...]] = {
+    kind: tuple(MAP_SELECTORS.get(kind, ())) + tuple(p + ("matchLabels",) for p in LABEL_SELECTORS.get(kind, ()))
+    for kind in {**MAP_SELECTORS, **LABEL_SELECTORS}}
 
 
-def label_maps(obj: K8sObject) -> Iterator[Tuple[Pointer, Dict[Any, Any]]]:
+def label_maps(obj: K8sObject, builtin: bool) -> List[Tuple[Pointer, Dict[Any, Any]]]:
     """(pointer, mapping) of every key=value label map: metadata labels and equality selectors."""
-    for meta in metadata_pointers(obj):
-        labels = get_path(obj.raw, meta + ("labels",))
+    pointers = [meta + ("labels",) for meta in metadata_pointers(obj, builtin)]
+    if builtin and obj.kind in EQUALITY_SELECTORS:
+        pointers += EQUALITY_SELECTORS[obj.kind]
+    raw = obj.raw
+    found = []
+    for pointer in pointers:
+        labels = get_path(raw, pointer)
         if isinstance(labels, dict):
-            yield meta + ("labels",), labels
-    if not is_builtin(obj):
-        return
-    for pointer in MAP_SELECTORS.get(obj.kind, ()):
-        selector = get_path(obj.raw, pointer)
-        if isinstance(selector, dict):
-            yield pointer, selector
-    for pointer in LABEL_SELECTORS.get(obj.kind, ()):
-        match = get_path(obj.raw, pointer + ("matchLabels",))
-        if isinstance(match, dict):
-            yield pointer + ("matchLabels",), match
+            found.append((pointer, labels))
+    return found
 
 
-def selector_expressions(obj: K8sObject) -> Iterator[Tuple[Pointer, Dict[str, Any]]]:
-    if not is_builtin(obj):
+def selector_expressions(obj: K8sObject, builtin: bool) -> Iterator[Tuple[Pointer, Dict[str, Any]]]:
+    if not builtin or obj.kind not in LABEL_SELECTORS:
         return
-    for pointer in LABEL_SELECTORS.get(obj.kind, ()):
+    for pointer in LABEL_SELECTORS[obj.kind]:
         for index, expression in enumerate(as_list(get_path(obj.raw, pointer + ("matchExpressions",)))):
             if isinstance(expression, dict):
                 yield pointer + ("matchExpressions", index), expression
@@ -267,34 +308,36 @@ class ObjectName(Rule):
     )
 
     def check(self, obj: K8sObject, ctx: "RuleContext") -> Iterator[Report]:
-        group = api_group(obj)
-        if not is_api_object(obj) or group in REVIEW_GROUPS:
+        group, builtin, api_object = kind_class(obj)
+        if not api_object or group in REVIEW_GROUPS:
             return
+        kind = obj.kind
         meta = obj.raw.get("metadata")
-        name, generate = as_dict(meta).get("name"), as_dict(meta).get("generateName")
+        fields = as_dict(meta)
+        name, generate = fields.get("name"), fields.get("generateName")
         if name in (None, "") and generate in (None, ""):
-            if is_builtin(obj) or (isinstance(meta, dict) and "." in group):
+            if builtin or (isinstance(meta, dict) and "." in group):
                 where: Pointer = ("metadata",) if isinstance(meta, dict) else ()
-                yield Report(where, f"metadata: {obj.kind} has neither metadata.name nor metadata.generateName; "
+                yield Report(where, f"metadata: {kind} has neither metadata.name nor metadata.generateName; "
                                     "the API server requires a name", anchor="key")
-        kind_rule, check = name_rule(obj, ctx)
+        kind_rule, check = name_rule(group, kind, ctx)
         if isinstance(generate, str) and generate:
             yield from self._generate_name(obj, generate, kind_rule, check, generated=name in (None, ""))
         if isinstance(name, str) and name:
             syntax = check(name, False)
-            problems = syntax + kind_specific_name_problems(obj, name)
+            problems = syntax + kind_specific_name_problems(obj, (group, kind), name)
             if problems:
                 rule_text = f" ({kind_rule})" if syntax else ""
-                yield Report(("metadata", "name"), f"metadata.name: {shown(name)} is not a valid {obj.kind} "
+                yield Report(("metadata", "name"), f"metadata.name: {shown(name)} is not a valid {kind} "
                                                    f"name{rule_text}: {problems_text(problems)}")
-            elif (group, obj.kind) in POD_NAMING_KINDS and validation.dns1123_label(name):
+            elif (group, kind) in POD_NAMING_KINDS and validation.dns1123_label(name):
                 # Accepted, with an API warning (WarningsOnCreate of these kinds' strategies).
                 yield Report(("metadata", "name"),
                              f"metadata.name: {shown(name)} is used in Pod names and hostnames, so an RFC 1123 "
                              "label is recommended (the API server warns): "
                              f"{problems_text(validation.dns1123_label(name))}", severity=Severity.WARNING)
-        namespace = as_dict(meta).get("namespace")
-        if isinstance(namespace, str) and namespace and is_namespaced(obj.kind):  # cluster-scoped: KL205
+        namespace = fields.get("namespace")
+        if isinstance(namespace, str) and namespace and is_namespaced(kind):  # cluster-scoped: KL205
             problems = validation.dns1123_label(namespace)
             if problems:
                 yield Report(("metadata", "namespace"),
@@ -342,41 +385,43 @@ class LabelSyntax(Rule):
     )
 
     def check(self, obj: K8sObject, ctx: "RuleContext") -> Iterator[Report]:
-        if not is_api_object(obj):
+        _, builtin, api_object = kind_class(obj)
+        if not api_object:
             return
-        for pointer, labels in label_maps(obj):
+        is_key, is_value = validation.is_qualified_name, validation.is_label_value
+        for pointer, labels in label_maps(obj, builtin):
             for key, value in labels.items():
                 if not isinstance(key, str):
                     continue
-                yield from self._key(pointer + (key,), key)
-                if isinstance(value, str):
-                    problems = validation.label_value(value)
-                    if problems:
-                        yield Report(pointer + (key,), f"{dotted(pointer + (key,))}: label value {shown(value)} "
-                                                       f"is not valid: {problems_text(problems)}")
-        for pointer, expression in selector_expressions(obj):
+                if not is_key(key):
+                    yield self._bad_key(pointer + (key,), key)
+                if isinstance(value, str) and not is_value(value):
+                    yield Report(pointer + (key,), f"{dotted(pointer + (key,))}: label value {shown(value)} "
+                                                   f"is not valid: {problems_text(validation.label_value(value))}")
+        for pointer, expression in selector_expressions(obj, builtin):
             key = expression.get("key")
-            if isinstance(key, str):
-                yield from self._key(pointer + ("key",), key, anchor="value")
+            if isinstance(key, str) and not is_key(key):
+                yield self._bad_key(pointer + ("key",), key, anchor="value")
             for index, value in enumerate(as_list(expression.get("values"))):
-                if isinstance(value, str):
-                    problems = validation.label_value(value)
-                    if problems:
-                        where = pointer + ("values", index)
-                        yield Report(where, f"{dotted(where)}: {shown(value)} is not a valid label value, so it "
-                                            f"can match no label: {problems_text(problems)}")
+                if isinstance(value, str) and not is_value(value):
+                    where = pointer + ("values", index)
+                    yield Report(where, f"{dotted(where)}: {shown(value)} is not a valid label value, so it "
+                                        f"can match no label: {problems_text(validation.label_value(value))}")
 
     @staticmethod
-    def _key(pointer: Pointer, key: str, anchor: str = "key") -> Iterator[Report]:
-        problems = validation.qualified_name(key)
-        if problems:
-            yield Report(pointer, f"{dotted(pointer)}: label key {shown(key)} is not valid: "
-                                  f"{problems_text(problems)}", anchor=anchor)
+    def _bad_key(pointer: Pointer, key: str, anchor: str = "key") -> Report:
+        return Report(pointer, f"{dotted(pointer)}: label key {shown(key)} is not valid: "
+                               f"{problems_text(validation.qualified_name(key))}", anchor=anchor)
 
 
 # --- KL203 ------------------------------------------------------------------------------------
 
 ANNOTATIONS_SIZE_MAX = 256 * 1024  # TotalAnnotationSizeLimitB: keys plus values, in bytes
+
+
+def utf8_size(text: str) -> int:
+    """Bytes in UTF-8; ASCII text (nearly all of it) is counted without encoding it."""
+    return len(text) if text.isascii() else len(text.encode("utf-8"))
 
 
 class AnnotationSyntax(Rule):
@@ -398,22 +443,24 @@ class AnnotationSyntax(Rule):
     )
 
     def check(self, obj: K8sObject, ctx: "RuleContext") -> Iterator[Report]:
-        if not is_api_object(obj):
+        _, builtin, api_object = kind_class(obj)
+        if not api_object:
             return
-        for meta in metadata_pointers(obj):
+        raw = obj.raw
+        for meta in metadata_pointers(obj, builtin):
             pointer = meta + ("annotations",)
-            annotations = get_path(obj.raw, pointer)
+            annotations = get_path(raw, pointer)
             if not isinstance(annotations, dict):
                 continue
             size = 0
             for key, value in annotations.items():
                 if not isinstance(key, str):
                     continue
-                size += len(key.encode("utf-8")) + (len(value.encode("utf-8")) if isinstance(value, str) else 0)
-                problems = validation.qualified_name(key.lower())
-                if problems:
+                size += utf8_size(key) + (utf8_size(value) if isinstance(value, str) else 0)
+                if not validation.is_qualified_name(key.lower()):
                     yield Report(pointer + (key,), f"{dotted(pointer + (key,))}: annotation key {shown(key)} is "
-                                                   f"not valid: {problems_text(problems)}", anchor="key")
+                                                   f"not valid: {problems_text(validation.qualified_name(key.lower()))}",
+                                 anchor="key")
             if size > ANNOTATIONS_SIZE_MAX:
                 yield Report(pointer, f"{dotted(pointer)}: annotations total {size:,} bytes (keys and values), "
                                       f"over the {ANNOTATIONS_SIZE_MAX:,}-byte limit: keep large data out of "
@@ -486,8 +533,10 @@ class ClusterScopedNamespace(Rule):
     )
 
     def check(self, obj: K8sObject, ctx: "RuleContext") -> Iterator[Report]:
+        if obj.kind not in CLUSTER_SCOPED:
+            return
         namespace = raw_string(obj, "namespace")
-        if namespace is None or obj.kind not in CLUSTER_SCOPED or not is_builtin(obj):
+        if namespace is None or not is_builtin(obj):
             return
         counterpart = NAMESPACED_COUNTERPART.get(obj.kind)
         hint = f"; if it should apply only in that namespace, use a {counterpart}" if counterpart else ""
@@ -548,11 +597,13 @@ class DuplicateObject(Rule):
     )
 
     def check(self, obj: K8sObject, ctx: "RuleContext") -> Iterator[Report]:
+        name = raw_string(obj, "name")
+        # Most names are unique in the set: look them up before working out the identity.
+        candidates = ctx.index.all_named(obj.kind, obj.namespace, name) if name is not None else []
+        if len(candidates) < 2:
+            return
         mine = identity(obj)
         if mine is None:
-            return
-        candidates = ctx.index.all_named(obj.kind, obj.namespace, mine[3])
-        if len(candidates) < 2:
             return
         earlier: List[K8sObject] = []
         for other in candidates:  # in input order
