@@ -137,13 +137,14 @@ class Checker:
                                  offline=settings.offline, strict=settings.strict, cache_ttl=settings.cache_ttl)
         self._rules_by_kind: Dict[str, List[Rule]] = {}
         self._contexts: Dict[str, RuleContext] = {}  # one per rule and set
-        self._share_strings = False
+        self._large_input = False
+        self._in_worker = False
         self._active_rules = [r for r in self.registry.rules
                               if not r.builtin and self.rule_settings[r.id].enabled]
 
     def run(self, inputs: Sequence[InputFile], progress: Optional[Callable[[int, int], None]] = None) -> RunResult:
         workers = workers_for(len(inputs), self.settings.jobs)
-        self._share_strings = _input_bytes(inputs) > SHARE_STRINGS_MIN_BYTES
+        self._large_input = _input_bytes(inputs) > LARGE_INPUT_BYTES
         if workers > 1:
             result = self._run_parallel(inputs, workers)
             if progress is not None:
@@ -162,7 +163,8 @@ class Checker:
             result = LoadResult(SourceFile(item.path))
             result.issues.append(problem)  # type: ignore[arg-type]
             return result
-        return load_file(item.path, data, self.settings.max_file_size, self._share_strings)
+        share_strings = self._large_input and not self._in_worker  # a worker packs each file at once
+        return load_file(item.path, data, self.settings.max_file_size, share_strings)
 
     def check_loaded(self, loaded: List[LoadResult]) -> RunResult:
         """Check files loaded in this process (a serial run)."""
@@ -185,13 +187,21 @@ class Checker:
     def _load_shard(self, items: Sequence[InputFile]) -> Tuple[Tuple[List[LoadResult], List[K8sObject]], List[PackedFile]]:
         from .packing import pack_file
 
-        loaded = [self._load(item) for item in items]
-        objects = [K8sObject(m) for result in loaded for m in result.manifests]
-        packed, position = [], 0
-        for result in loaded:
-            count = len(result.manifests)
-            packed.append(pack_file(result, [o.template_labels for o in objects[position:position + count]]))
-            position += count
+        self._in_worker = True
+        loaded: List[LoadResult] = []
+        objects: List[K8sObject] = []
+        packed: List[PackedFile] = []
+        for item in items:
+            result = self._load(item)
+            file_objects = [K8sObject(m) for m in result.manifests]
+            packed.append(pack_file(result, [o.template_labels for o in file_objects]))
+            if item.content is None and item.real_path != "-":
+                result.source.forget_text(item.real_path)  # positions read it again if needed
+            if self._large_input:  # a large input: keep only the packed copy until each object is checked
+                for obj in file_objects:
+                    obj.release()
+            loaded.append(result)
+            objects.extend(file_objects)
         return (loaded, objects), packed
 
     def _check_shard(self, number: int, state: Tuple[List[LoadResult], List[K8sObject]],
@@ -209,7 +219,7 @@ class Checker:
             crds.extend(m for result in others_loaded for m in result.manifests
                         if m.ref.kind == "CustomResourceDefinition")
         self.store.add_crds(crds)  # the parent reports what is wrong with them
-        return self._check_objects(own, SetIndex(everything))
+        return self._check_objects(own, SetIndex(everything), release=self._large_input)
 
     def _set_findings(self, loaded: List[LoadResult]) -> List[Finding]:
         """Findings about the files and the CRDs (which make custom resources checkable)."""
@@ -242,8 +252,10 @@ class Checker:
                          checked=[(o.path, o.ref) for o in objects],
                          file_paths=[r.source.path for r in loaded])
 
-    def _check_objects(self, objects: List[K8sObject], index: SetIndex) -> List[Tuple[List[Finding], Optional[Suppression]]]:
-        """Each object's findings, with its `kubelint.io/ignore` annotation applied."""
+    def _check_objects(self, objects: List[K8sObject], index: SetIndex,
+                       release: bool = False) -> List[Tuple[List[Finding], Optional[Suppression]]]:
+        """Each object's findings, with its `kubelint.io/ignore` annotation applied (`release`:
+        drop each object's unpacked data once checked)."""
         results = []
         for obj in objects:
             object_findings = self._check_object(obj, index)
@@ -254,6 +266,8 @@ class Checker:
                     ("metadata", "annotations", "kubelint.io/ignore")), "object")
                 object_findings = [_apply(f, [suppression]) for f in object_findings]
             results.append((object_findings, suppression))
+            if release:
+                obj.release()
         return results
 
     def _crd_files(self) -> List[LoadResult]:
@@ -345,9 +359,10 @@ class Checker:
         return result
 
 
-# Above this much input, memory rather than time becomes the limit: parsed documents then
-# share one copy of each key and short string (a third less memory, about 10% slower).
-SHARE_STRINGS_MIN_BYTES = 16 * 1024 * 1024
+# Above this much input, memory rather than time becomes the limit. A serial run then shares
+# one copy of each key and short string between documents (a third less memory, about 10%
+# slower); a parallel run keeps objects packed except while they are checked.
+LARGE_INPUT_BYTES = 16 * 1024 * 1024
 
 
 def _input_bytes(inputs: Sequence[InputFile]) -> int:

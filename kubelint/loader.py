@@ -39,6 +39,19 @@ class SourceFile:
     document_lines: List[int] = field(default_factory=list)
     _nodes: Dict[int, Tuple[Optional[Any], int]] = field(default_factory=dict, repr=False)
     _lines: Optional[List[str]] = field(default=None, repr=False)
+    _reread_from: Optional[str] = field(default=None, repr=False)
+
+    def forget_text(self, real_path: str) -> None:
+        """Drop the text to save memory; positions read it again from `real_path` when needed
+        (a large run reports positions for few files)."""
+        self.text, self._reread_from = "", real_path
+
+    def _full_text(self) -> str:
+        if self._reread_from is not None:
+            with open(self._reread_from, "rb") as handle:
+                self.text = handle.read().decode("utf-8-sig")
+            self._reread_from = None
+        return self.text
 
     def position(self, document: int, pointer: Pointer, anchor: str = "value") -> Position:
         """Line and column of `pointer` in document number `document` (composed on demand)."""
@@ -65,13 +78,13 @@ class SourceFile:
             if nodes and nodes[0] is not None:
                 self._nodes[document] = (nodes[0], start)
             else:  # the slice does not stand alone (unusual layout): compose the whole file
-                whole = compose_documents(self.text, self.safe_parser)
+                whole = compose_documents(self._full_text(), self.safe_parser)
                 self._nodes[document] = (whole[document] if document < len(whole) else None, 0)
         return self._nodes[document]
 
     def _text_lines(self) -> List[str]:
         if self._lines is None:
-            self._lines = self.text.split("\n")
+            self._lines = self._full_text().split("\n")
         return self._lines
 
     def _line_end(self, line: int) -> int:
@@ -104,6 +117,17 @@ class Manifest:
 
             self._data = unpack(self._packed)  # type: ignore[arg-type]
         return self._data
+
+    def keep_packed(self, packed: bytes) -> None:
+        """Remember the packed data, so `release` can drop the unpacked copy."""
+        self._packed = packed
+
+    def release(self) -> bool:
+        """Drop the unpacked data if it can be unpacked again (and say whether it was)."""
+        if self._packed is None:
+            return False
+        self._data = None
+        return True
 
     def position(self, pointer: Pointer, anchor: str = "value") -> Position:
         return self.source.position(self.document, self.base + tuple(pointer), anchor)

@@ -101,6 +101,13 @@ class K8sObject:
     def data(self) -> Dict[str, Any]:
         return with_defaults(self.manifest.data)
 
+    def release(self) -> None:
+        """Forget the unpacked data (a large parallel run checks each object once, then packs
+        it away); it is unpacked again if a rule reads it later."""
+        if self.manifest.release():
+            self.__dict__.pop("data", None)
+            self.__dict__.pop("pod_template", None)
+
     @cached_property
     def template_labels(self) -> Optional[Dict[str, str]]:
         """The pod template's string labels, or None for kinds without a template."""

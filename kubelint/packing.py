@@ -51,12 +51,17 @@ def unpack(blob: bytes) -> Any:
 
 
 def pack_file(result: LoadResult, template_labels: List[Optional[Dict[str, str]]]) -> PackedFile:
-    """`template_labels`: each manifest's pod template labels (None: no template), in order."""
+    """`template_labels`: each manifest's pod template labels (None: no template), in order.
+    Each manifest keeps its packed data, so it can release the unpacked copy."""
     source = result.source
     text = source.text if any(marker in source.text for marker in _PARENT_NEEDS_TEXT) else None
-    objects: List[PackedObject] = [
-        (m.document, m.base, (m.ref.api_version, m.ref.kind, m.ref.namespace, m.ref.name), pack(m.data), labels)
-        for m, labels in zip(result.manifests, template_labels)]
+    objects: List[PackedObject] = []
+    for manifest, labels in zip(result.manifests, template_labels):
+        data = pack(manifest.data)
+        manifest.keep_packed(data)
+        ref = manifest.ref
+        objects.append((manifest.document, manifest.base, (ref.api_version, ref.kind, ref.namespace, ref.name),
+                        data, labels))
     return PackedFile(source.path, source.document_lines, source.safe_parser, text,
                       result.issues, result.skipped, objects)
 

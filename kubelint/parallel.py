@@ -21,7 +21,7 @@ MIN_FILES_PER_WORKER = 40
 
 # phase_one(shard) -> (state kept in the worker, summary for everyone)
 PhaseOne = Callable[[Sequence[Any]], Tuple[Any, Any]]
-# phase_two(shard number, state, every shard's summary) -> the shard's result
+# phase_two(shard number, state, every shard's summary, None for its own) -> the shard's result
 PhaseTwo = Callable[[int, Any, List[Any]], Any]
 
 
@@ -67,8 +67,8 @@ def run_sharded(shards: Sequence[Sequence[Any]], phase_one: PhaseOne,
     connections, processes = [], []
     for number, shard in enumerate(shards):
         parent_end, child_end = context.Pipe()
-        process = context.Process(target=_worker, args=(child_end, number, shard, phase_one, phase_two),
-                                  daemon=True)
+        process = context.Process(target=_worker, daemon=True,
+                                  args=(child_end, number, len(shards), shard, phase_one, phase_two))
         process.start()
         child_end.close()
         connections.append(parent_end)
@@ -76,9 +76,13 @@ def run_sharded(shards: Sequence[Sequence[Any]], phase_one: PhaseOne,
     try:
         blobs = [_receive(connection) for connection in connections]
         summaries = [pickle.loads(blob) for blob in blobs]
-        everything = pickle.dumps(blobs, protocol=pickle.HIGHEST_PROTOCOL)  # bytes inside: cheap
-        for connection in connections:
-            connection.send_bytes(everything)
+        # Each worker gets the other shards' summaries one at a time, so it never holds them
+        # all packed and unpacked at once.
+        for number, connection in enumerate(connections):
+            for other, blob in enumerate(blobs):
+                if other != number:
+                    connection.send_bytes(blob)
+        del blobs
         results = [pickle.loads(_receive(connection)) for connection in connections]
     finally:
         for process in processes:
@@ -98,12 +102,14 @@ def _receive(connection: Any) -> bytes:
     return payload
 
 
-def _worker(connection: Any, number: int, shard: Sequence[Any], phase_one: PhaseOne, phase_two: PhaseTwo) -> None:
+def _worker(connection: Any, number: int, count: int, shard: Sequence[Any],
+            phase_one: PhaseOne, phase_two: PhaseTwo) -> None:
     try:
         state, summary = phase_one(shard)
         _send(connection, "ok", pickle.dumps(summary, protocol=pickle.HIGHEST_PROTOCOL))
-        blobs = pickle.loads(connection.recv_bytes())
-        summaries = [summary if index == number else pickle.loads(blob) for index, blob in enumerate(blobs)]
+        del summary  # phase two has the shard itself in `state`
+        summaries = [None if other == number else pickle.loads(connection.recv_bytes())
+                     for other in range(count)]
         result = phase_two(number, state, summaries)
         _send(connection, "ok", pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL))
     except BaseException:  # the parent re-raises it with the worker's traceback

@@ -7,7 +7,7 @@ import sys
 
 import pytest
 
-from kubelint import parallel
+from kubelint import engine, parallel
 from tests.helpers import CORPUS, REPO, run_paths
 
 pytestmark = pytest.mark.skipif(sys.platform != "linux", reason="workers are forked on Linux only")
@@ -29,6 +29,33 @@ def test_parallel_run_equals_serial_run(root, monkeypatch):
     assert describe(parallel_result) == describe(serial)
     assert (parallel_result.files, parallel_result.objects, parallel_result.skipped) == \
         (serial.files, serial.objects, serial.skipped)
+
+
+@pytest.mark.parametrize("root", [os.path.join(REPO, "examples"), CORPUS])
+def test_large_input_mode_keeps_objects_packed_and_gives_the_same_findings(root, monkeypatch):
+    """Over LARGE_INPUT_BYTES a worker packs each file at once and unpacks an object only
+    while it is checked (or when a rule reads it): the findings must not change."""
+    if not os.path.isdir(root):
+        pytest.skip(f"{root} is not present")
+    serial = run_paths([root], jobs=1)
+    monkeypatch.setattr(parallel, "MIN_FILES_PER_WORKER", 1)
+    monkeypatch.setattr(engine, "LARGE_INPUT_BYTES", 0)
+    assert describe(run_paths([root], jobs=2)) == describe(serial)
+
+
+def test_shards_are_contiguous_and_balanced_by_size():
+    items = list("abcdefgh")
+    assert parallel.split_by_weight(items, [1] * 8, 2) == [list("abcd"), list("efgh")]
+    assert parallel.split_by_weight(items, [10, 1, 1, 1, 1, 1, 1, 1], 2) == [list("a"), list("bcdefgh")]
+    assert parallel.split_by_weight(items[:1], [5], 4) == [["a"]]
+
+
+def test_a_failing_worker_reports_its_traceback():
+    def broken(shard):
+        raise ValueError("shard " + "".join(shard))
+
+    with pytest.raises(parallel.WorkerError, match="ValueError: shard ab"):
+        parallel.run_sharded([["a", "b"], ["c"]], broken, lambda number, state, summaries: None)
 
 
 def test_small_inputs_stay_in_one_process():
