@@ -28,34 +28,24 @@ except ImportError:  # pragma: no cover - depends on the platform and Python ver
 YAML11_BOOLEANS = frozenset({"y", "Y", "yes", "Yes", "YES", "n", "N", "no", "No", "NO",
                              "on", "On", "ON", "off", "Off", "OFF"})
 INT64_MAX = 2**63 - 1
+INT64_MIN = -2**63
 
-# Each pattern starts with a literal so the regex engine can skip ahead quickly.
 # Numbers the two typings read differently: leading-zero ones other than plain octals (09,
 # 0_1), signed ones with a base prefix (+0x1F), underscore-led ones (_1). Unsigned 0x/0o/0b
-# prefixes mean the same in both.
-_NUMBER_PREFIXES = re.compile(
-    r"[0_](?:(?<=[\s\[,][0_])|(?<=[\s\[,][-+][0_]))"
-    r"(?:(?<=0)(?:[0-9_]|(?<=[-+]0)[xXoObB])|(?<=_)[0-9_])")
+# prefixes mean the same in both. A number starts after whitespace, `[` or `,`.
+# Each pattern starts with a literal, so the regex engine skips ahead to it: seven times
+# faster than a pattern led by a character class or a lookbehind.
+_LEADING_ZERO = re.compile(r"0(?:(?<=[\s\[,]0)[0-9_]|(?<=[\s\[,][-+]0)[0-9_xXoObB])")
+_LEADING_UNDERSCORE = re.compile(r"_(?=[0-9_])(?:(?<=[\s\[,]_)|(?<=[\s\[,][-+]_))")
 # YAML 1.1 octals written as plain scalars (defaultMode: 0644): rewritten to YAML 1.2's 0o644,
 # which yaml-rs reads as the same number. Lines and line numbers do not change.
-_PLAIN_OCTAL = re.compile(r"(?<=[\s\[,])0(?=[0-7]+" + r"(?=[ \t]*(?:$|[,\]}]|\#)))", re.M)
+_PLAIN_OCTAL = re.compile(r"0(?<=[\s\[,]0)(?=[0-7]+[ \t]*(?:$|[,\]}#]))", re.M)
 _NODE_PROPERTY = re.compile(r"[&*!](?=\S)")  # anchor, alias or tag candidates
 _STRUCTURE = re.compile(r"^(?:%|\.\.\.(?:[ \t]|$)|---[ \t]+[^\s#])", re.M)  # directives, ends, marker content
 
 
-def _has_node_property(text: str) -> bool:
-    """An anchor, alias or tag where a node starts (after `: `, `- `, a flow bracket or comma,
-    or at the start of a line); a `*` inside a plain string such as a cron schedule is not."""
-    for match in _NODE_PROPERTY.finditer(text):
-        before = text[max(0, match.start() - 40):match.start()].rstrip(" \t")
-        if not before or before[-1] in "\n:-[{,":
-            return True
-    return False
-
-
 # yaml-rs reads an empty block scalar at the end of a document as "\n"; libyaml as "".
 _TRAILING_BLOCK_SCALAR = re.compile(r"(?:[:\-][ \t]+|^[ \t]*)[|>][-+0-9]*[ \t]*(?:#[^\n]*)?\n\s*\Z", re.M)
-_MARKER = re.compile(r"^---(?:[ \t]|$)", re.M)
 _CONTENT_LINE = re.compile(r"^[ \t]*[^\s#]", re.M)
 
 
@@ -73,47 +63,85 @@ def fast_load(text: str, share_strings: bool = False) -> Optional[Tuple[List[Any
         # CR ends defeat the line patterns; the parsers differ on tabs; merge keys are YAML
         # 1.1 only; yaml-rs adds a line break to a block scalar that ends the file.
         return None
-    rewritten = False
-    if _NUMBER_PREFIXES.search(text):
-        text, rewritten = _PLAIN_OCTAL.subn("0o", text)
-        if _NUMBER_PREFIXES.search(text):
-            return None
-    if ("%" in text or "..." in text or "--- " in text) and _STRUCTURE.search(text):
+    if _LEADING_UNDERSCORE.search(text):
         return None
-    if ("&" in text or "*" in text or "!" in text) and _has_node_property(text):
+    octals = 0
+    if _LEADING_ZERO.search(text):
+        text, octals = _PLAIN_OCTAL.subn("0o", text)
+        if _LEADING_ZERO.search(text):  # one that is not a plain octal
+            return None
+    if _has_structure(text) or _has_node_property(text):
         return None
     documents: List[Any] = []
     lines: List[int] = []
-    bounds = [m.start() for m in _MARKER.finditer(text)]
-    segments = ([(0, bounds[0])] if bounds else [(0, len(text))]) + \
-        [(start, bounds[i + 1] if i + 1 < len(bounds) else len(text)) for i, start in enumerate(bounds)]
-    for number, (start, end) in enumerate(segments):
-        body_start = text.find("\n", start, end) + 1 if number > 0 else start  # after the marker line
-        if number > 0 and body_start == 0:
-            body_start = end
-        content = _CONTENT_LINE.search(text, body_start, end)
-        if number == 0 and content is None:
-            continue  # comments or nothing before the first marker: not a document
-        body = text[body_start:end]
-        if _TRAILING_BLOCK_SCALAR.search(body[-200:]):
-            return None
-        try:
-            document = yaml_rs.loads(body, parse_datetime=False)
-        except Exception:  # syntax errors, duplicate keys: the exact loader says where
-            return None
-        if document is not None and not isinstance(document, (dict, list)):
-            return None  # a scalar document is no manifest, and the parsers differ on odd ones
-        try:
-            if share_strings:
-                document = _rebuild(document, SHARED_STRINGS, rewritten)
-            elif not _same_in_yaml11(document, rewritten):
-                return None
-        except (_Differs, RecursionError):
-            return None
-        documents.append(document)
-        first = content.start() if content is not None else body_start
-        lines.append(text.count("\n", 0, first))
+    line = counted = 0  # lines before offset `counted`: counting on from there keeps it linear
+    markers = _marker_lines(text)  # each body starts after its marker's line break (the text ends with one)
+    bodies = zip([0] + [text.index("\n", marker) + 1 for marker in markers], markers + [len(text)])
+    try:
+        for number, (start, end) in enumerate(bodies):
+            content = _CONTENT_LINE.search(text, start, end)
+            if number == 0 and content is None:
+                continue  # comments or nothing before the first marker: not a document
+            documents.append(_load_document(text[start:end], share_strings, octals > 0))
+            first = content.start() if content is not None else start
+            line += text.count("\n", counted, first)
+            counted = first
+            lines.append(line)
+    except (_Differs, RecursionError):
+        return None
     return documents, lines
+
+
+def _has_structure(text: str) -> bool:
+    """A directive, a document end or content on a marker line (`--- {a: 1}`): left to the
+    exact loader. The substring tests spare most files the regex (tabs never get here)."""
+    if text.startswith(("%", "...", "--- ")) or "\n%" in text or "\n..." in text or "\n--- " in text:
+        return _STRUCTURE.search(text) is not None
+    return False
+
+
+def _has_node_property(text: str) -> bool:
+    """An anchor, alias or tag where a node starts (after `: `, `- `, a flow bracket or comma,
+    or at the start of a line); a `*` inside a plain string such as a cron schedule is not."""
+    if "&" not in text and "*" not in text and "!" not in text:
+        return False
+    for match in _NODE_PROPERTY.finditer(text):
+        before = text[max(0, match.start() - 40):match.start()].rstrip(" \t")
+        if not before or before[-1] in "\n:-[{,":
+            return True
+    return False
+
+
+def _marker_lines(text: str) -> List[int]:
+    """Offsets of the `---` lines that start documents (a find loop: five times faster than
+    a multi-line regex)."""
+    markers = [0] if _is_marker(text, 0) else []
+    newline = text.find("\n---")
+    while newline != -1:
+        if _is_marker(text, newline + 1):
+            markers.append(newline + 1)
+        newline = text.find("\n---", newline + 4)
+    return markers
+
+
+def _is_marker(text: str, start: int) -> bool:
+    return text.startswith("---", start) and text[start + 3:start + 4] in ("", " ", "\t", "\n")
+
+
+def _load_document(body: str, share_strings: bool, rewritten: bool) -> Any:
+    """One document's data; _Differs when the exact loader must read the file."""
+    tail = body[-200:]
+    if ("|" in tail or ">" in tail) and _TRAILING_BLOCK_SCALAR.search(tail):
+        raise _Differs
+    try:
+        document = yaml_rs.loads(body, parse_datetime=False)
+    except Exception:  # syntax errors, duplicate keys: the exact loader says where
+        raise _Differs from None
+    if document is not None and not isinstance(document, (dict, list)):
+        raise _Differs  # a scalar document is no manifest, and the parsers differ on odd ones
+    if not _same_in_yaml11(document, rewritten):
+        raise _Differs
+    return _shared_copy(document, SHARED_STRINGS) if share_strings else document
 
 
 def _same_in_yaml11(document: Any, rewritten: bool = False) -> bool:
@@ -121,54 +149,53 @@ def _same_in_yaml11(document: Any, rewritten: bool = False) -> bool:
 
     After the octal rewrite, a key or string holding "0o" means the rewrite may have touched
     text rather than a number (an octal line inside a block scalar or a multi-line string);
-    it also sends the rare genuine "0o" string to the exact loader.
+    it also sends the rare genuine "0o" string to the exact loader. This walk is the fast
+    path's largest cost after parsing: scalars are tested inline, keys at C speed.
     """
-    stack = [document]
-    while stack:
-        node = stack.pop()
-        if isinstance(node, dict):
-            if any(type(key) is not str or _differs(key, rewritten) for key in node):
+    nodes = [document]
+    for node in nodes:  # grows as nested containers turn up
+        if type(node) is dict:
+            if _keys_differ(node, rewritten):
                 return False
             values: Any = node.values()
-        elif isinstance(node, list):
+        elif type(node) is list:
             values = node
         else:  # an empty document
             continue
         for value in values:
-            if isinstance(value, (dict, list)):
-                stack.append(value)
-            elif _differs(value, rewritten):
+            kind = type(value)
+            if kind is str:
+                if value in YAML11_BOOLEANS or (rewritten and "0o" in value):
+                    return False
+            elif kind is dict or kind is list:
+                nodes.append(value)
+            elif kind is int and not INT64_MIN <= value <= INT64_MAX:
                 return False
     return True
 
 
-def _differs(value: Any, rewritten: bool) -> bool:
-    """A scalar go-yaml v2 would read differently, or that the octal rewrite may have made."""
-    if type(value) is str:
-        return value in YAML11_BOOLEANS or (rewritten and "0o" in value)
-    return type(value) is int and not -INT64_MAX - 1 <= value <= INT64_MAX
+def _keys_differ(mapping: Dict[Any, Any], rewritten: bool) -> bool:
+    """A key that is not a string, is a YAML 1.1 boolean, or may come from the octal rewrite.
+    Tested at C speed: joining fails on a key that is not a string."""
+    try:
+        keys = "\n".join(mapping)
+    except TypeError:
+        return True
+    return not YAML11_BOOLEANS.isdisjoint(mapping) or (rewritten and "0o" in keys)
 
 
 class _Differs(Exception):
     """go-yaml v2 would have read this document differently."""
 
 
-def _rebuild(node: Any, strings: Dict[str, str], rewritten: bool = False) -> Any:
+def _shared_copy(node: Any, strings: Dict[str, str]) -> Any:
     """A copy with keys and short strings shared through `strings` (a 60,000-object run holds
-    millions of repeated keys: sharing them takes its memory down by a third), checked on the
-    way as _same_in_yaml11 checks: _Differs when go-yaml v2 would read it differently.
-    Recursion is bounded: deeply nested files never take this path."""
-    if isinstance(node, dict):
-        copy = {}
-        for key, value in node.items():
-            if type(key) is not str or _differs(key, rewritten):
-                raise _Differs
-            copy[strings.setdefault(key, key)] = _rebuild(value, strings, rewritten)
-        return copy
-    if isinstance(node, list):
-        return [_rebuild(value, strings, rewritten) for value in node]
-    if _differs(node, rewritten):
-        raise _Differs
+    millions of repeated keys: sharing them takes its memory down by a third). Recursion is
+    bounded: deeply nested files never take this path."""
+    if type(node) is dict:
+        return {strings.setdefault(key, key): _shared_copy(value, strings) for key, value in node.items()}
+    if type(node) is list:
+        return [_shared_copy(value, strings) for value in node]
     if type(node) is str and len(node) <= SHARED_STRING_MAX:
         return strings.setdefault(node, node)
     return node
