@@ -41,7 +41,9 @@ _LEADING_UNDERSCORE = re.compile(r"_(?=[0-9_])(?:(?<=[\s\[,]_)|(?<=[\s\[,][-+]_)
 # which yaml-rs reads as the same number. Lines and line numbers do not change.
 _PLAIN_OCTAL = re.compile(r"0(?<=[\s\[,]0)(?=[0-7]+[ \t]*(?:$|[,\]}#]))", re.M)
 _NODE_PROPERTY = re.compile(r"[&*!](?=\S)")  # anchor, alias or tag candidates
-_STRUCTURE = re.compile(r"^(?:%|\.\.\.(?:[ \t]|$)|---[ \t]+[^\s#])", re.M)  # directives, ends, marker content
+# Directives, document ends, content on a marker line, each at a line start. Led by the line
+# break, which the regex engine skips ahead to: eight times faster than ^ with re.M.
+_STRUCTURE = re.compile(r"\n(?:%|\.\.\.(?:[ \t]|$)|---[ \t]+[^\s#])", re.M)
 
 
 # yaml-rs reads an empty block scalar at the end of a document as "\n"; libyaml as "".
@@ -94,10 +96,8 @@ def fast_load(text: str, share_strings: bool = False) -> Optional[Tuple[List[Any
 
 def _has_structure(text: str) -> bool:
     """A directive, a document end or content on a marker line (`--- {a: 1}`): left to the
-    exact loader. The substring tests spare most files the regex (tabs never get here)."""
-    if text.startswith(("%", "...", "--- ")) or "\n%" in text or "\n..." in text or "\n--- " in text:
-        return _STRUCTURE.search(text) is not None
-    return False
+    exact loader. The added line break puts the first line in the pattern's reach."""
+    return _STRUCTURE.search("\n" + text) is not None
 
 
 def _has_node_property(text: str) -> bool:
@@ -150,13 +150,13 @@ def _same_in_yaml11(document: Any, rewritten: bool = False) -> bool:
     After the octal rewrite, a key or string holding "0o" means the rewrite may have touched
     text rather than a number (an octal line inside a block scalar or a multi-line string);
     it also sends the rare genuine "0o" string to the exact loader. This walk is the fast
-    path's largest cost after parsing: scalars are tested inline, keys at C speed.
+    path's largest cost after parsing: scalars are tested inline, keys all at once at the end.
     """
+    keys: List[Any] = []
     nodes = [document]
     for node in nodes:  # grows as nested containers turn up
         if type(node) is dict:
-            if _keys_differ(node, rewritten):
-                return False
+            keys += node
             values: Any = node.values()
         elif type(node) is list:
             values = node
@@ -171,17 +171,17 @@ def _same_in_yaml11(document: Any, rewritten: bool = False) -> bool:
                 nodes.append(value)
             elif kind is int and not INT64_MIN <= value <= INT64_MAX:
                 return False
-    return True
+    return _keys_same_in_yaml11(keys, rewritten)
 
 
-def _keys_differ(mapping: Dict[Any, Any], rewritten: bool) -> bool:
-    """A key that is not a string, is a YAML 1.1 boolean, or may come from the octal rewrite.
-    Tested at C speed: joining fails on a key that is not a string."""
+def _keys_same_in_yaml11(keys: List[Any], rewritten: bool) -> bool:
+    """All strings, none a YAML 1.1 boolean, none the octal rewrite may have made. Tested at C
+    speed: joining fails on a key that is not a string."""
     try:
-        keys = "\n".join(mapping)
+        joined = "\n".join(keys)
     except TypeError:
-        return True
-    return not YAML11_BOOLEANS.isdisjoint(mapping) or (rewritten and "0o" in keys)
+        return False
+    return YAML11_BOOLEANS.isdisjoint(keys) and not (rewritten and "0o" in joined)
 
 
 class _Differs(Exception):

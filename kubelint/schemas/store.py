@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any, Dict, List, Optional, Sequence, Tuple
 from ..findings import Issue
 
 from . import bundled
-from .validator import KindValidator, reachable_definitions
+from .validator import KindValidator
 
 RULE_INVALID_CRD = "KL107"
 RULE_LOCATION_ERROR = "KL109"
@@ -54,7 +54,7 @@ class SchemaStore:
         self.strict = strict
         self.cache_ttl = cache_ttl
         self.notices: List[str] = []  # for the user (stderr): failed locations, stale copies
-        self._data = bundled.load_version(self.version)
+        self._bundled_schemas = bundled.schema_set(self.version)
         self._cache: Dict[Tuple[str, str], Optional[KindValidator]] = {}
         self._sources: List[Optional["Location"]] = _parse_locations(self.locations)
         self._crds: Dict[Tuple[str, str], "CrdVersion"] = {}
@@ -82,21 +82,21 @@ class SchemaStore:
     # -- kinds ---------------------------------------------------------------------------
 
     def has_kind(self, api_version: str, kind: str) -> bool:
-        return kind in self._data["kinds"].get(api_version, {}) or (api_version, kind) in self._crds
+        return kind in self._bundled_schemas.kinds.get(api_version, {}) or (api_version, kind) in self._crds
 
     def kinds(self) -> Dict[str, Dict[str, str]]:
         """apiVersion -> kind -> definition name (`crd:<name>` for a CRD's kinds), for every kind
         this version serves and every custom resource a CRD of the run defines."""
         if not self._crds:
-            return self._data["kinds"]
-        merged = {api: dict(names) for api, names in self._data["kinds"].items()}
+            return self._bundled_schemas.kinds
+        merged = {api: dict(names) for api, names in self._bundled_schemas.kinds.items()}
         for (api_version, kind), version in self._crds.items():
             merged.setdefault(api_version, {}).setdefault(kind, f"crd:{version.crd}")
         return merged
 
     def definition_name(self, api_version: str, kind: str) -> Optional[str]:
         """The bundled definition of a built-in kind (None for custom resources)."""
-        return self._data["kinds"].get(api_version, {}).get(kind)
+        return self._bundled_schemas.kinds.get(api_version, {}).get(kind)
 
     # -- CRDs ----------------------------------------------------------------------------
 
@@ -180,16 +180,15 @@ class SchemaStore:
         key = (api_version, kind)
         if key not in self._cache:
             name = self.definition_name(api_version, kind)
-            self._cache[key] = None if name is None else KindValidator(
-                {"$ref": f"#/$defs/{name}", "$defs": reachable_definitions(self._data["$defs"], name)},
-                self.engine)
+            self._cache[key] = None if name is None else KindValidator.from_json(
+                self._bundled_schemas.kind_schema(name), self.engine)
         return self._cache[key]
 
     def _compile_crd(self, crd: "CrdVersion") -> Tuple[Optional[KindValidator], Optional[str]]:
         from .crd import OBJECT_META
 
         schema = dict(crd.schema)
-        schema["$defs"] = reachable_definitions(self._data["$defs"], OBJECT_META)
+        schema["$defs"] = self._bundled_schemas.definitions(OBJECT_META)
         validator, error = self._compile(schema)
         if validator is None:
             error = f"the schema of CRD {crd.crd} for {crd.api_version} cannot be used: {error}"

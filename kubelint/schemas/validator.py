@@ -3,9 +3,8 @@ turned into Issues with messages a person understands."""
 
 from __future__ import annotations
 
-import difflib
 import json
-from typing import Any, Dict, Iterable, List, Optional, Tuple
+from typing import Any, Dict, Iterable, List, Optional, Tuple, Union
 
 from ..findings import Issue, Pointer, pointer_to_dotted
 
@@ -20,7 +19,7 @@ except ImportError:  # pragma: no cover - depends on the platform
     _rs = None
 
 
-def _normalize(schema: Any) -> Any:
+def normalize_schema(schema: Any) -> Any:
     """Rewrite `oneOf` of plain types (IntOrString, Quantity) into one type union.
 
     Upstream writes IntOrString as oneOf[string|null, integer|null], which rejects null (it
@@ -35,49 +34,44 @@ def _normalize(schema: Any) -> Any:
                 for t in branch["type"] if isinstance(branch["type"], list) else [branch["type"]]:
                     if t not in types:
                         types.append(t)
-            rest = {k: _normalize(v) for k, v in schema.items() if k != "oneOf"}
+            rest = {k: normalize_schema(v) for k, v in schema.items() if k != "oneOf"}
             rest["type"] = types
             return rest
-        return {k: _normalize(v) for k, v in schema.items()}
+        return {k: normalize_schema(v) for k, v in schema.items()}
     if isinstance(schema, list):
-        return [_normalize(v) for v in schema]
+        return [normalize_schema(v) for v in schema]
     return schema
-
-
-def reachable_definitions(defs: Dict[str, Any], root: str) -> Dict[str, Any]:
-    """The definitions `root` refers to, directly or not (a validator compiles only these)."""
-    found: Dict[str, Any] = {}
-    pending = [root]
-    while pending:
-        name = pending.pop()
-        if name in found or name not in defs:
-            continue
-        found[name] = defs[name]
-        stack = [defs[name]]
-        while stack:
-            node = stack.pop()
-            if isinstance(node, dict):
-                ref = node.get("$ref")
-                if isinstance(ref, str) and ref.startswith("#/$defs/"):
-                    pending.append(ref[len("#/$defs/"):])
-                stack.extend(node.values())
-            elif isinstance(node, list):
-                stack.extend(node)
-    return found
 
 
 class KindValidator:
     """Validates one kind's objects and explains each violation at its own node."""
 
     def __init__(self, schema: Dict[str, Any], engine: Optional[str] = None) -> None:
-        self.schema = _normalize(schema)
+        self._compile(normalize_schema(schema), engine)
+
+    @classmethod
+    def from_json(cls, text: str, engine: Optional[str] = None) -> "KindValidator":
+        """A validator for the JSON text of a schema already normalized (the bundled ones). The
+        Rust engine reads the text itself; Python parses it only when a message needs it."""
+        validator = cls.__new__(cls)
+        validator._compile(text, engine)
+        return validator
+
+    def _compile(self, schema: Union[Dict[str, Any], str], engine: Optional[str]) -> None:
+        self._schema = schema  # JSON text until `schema` is first asked for
         self.engine = engine or ("rust" if _rs is not None else "python")
         if self.engine == "rust":
-            self._rust = _rs.validator_for(self.schema, validate_formats=False)
+            self._rust = _rs.validator_for(schema, validate_formats=False)
         else:
             import jsonschema
 
             self._python = jsonschema.Draft202012Validator(self.schema)
+
+    @property
+    def schema(self) -> Dict[str, Any]:
+        if isinstance(self._schema, str):
+            self._schema = json.loads(self._schema)
+        return self._schema
 
     def issues(self, instance: Any, strict: bool = True) -> List[Issue]:
         if self.engine == "rust":
@@ -183,6 +177,8 @@ def _type_issue(path: Pointer, types: Iterable[str], value: Any) -> Issue:
 
 def _unknown_field(path: Pointer, field: str, known: List[str]) -> Issue:
     message = f'{_where(path)}unknown field "{field}"'
+    import difflib  # only for unknown fields; a clean run does not need it
+
     close = difflib.get_close_matches(field, known, n=1, cutoff=0.75) if known else []
     if close:
         message += f', did you mean "{close[0]}"?'

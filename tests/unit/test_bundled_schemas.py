@@ -10,6 +10,7 @@ from typing import Any, Iterator
 import pytest
 
 from kubelint.schemas import bundled
+from kubelint.schemas.validator import normalize_schema
 
 VERSIONS = [f"1.{minor}" for minor in range(25, 38)]
 DATA = resources.files("kubelint.schemas").joinpath("data")
@@ -47,7 +48,7 @@ def _refs(node: Any) -> Iterator[str]:
 def test_files_match_manifest_sha256() -> None:
     # Computed here from the raw bytes, independently of verify_checksums.
     files = _manifest()["files"]
-    assert sorted(files) == [f"v{v}.json.gz" for v in VERSIONS]
+    assert sorted(files) == [bundled.data_file_name(v) for v in VERSIONS]
     for name, expected in files.items():
         assert hashlib.sha256(DATA.joinpath(name).read_bytes()).hexdigest() == expected, name
 
@@ -61,24 +62,24 @@ def test_verify_checksums_detects_a_changed_byte(monkeypatch: pytest.MonkeyPatch
 
     def tampered(name: str) -> bytes:
         data = real(name)
-        if name == "v1.30.json.gz":
+        if name == "v1.30.zlib":
             return data[:100] + bytes([data[100] ^ 1]) + data[101:]
         return data
 
     monkeypatch.setattr(bundled, "_read_data", tampered)
-    assert bundled.verify_checksums() == ["v1.30.json.gz"]
+    assert bundled.verify_checksums() == ["v1.30.zlib"]
 
 
 def test_verify_checksums_detects_a_missing_file(monkeypatch: pytest.MonkeyPatch) -> None:
     real = bundled._read_data
 
     def missing(name: str) -> bytes:
-        if name == "v1.25.json.gz":
+        if name == "v1.25.zlib":
             raise FileNotFoundError(name)
         return real(name)
 
     monkeypatch.setattr(bundled, "_read_data", missing)
-    assert bundled.verify_checksums() == ["v1.25.json.gz"]
+    assert bundled.verify_checksums() == ["v1.25.zlib"]
 
 
 def test_manifest_records_the_source() -> None:
@@ -168,6 +169,47 @@ def test_common_kinds(version: str) -> None:
     for api_version, names in COMMON_KINDS.items():
         for kind in names:
             assert kind in kinds.get(api_version, {}), f"{api_version} {kind}"
+
+
+def _closure(defs: dict[str, Any], root: str) -> set[str]:
+    found: set[str] = set()
+    pending = [root]
+    while pending:
+        name = pending.pop()
+        if name not in found:
+            found.add(name)
+            pending.extend(ref[len("#/$defs/"):] for ref in _refs(defs[name]))
+    return found
+
+
+@pytest.mark.parametrize("version", VERSIONS)
+def test_kind_schema_holds_exactly_the_definitions_it_reaches(version: str) -> None:
+    schemas = bundled.schema_set(version)
+    defs = bundled.load_version(version)["$defs"]
+    kinds = [(api, kind) for api, names in COMMON_KINDS.items() for kind in names]
+    if version == "1.37":
+        kinds = [(api, kind) for api, names in schemas.kinds.items() for kind in names]
+    for api_version, kind in kinds:
+        name = schemas.kinds[api_version][kind]
+        schema = json.loads(schemas.kind_schema(name))
+        assert schema["$ref"] == f"#/$defs/{name}"
+        assert set(schema["$defs"]) == _closure(defs, name), (api_version, kind)
+        assert all(schema["$defs"][n] == defs[n] for n in schema["$defs"])
+
+
+def test_definitions_reached_from_one_root() -> None:
+    defs = bundled.load_version("1.37")["$defs"]
+    meta = "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta"
+    assert bundled.schema_set("1.37").definitions(meta) == {name: defs[name] for name in _closure(defs, meta)}
+
+
+@pytest.mark.parametrize("version", VERSIONS)
+def test_definitions_are_bundled_normalized(version: str) -> None:
+    # KindValidator.from_json trusts the bundled schemas to need no rewriting at run time.
+    defs = bundled.load_version(version)["$defs"]
+    assert normalize_schema(defs) == defs
+    quantity = defs["io.k8s.apimachinery.pkg.api.resource.Quantity"]
+    assert quantity == {"type": ["string", "null", "number"]}
 
 
 def test_kind_index_points_at_definitions() -> None:

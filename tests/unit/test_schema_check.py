@@ -145,3 +145,21 @@ def test_both_engines_give_identical_findings():
         manifest = load_file("x.yaml", text.encode()).manifests[0]
         args = (manifest.ref.api_version, manifest.ref.kind)
         assert rust.validator(*args).issues(manifest.data) == python.validator(*args).issues(manifest.data)
+
+
+@pytest.mark.parametrize("engine", ["rust", "python"])
+def test_bundled_validator_from_json_text_matches_one_from_the_parsed_schema(engine):
+    if engine == "rust":
+        pytest.importorskip("jsonschema_rs")
+    import json
+
+    from kubelint.loader import load_file
+    from kubelint.schemas import bundled
+    from kubelint.schemas.validator import KindValidator
+
+    text = bundled.schema_set("1.37").kind_schema("io.k8s.api.apps.v1.Deployment")
+    manifest = load_file("x.yaml", DEPLOYMENT.encode()).manifests[0]
+    from_text = KindValidator.from_json(text, engine)
+    issues = from_text.issues(manifest.data)
+    assert issues and issues == KindValidator(json.loads(text), engine).issues(manifest.data)
+    assert from_text.schema == json.loads(text)

@@ -38,6 +38,10 @@ def comparable(loaded):
     "a: 1\n...\n", "--- {a: 1}\n", "a:\n\t- 1\n", "a: 1\na: 2\n", "a: [\n", "? [a]\n: b\n", "{[a]: b}\n",
     "name: {{ .Values.name }}\n", "a: 'yes'\n", "a: +0x1F\n", "a: _1\n", "a: 99999999999999999999\n", "0644: x\n", "a: -0644\n", "a: 09\n",
     "a: 0644\nscript: |\n  0644\n", "a: 0644\nb: text\n  0755\n", "a: 0644\nb: '0o7'\n", "[a, b]: c\n", "a: 1\r\n---\r\nb: yes\r\n", "- :\n", "a: |\n  x", "a: |\n", "a: >-\n---\nb: 1\n",
+    # deeper or later in the file than the cases above
+    "a: -_1\n", "a: [1, _2]\n", "a: [0644, 09]\n", "a: 0644\nb: 0x1F\nc: +012\n", "a: 0644\n'0o1': x\n",
+    "a:\n  b:\n    on: 1\n", "- a: 1\n  80: x\n", "a:\n- b: [1, {c: N}]\n", "a: 1\n---\nb: 2\n--- {c: 1}\n",
+    "a: 1\n---\n%YAML 1.1\n", "a: 1\n---\nb: 1\n...\n", "a: 1\n---\nb: |\n---\nc: 1\n",
 ])
 def test_texts_that_yaml_1_2_reads_differently_take_the_exact_path(text):
     assert fast_load(text) is None
@@ -47,6 +51,8 @@ def test_texts_that_yaml_1_2_reads_differently_take_the_exact_path(text):
     "a: 1\n", "---\na: 1\n---\nb: [x, z]\n", "mode: 0644\nmodes: [0644, 0755]\nm: 0644 # octal\nhex: 0x1F\n", "# header\n---\napiVersion: v1\n", 
     "a: 0.5\nb: 10\nc: 1e3\nd: .inf\nf: ~\ng: 2024-01-01\nh: 'quoted'\n", "a: |\n  text\n  more\n", "", "# only a comment\n",
     "a: 1\n---\n", "a: {b: 1, c: [x, z]}\n", "cmd: [sh, -c, 'echo no']\n",
+    "---\n", "---\n---\n", "# c\n\n---\n# d\n\na: 1\n---\n\n\n- b\n--- # e\n---\nc: 2\n", "a: '---'\nb: -1\n",
+    "a:\n- b: [1, {c: x}]\n  d: {e: [f]}\n", "a: [0644, 0x1F, 10]\nb: c_0\nd: x0644\n", "a: '...'\nb: 50%\nc: '%x'\n",
 ])
 def test_fast_path_equals_exact_path(text):
     fast = fast_load(text)
