@@ -135,7 +135,8 @@ class Checker:
         self.rule_settings = resolve_rule_settings(self.registry, settings)
         self.store = SchemaStore(settings.kubernetes_version, locations=settings.schema_locations,
                                  offline=settings.offline, strict=settings.strict, cache_ttl=settings.cache_ttl)
-        self._rules_by_kind: Dict[str, List[Rule]] = {}
+        self._plans: Dict[str, List[Tuple[Rule, RuleContext]]] = {}  # kind -> rules and their contexts
+        self._plans_index: Optional[SetIndex] = None  # the set those contexts are for
         self._contexts: Dict[str, RuleContext] = {}  # one per rule and set
         self._large_input = False
         self._in_worker = False
@@ -281,26 +282,31 @@ class Checker:
                     results.append(load_file(item.path, data, self.settings.max_file_size))
         return results
 
-    def _rules_for(self, kind: str) -> List[Rule]:
-        rules = self._rules_by_kind.get(kind)
-        if rules is None:
-            rules = self._rules_by_kind[kind] = [r for r in self._active_rules if r.applies_to(kind)]
-        return rules
+    def _plan(self, kind: str, index: SetIndex) -> List[Tuple[Rule, RuleContext]]:
+        """The enabled rules for `kind`, each with its context for this set (built once per
+        kind and set: a large run asks for it once per object)."""
+        if self._plans_index is not index:
+            self._plans_index, self._plans = index, {}
+            self._contexts = {rule.id: RuleContext(
+                index, self.store.version, self.rule_settings[rule.id].options, self.settings.complete,
+                AssumePresent(tuple(self.settings.assume_present))) for rule in self._active_rules}
+        plan = self._plans.get(kind)
+        if plan is None:
+            plan = self._plans[kind] = [(rule, self._contexts[rule.id])
+                                        for rule in self._active_rules if rule.applies_to(kind)]
+        return plan
 
     def _check_object(self, obj: K8sObject, index: SetIndex) -> List[Finding]:
         issues: List[Issue] = list(schema_issues(obj.manifest, self.store, self.settings))
-        for rule in self._rules_for(obj.kind):
-            context = self._contexts.get(rule.id)
-            if context is None or context.index is not index:
-                context = self._contexts[rule.id] = RuleContext(
-                    index, self.store.version, self.rule_settings[rule.id].options,
-                    self.settings.complete, AssumePresent(tuple(self.settings.assume_present)))
+        for rule, context in self._plan(obj.kind, index):
             try:
                 for report in rule.check(obj, context):
                     issues.append(Issue(rule.id, tuple(report.pointer), report.message, report.anchor, report.severity))
             except Exception as exc:  # a rule bug must not hide every other finding
                 issues.append(Issue(rule.id, (), f"internal error in rule {rule.name}: {type(exc).__name__}: {exc}",
                                     severity=Severity.ERROR))
+        if not issues:
+            return []
         return [f for f in (self._finding(obj.manifest, issue) for issue in issues) if f is not None]
 
     def _enabled(self, rule_id: str) -> Optional[Tuple[Rule, RuleSettings]]:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cached_property
 from typing import Any, Dict, Iterator, List, Optional
 
 from .defaults import with_defaults
@@ -90,55 +89,51 @@ class K8sObject:
     """One object: its manifest, and its data with API-server defaults applied (on first use).
 
     Objects compare by identity. `template_labels` may be given when the object comes packed
-    from another process, so the set index can be built without unpacking it."""
+    from another process, so the set index can be built without unpacking it. Rules read these
+    attributes hundreds of thousands of times in a large run, hence plain slots, not properties."""
+
+    __slots__ = ("manifest", "ref", "kind", "api_version", "name", "namespace", "_data", "_pod_template",
+                 "_template_labels", "__weakref__")
 
     def __init__(self, manifest: Manifest, template_labels: Optional[Dict[str, str]] = _UNKNOWN) -> None:
+        ref = manifest.ref
         self.manifest = manifest
-        if template_labels is not _UNKNOWN:
-            self.__dict__["template_labels"] = template_labels
+        self.ref: ObjectRef = ref
+        self.kind: str = ref.kind
+        self.api_version: str = ref.api_version
+        self.name: Optional[str] = ref.name
+        self.namespace: str = ref.namespace or "default"  # objects that name none go to "default"
+        self._data: Optional[Dict[str, Any]] = None
+        self._pod_template: Optional[PodTemplate] = _UNKNOWN
+        self._template_labels: Optional[Dict[str, str]] = template_labels
 
-    @cached_property
+    @property
     def data(self) -> Dict[str, Any]:
-        return with_defaults(self.manifest.data)
+        data = self._data
+        if data is None:
+            data = self._data = with_defaults(self.manifest.data)
+        return data
 
     def release(self) -> None:
         """Forget the unpacked data (a large parallel run checks each object once, then packs
         it away); it is unpacked again if a rule reads it later."""
         if self.manifest.release():
-            self.__dict__.pop("data", None)
-            self.__dict__.pop("pod_template", None)
+            self._data = None
+            self._pod_template = _UNKNOWN
 
-    @cached_property
+    @property
     def template_labels(self) -> Optional[Dict[str, str]]:
         """The pod template's string labels, or None for kinds without a template."""
-        template = self.pod_template
-        return template.labels if template is not None else None
+        labels = self._template_labels
+        if labels is _UNKNOWN:
+            template = self.pod_template
+            labels = self._template_labels = template.labels if template is not None else None
+        return labels
 
     @property
     def raw(self) -> Dict[str, Any]:
         """The object as written, without defaults."""
         return self.manifest.data
-
-    @property
-    def ref(self) -> ObjectRef:
-        return self.manifest.ref
-
-    @property
-    def kind(self) -> str:
-        return self.manifest.ref.kind
-
-    @property
-    def api_version(self) -> str:
-        return self.manifest.ref.api_version
-
-    @property
-    def name(self) -> Optional[str]:
-        return self.manifest.ref.name
-
-    @property
-    def namespace(self) -> str:
-        """The namespace it will live in; objects that name none go to "default"."""
-        return self.manifest.ref.namespace or "default"
 
     @property
     def path(self) -> str:
@@ -159,8 +154,14 @@ class K8sObject:
         """True when the field is in the manifest itself, not only filled by a default."""
         return get_path(self.raw, pointer) is not None
 
-    @cached_property
+    @property
     def pod_template(self) -> Optional[PodTemplate]:
+        template = self._pod_template
+        if template is _UNKNOWN:
+            template = self._pod_template = self._find_pod_template()
+        return template
+
+    def _find_pod_template(self) -> Optional[PodTemplate]:
         path = POD_TEMPLATE_PATHS.get(self.kind)
         if path is None:
             return None
