@@ -44,8 +44,6 @@ _NODE_PROPERTY = re.compile(r"[&*!](?=\S)")  # anchor, alias or tag candidates
 # Directives, document ends, content on a marker line, each at a line start. Led by the line
 # break, which the regex engine skips ahead to: eight times faster than ^ with re.M.
 _STRUCTURE = re.compile(r"\n(?:%|\.\.\.(?:[ \t]|$)|---[ \t]+[^\s#])", re.M)
-
-
 # yaml-rs reads an empty block scalar at the end of a document as "\n"; libyaml as "".
 _TRAILING_BLOCK_SCALAR = re.compile(r"(?:[:\-][ \t]+|^[ \t]*)[|>][-+0-9]*[ \t]*(?:#[^\n]*)?\n\s*\Z", re.M)
 _CONTENT_LINE = re.compile(r"^[ \t]*[^\s#]", re.M)
@@ -65,7 +63,7 @@ def fast_load(text: str, share_strings: bool = False) -> Optional[Tuple[List[Any
         # CR ends defeat the line patterns; the parsers differ on tabs; merge keys are YAML
         # 1.1 only; yaml-rs adds a line break to a block scalar that ends the file.
         return None
-    if _LEADING_UNDERSCORE.search(text):
+    if _LEADING_UNDERSCORE.search(text):  # the octal rewrite below never makes these right
         return None
     octals = 0
     if _LEADING_ZERO.search(text):
