@@ -20,7 +20,7 @@ import functools
 import weakref
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any, Callable, Dict, Iterator, List, Optional, Set, Tuple, TypeVar
+from typing import TYPE_CHECKING, Any, Callable, Dict, Iterator, List, NamedTuple, Optional, Set, Tuple, TypeVar
 
 from ..findings import Pointer, Severity, pointer_to_dotted
 from ..objects import POD_TEMPLATE_PATHS, Container, K8sObject, PodTemplate, as_dict, as_list
@@ -210,8 +210,7 @@ def effective_quantity(value: Any) -> Optional[Decimal]:
 # Where quantities live
 # ---------------------------------------------------------------------------------------------
 
-@dataclass(frozen=True)
-class QuantityField:
+class QuantityField(NamedTuple):  # a NamedTuple: built for every quantity of every object, 2.5x cheaper than a dataclass
     pointer: Pointer
     value: Any
     resource: Optional[str] = None  # the key when the field is an entry of a resource list
@@ -219,98 +218,118 @@ class QuantityField:
     byte_warning: bool = False  # pkg/api/pod/warnings.go warns about fractional memory bytes here
 
 
-def _resource_list(pointer: Pointer, mapping: Any, validated: bool = False,
-                   byte_warning: bool = False) -> Iterator[QuantityField]:
-    for key, value in as_dict(mapping).items():
-        if isinstance(key, str):
-            yield QuantityField(pointer + (key,), value, key, validated, byte_warning)
+# The walk appends to one list: it runs over every container, env entry and volume of every
+# object, where nested generators cost more than the fields they find.
+_Fields = List[QuantityField]
 
 
-def _requirements(pointer: Pointer, resources: Any, validated: bool = False,
-                  byte_warning: bool = False) -> Iterator[QuantityField]:
-    resources = as_dict(resources)
-    for part in ("requests", "limits"):
-        yield from _resource_list(pointer + (part,), resources.get(part), validated, byte_warning)
+def _resource_list(out: _Fields, pointer: Pointer, mapping: Any, validated: bool = False,
+                   byte_warning: bool = False) -> None:
+    if isinstance(mapping, dict):
+        for key, value in mapping.items():
+            if isinstance(key, str):
+                out.append(QuantityField(pointer + (key,), value, key, validated, byte_warning))
 
 
-def _single(pointer: Pointer, mapping: Dict[str, Any], key: str) -> Iterator[QuantityField]:
-    if key in mapping:
-        yield QuantityField(pointer + (key,), mapping[key])
+def _requirements(out: _Fields, pointer: Pointer, resources: Any, validated: bool = False,
+                  byte_warning: bool = False) -> None:
+    if isinstance(resources, dict):
+        for part in ("requests", "limits"):
+            _resource_list(out, pointer + (part,), resources.get(part), validated, byte_warning)
 
 
-def _downward_items(pointer: Pointer, items: Any) -> Iterator[QuantityField]:
+def _single(out: _Fields, pointer: Pointer, mapping: Any, key: str) -> None:
+    if isinstance(mapping, dict) and key in mapping:
+        out.append(QuantityField(pointer + (key,), mapping[key]))
+
+
+def _downward_items(out: _Fields, pointer: Pointer, items: Any) -> None:
     for i, item in enumerate(as_list(items)):
-        ref = as_dict(as_dict(item).get("resourceFieldRef"))
-        yield from _single(pointer + (i, "resourceFieldRef"), ref, "divisor")
+        if isinstance(item, dict):
+            _single(out, pointer + (i, "resourceFieldRef"), item.get("resourceFieldRef"), "divisor")
 
 
-def _pod_spec_quantities(template: PodTemplate) -> Iterator[QuantityField]:
+def _pod_spec_quantities(out: _Fields, template: PodTemplate) -> None:
     spec, base = template.spec, template.pointer + ("spec",)
     for container in all_containers(template):
-        yield from _requirements(container.pointer + ("resources",), container.data.get("resources"),
-                                 validated=True, byte_warning=True)
+        _requirements(out, container.pointer + ("resources",), container.data.get("resources"),
+                      validated=True, byte_warning=True)
         for i, env in enumerate(as_list(container.data.get("env"))):
-            ref = as_dict(as_dict(as_dict(env).get("valueFrom")).get("resourceFieldRef"))
-            yield from _single(container.pointer + ("env", i, "valueFrom", "resourceFieldRef"), ref, "divisor")
-    yield from _resource_list(base + ("overhead",), spec.get("overhead"), byte_warning=True)
-    yield from _requirements(base + ("resources",), spec.get("resources"), validated=True)
+            value_from = env.get("valueFrom") if isinstance(env, dict) else None
+            if isinstance(value_from, dict):
+                _single(out, container.pointer + ("env", i, "valueFrom", "resourceFieldRef"),
+                        value_from.get("resourceFieldRef"), "divisor")
+    _resource_list(out, base + ("overhead",), spec.get("overhead"), byte_warning=True)
+    _requirements(out, base + ("resources",), spec.get("resources"), validated=True)
     for i, volume in enumerate(as_list(spec.get("volumes"))):
-        volume = as_dict(volume)
-        at = base + ("volumes", i)
-        yield from _single(at + ("emptyDir",), as_dict(volume.get("emptyDir")), "sizeLimit")
-        yield from _downward_items(at + ("downwardAPI", "items"), as_dict(volume.get("downwardAPI")).get("items"))
-        for j, source in enumerate(as_list(as_dict(volume.get("projected")).get("sources"))):
-            yield from _downward_items(at + ("projected", "sources", j, "downwardAPI", "items"),
-                                       as_dict(as_dict(source).get("downwardAPI")).get("items"))
-        claim_spec = as_dict(as_dict(as_dict(volume.get("ephemeral")).get("volumeClaimTemplate")).get("spec"))
-        yield from _requirements(at + ("ephemeral", "volumeClaimTemplate", "spec", "resources"),
-                                 claim_spec.get("resources"))
+        if isinstance(volume, dict):
+            _volume_quantities(out, base + ("volumes", i), volume)
 
 
-def _hpa_quantities(obj: K8sObject) -> Iterator[QuantityField]:
+def _volume_quantities(out: _Fields, at: Pointer, volume: Dict[str, Any]) -> None:
+    _single(out, at + ("emptyDir",), volume.get("emptyDir"), "sizeLimit")
+    downward = volume.get("downwardAPI")
+    if isinstance(downward, dict):
+        _downward_items(out, at + ("downwardAPI", "items"), downward.get("items"))
+    projected = volume.get("projected")
+    if isinstance(projected, dict):
+        for j, source in enumerate(as_list(projected.get("sources"))):
+            _downward_items(out, at + ("projected", "sources", j, "downwardAPI", "items"),
+                            as_dict(as_dict(source).get("downwardAPI")).get("items"))
+    ephemeral = volume.get("ephemeral")
+    if isinstance(ephemeral, dict):
+        claim_spec = as_dict(as_dict(ephemeral.get("volumeClaimTemplate")).get("spec"))
+        _requirements(out, at + ("ephemeral", "volumeClaimTemplate", "spec", "resources"),
+                      claim_spec.get("resources"))
+
+
+_HPA_SOURCES = ("resource", "containerResource", "pods", "object", "external")
+
+
+def _hpa_quantities(out: _Fields, obj: K8sObject) -> None:
     for i, metric in enumerate(as_list(obj.spec.get("metrics"))):
-        for source in ("resource", "containerResource", "pods", "object", "external"):
-            block = as_dict(as_dict(metric).get(source))
+        for source in _HPA_SOURCES:
+            block = metric.get(source) if isinstance(metric, dict) else None
+            if not isinstance(block, dict):
+                continue
             at = ("spec", "metrics", i, source)
-            target = as_dict(block.get("target"))
+            target = block.get("target")
             for key in ("value", "averageValue"):  # autoscaling/v2
-                yield from _single(at + ("target",), target, key)
+                _single(out, at + ("target",), target, key)
             for key in ("targetValue", "targetAverageValue"):  # autoscaling/v2beta1
-                yield from _single(at, block, key)
+                _single(out, at, block, key)
 
 
 @shared_per_object
 def quantity_fields(obj: K8sObject) -> Tuple[QuantityField, ...]:
     """Every resource.Quantity field of the object, with what the server checks about it."""
-    return tuple(_quantity_fields(obj))
-
-
-def _quantity_fields(obj: K8sObject) -> Iterator[QuantityField]:
+    out: _Fields = []
     kind, spec = obj.kind, obj.spec
     template = obj.pod_template
     if template is not None:
-        yield from _pod_spec_quantities(template)
+        _pod_spec_quantities(out, template)
     if kind == "StatefulSet":
         for i, claim in enumerate(as_list(spec.get("volumeClaimTemplates"))):
-            yield from _requirements(("spec", "volumeClaimTemplates", i, "spec", "resources"),
-                                     as_dict(as_dict(claim).get("spec")).get("resources"))
+            _requirements(out, ("spec", "volumeClaimTemplates", i, "spec", "resources"),
+                          as_dict(as_dict(claim).get("spec")).get("resources"))
     elif kind == "PersistentVolumeClaim":
-        yield from _requirements(("spec", "resources"), spec.get("resources"))
+        _requirements(out, ("spec", "resources"), spec.get("resources"))
     elif kind == "PersistentVolume":
-        yield from _resource_list(("spec", "capacity"), spec.get("capacity"))
+        _resource_list(out, ("spec", "capacity"), spec.get("capacity"))
     elif kind == "ResourceQuota":
-        yield from _resource_list(("spec", "hard"), spec.get("hard"), validated=True)
+        _resource_list(out, ("spec", "hard"), spec.get("hard"), validated=True)
     elif kind == "LimitRange":
         for i, item in enumerate(as_list(spec.get("limits"))):
             for part in ("max", "min", "default", "defaultRequest", "maxLimitRequestRatio"):
-                yield from _resource_list(("spec", "limits", i, part), as_dict(item).get(part))
+                _resource_list(out, ("spec", "limits", i, part), as_dict(item).get(part))
     elif kind == "RuntimeClass":
-        yield from _resource_list(("overhead", "podFixed"), as_dict(obj.data.get("overhead")).get("podFixed"))
+        _resource_list(out, ("overhead", "podFixed"), as_dict(obj.data.get("overhead")).get("podFixed"))
     elif kind == "CSIStorageCapacity":
         for key in ("capacity", "maximumVolumeSize"):
-            yield from _single((), obj.data, key)
+            _single(out, (), obj.data, key)
     elif kind == "HorizontalPodAutoscaler":
-        yield from _hpa_quantities(obj)
+        _hpa_quantities(out, obj)
+    return tuple(out)
 
 
 QUANTITY_KINDS = POD_KINDS | {"PersistentVolumeClaim", "PersistentVolume", "ResourceQuota", "LimitRange",
@@ -1037,13 +1056,14 @@ class RequestExceedsLimit(Rule):
                                          f"equal to the request ({_show(raw)})")
                     continue
                 limit = effective_quantity(limits[name])
-                if limit is None:
+                overcommit = overcommit_allowed(name)
+                if limit is None or (request <= limit if overcommit else request == limit):
                     continue
                 limit_at = _at(pointer + ("limits", name))
-                if not overcommit_allowed(name) and request != limit:
+                if not overcommit:
                     yield Report(at, f"{_at(at)}: request {_show(raw)} must equal the limit "
                                      f"{_show(limits[name])} ({limit_at}): {name} cannot be overcommitted")
-                elif request > limit:
+                else:
                     yield Report(at, f"{_at(at)}: request {_show(raw)} is more than the limit "
                                      f"{_show(limits[name])} ({limit_at}); a request must be less than or equal "
                                      f"to its limit")
@@ -1081,8 +1101,11 @@ class _MissingResource(Rule):
 
     def _has(self, resources: Dict[str, Any]) -> bool:
         # SetDefaults_Pod copies a limit into a missing request, so a limit also counts as a request.
-        parts = ("requests", "limits") if self.part == "requests" else ("limits",)
-        return any(as_dict(resources.get(part)).get(self.resource) is not None for part in parts)
+        for part in ("requests", "limits") if self.part == "requests" else ("limits",):
+            block = resources.get(part)
+            if isinstance(block, dict) and block.get(self.resource) is not None:
+                return True
+        return False
 
     def _why(self) -> str:
         return ""

@@ -7,6 +7,7 @@ pkg/apis/batch/validation, pkg/apis/core/validation) after its defaulting (pkg/a
 
 from __future__ import annotations
 
+import functools
 import re
 import weakref
 from dataclasses import dataclass, field
@@ -863,6 +864,7 @@ class PdbSelectsNoPods(Rule):
                                            f'"{obj.namespace}" has pod labels matching {terms}')
 
 
+@functools.lru_cache(maxsize=1024)  # asked for every object of the set; a set has few apiVersions
 def _is_custom_group(api_version: str) -> bool:
     """A custom resource's group: dotted and not Kubernetes' own (*.k8s.io); core groups have no dot."""
     group = api_version.rpartition("/")[0]
