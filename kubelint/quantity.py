@@ -11,6 +11,7 @@ all) parse as 0; `1.` and `.5` are fine; values round up to 1n; BinarySI values 
 
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import dataclass
 from decimal import Decimal
@@ -35,6 +36,9 @@ _GO_SPACE = "\t\n\v\f\r \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006
             "\u200a\u2028\u2029\u202f\u205f\u3000"
 
 SUFFIX_HELP = "Ki, Mi, Gi, Ti, Pi, Ei, n, u, m, k, M, G, T, P, E or e<exponent>"
+# Distinct quantity strings remembered: manifests repeat a few ("100m", "128Mi") thousands of
+# times; a bound keeps memory flat on inputs of many distinct values.
+MEMO_SIZE = 4096
 
 
 class QuantityError(ValueError):
@@ -61,6 +65,7 @@ def _int32(value: int) -> int:
     return (value + 2 ** 31) % 2 ** 32 - 2 ** 31
 
 
+@functools.lru_cache(maxsize=MEMO_SIZE)  # _Parts is frozen: sharing one is safe
 def _scan(text: str) -> _Parts:
     """parseQuantityString: sign, digits, optional `.digits`, then the suffix characters."""
     positive = True
@@ -200,6 +205,22 @@ def split_quantity(text: str) -> Tuple[str, str]:
 
 def parse_quantity_string(text: str) -> Decimal:
     """ParseQuantity: the exact value of a quantity string, or QuantityError."""
+    outcome = _parsed(text)
+    if isinstance(outcome, str):
+        raise QuantityError(outcome)
+    return outcome
+
+
+@functools.lru_cache(maxsize=MEMO_SIZE)  # Decimals are immutable: sharing one is safe
+def _parsed(text: str) -> Union[Decimal, str]:
+    """The value, or the QuantityError message: errors are remembered too."""
+    try:
+        return _parse(text)
+    except QuantityError as error:
+        return error.message
+
+
+def _parse(text: str) -> Decimal:
     if text == "":
         raise QuantityError("empty string")
     parts = _scan(text)
