@@ -9,14 +9,16 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass, field
-from typing import Any, Dict, List, Optional, Tuple
-
-import yaml
+from typing import TYPE_CHECKING, Any, Dict, List, Optional, Tuple
 
 from .findings import FILE_START, LocatedIssue, ObjectRef, Pointer, Position, pointer_to_json_path
-from .positions import END_OF_LINE, compose_documents, locate
 from .yaml_fast import fast_load
-from .yaml_k8s import DuplicateKey, RefusedTag, load_documents
+
+if TYPE_CHECKING:
+    import yaml
+
+# PyYAML (the exact loader, and node positions) is imported only when a file or a finding
+# needs it: a run whose files all take the fast path and pass does not pay for its import.
 
 DEFAULT_MAX_FILE_SIZE = 10 * 1024 * 1024
 # An alias-expansion bomb: the document expands to far more nodes than it holds.
@@ -25,7 +27,7 @@ MAX_ALIAS_RATIO = 10
 # libyaml recurses in C and can crash on very deep nesting; beyond this many brackets or a
 # long run of block indicators, the pure-Python parser (which raises RecursionError) is used.
 DEEP_NESTING_BRACKETS = 4000
-_DEEP_BLOCK = re.compile(r"^[ \t?:-]{1000,}", re.M)
+_DEEP_BLOCK = re.compile(r"\n[ \t?:-]{1000,}")  # at a line start; searched in "\n" + text
 _HELM = re.compile(r"\{\{.*?\}\}")
 
 
@@ -55,6 +57,8 @@ class SourceFile:
 
     def position(self, document: int, pointer: Pointer, anchor: str = "value") -> Position:
         """Line and column of `pointer` in document number `document` (composed on demand)."""
+        from .positions import END_OF_LINE, locate
+
         node, offset = self._document_node(document)
         found = locate(node, pointer, anchor) if node is not None else None
         if found is None:
@@ -69,6 +73,8 @@ class SourceFile:
         """The node tree of one document and the line offset of its marks. Only that
         document's lines are composed: a file with one finding does not pay for the rest."""
         if document not in self._nodes:
+            from .positions import compose_documents
+
             start = self.document_lines[document] if document < len(self.document_lines) else 0
             nodes: list = []
             if document < len(self.document_lines):
@@ -182,7 +188,7 @@ def load_file(path: str, data: bytes, max_size: int = DEFAULT_MAX_FILE_SIZE,
 
 
 def _looks_deep(text: str) -> bool:
-    return (text.count("[") + text.count("{") > DEEP_NESTING_BRACKETS) or bool(_DEEP_BLOCK.search(text))
+    return (text.count("[") + text.count("{") > DEEP_NESTING_BRACKETS) or bool(_DEEP_BLOCK.search("\n" + text))
 
 
 def _parse_yaml(text: str, safe: bool, share_strings: bool = False) -> Tuple[List[Any], List[int], Optional[LocatedIssue]]:
@@ -190,6 +196,10 @@ def _parse_yaml(text: str, safe: bool, share_strings: bool = False) -> Tuple[Lis
         fast = fast_load(text, share_strings)
         if fast is not None:
             return fast[0], fast[1], None
+    import yaml
+
+    from .yaml_k8s import DuplicateKey, RefusedTag, load_documents
+
     try:
         documents, lines = load_documents(text, safe=safe)
         return documents, lines, None
@@ -199,6 +209,10 @@ def _parse_yaml(text: str, safe: bool, share_strings: bool = False) -> Tuple[Lis
 
 
 def _parse_error(text: str, exc: BaseException) -> LocatedIssue:
+    import yaml
+
+    from .yaml_k8s import DuplicateKey, RefusedTag
+
     if isinstance(exc, DuplicateKey):
         return LocatedIssue("KL002", _mark_position(exc.second),
                             f'duplicate key "{exc.key}" (first defined on line {exc.first.line + 1})')

@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from typing import Any, Dict, List, Optional, Tuple
 
-from .yaml_k8s import SHARED_STRING_MAX, SHARED_STRINGS
+from .shared_strings import SHARED_STRING_MAX, SHARED_STRINGS
 
 try:  # optional: without it every file takes the exact path
     import yaml_rs

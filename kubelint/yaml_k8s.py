@@ -25,6 +25,8 @@ from yaml.parser import Parser
 from yaml.reader import Reader
 from yaml.scanner import Scanner
 
+from .shared_strings import SHARED_STRINGS
+
 BOOL_TAG = "tag:yaml.org,2002:bool"
 NULL_TAG = "tag:yaml.org,2002:null"
 NUMBER_TAG = "tag:kubelint,2024:number"  # int or float, decided by go's rules
@@ -74,10 +76,6 @@ K8sResolver.add_implicit_resolver(NUMBER_TAG, _NUMBER_CANDIDATE, list("-+0123456
 K8sResolver.add_implicit_resolver(MERGE_TAG, re.compile(r"<<\Z"), ["<"])
 
 
-# Keys and short values repeat across objects ("name", "containerPort", "TCP"): one shared
-# copy each keeps a 60,000-object run's memory about half of what it would be.
-SHARED_STRINGS: Dict[str, str] = {}
-SHARED_STRING_MAX = 64
 
 
 class DuplicateKey(Exception):
