@@ -264,15 +264,15 @@ def _parse(text: str) -> Decimal:
 
 def json_text(value: object) -> str:
     """The text UnmarshalJSON would see for a YAML value (numbers as encoding/json writes them)."""
-    if isinstance(value, bool) or not isinstance(value, (int, float, str)):
+    if isinstance(value, str):  # the common case first
+        return value.strip(_GO_SPACE)
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
         raise QuantityError(f"must be a string or a number, not {type(value).__name__}")
     if isinstance(value, float):
         if not math.isfinite(value):
             raise QuantityError(f"{value} is not a finite number")
         return repr(value)  # same digits as Go's shortest formatting; the scanner reads both forms
-    if isinstance(value, int):
-        return str(value)
-    return value.strip(_GO_SPACE)
+    return str(value)
 
 
 def parse_quantity(value: Number) -> Decimal:

@@ -46,7 +46,7 @@ def is_ip_sloppy(value: str) -> bool:
     """Like k8s.io/utils/net.ParseIPSloppy: IPv4 with leading zeros ("010.1.1.1") counts too."""
     if _SLOPPY_IPV4.match(value):
         return all(int(part) <= 255 for part in value.split("."))
-    if "%" in value:  # Go's parser has no IPv6 zones
+    if ":" not in value or "%" in value:  # not IPv6 (a host name), or with a zone, which Go's parser has not
         return False
     try:
         ipaddress.ip_address(value)
