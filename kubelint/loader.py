@@ -174,16 +174,22 @@ def load_file(path: str, data: bytes, max_size: int = DEFAULT_MAX_FILE_SIZE,
     result = LoadResult(source=source, issues=issues)
     if text is None:
         return result
+    may_alias = False  # only the exact YAML loader accepts aliases (the fast path refuses them)
     if path.endswith(".json") and text.lstrip().startswith(("{", "[")):
         documents, lines, error = _parse_json(text)
     else:
         source.safe_parser = _looks_deep(text)
-        documents, lines, error = _parse_yaml(text, source.safe_parser, share_strings)
+        fast = None if source.safe_parser else fast_load(text, share_strings)
+        if fast is not None:
+            (documents, lines), error = fast, None
+        else:
+            documents, lines, error = _parse_yaml(text, source.safe_parser)
+            may_alias = "*" in text
     source.document_lines = lines
     if error is not None:
         result.issues.append(error)
     for index, document in enumerate(documents):
-        _collect(result, index, document)
+        _collect(result, index, document, may_alias)
     return result
 
 
@@ -191,11 +197,8 @@ def _looks_deep(text: str) -> bool:
     return (text.count("[") + text.count("{") > DEEP_NESTING_BRACKETS) or bool(_DEEP_BLOCK.search("\n" + text))
 
 
-def _parse_yaml(text: str, safe: bool, share_strings: bool = False) -> Tuple[List[Any], List[int], Optional[LocatedIssue]]:
-    if not safe:
-        fast = fast_load(text, share_strings)
-        if fast is not None:
-            return fast[0], fast[1], None
+def _parse_yaml(text: str, safe: bool) -> Tuple[List[Any], List[int], Optional[LocatedIssue]]:
+    """The exact loader (Kubernetes' YAML 1.1 typing); `safe`: the pure-Python parser."""
     import yaml
 
     from .yaml_k8s import DuplicateKey, RefusedTag, load_documents
@@ -299,12 +302,12 @@ def _expanded_size(document: Any) -> Tuple[int, int]:
     return sizes.get(id(document), 1), len(sizes)
 
 
-def _collect(result: LoadResult, index: int, document: Any) -> None:
+def _collect(result: LoadResult, index: int, document: Any, may_alias: bool) -> None:
     source = result.source
     if document is None:
         return  # an empty document
     line = source.document_lines[index] + 1 if index < len(source.document_lines) else 1
-    if "*" in source.text and isinstance(document, (dict, list)):
+    if may_alias and isinstance(document, (dict, list)):
         expanded, distinct = _expanded_size(document)
         if expanded > MAX_EXPANDED_NODES or (expanded > 10_000 and expanded > MAX_ALIAS_RATIO * distinct):
             result.issues.append(LocatedIssue(
