@@ -104,24 +104,33 @@ def shared_per_object(compute: Callable[[_Key], _Result]) -> Callable[[_Key], _R
     return cached
 
 
+class _Containers(NamedTuple):
+    every: Tuple[Container, ...]  # initContainers, containers, then ephemeralContainers
+    pod: Tuple[Container, ...]  # initContainers then containers (PodTemplate.containers())
+    regular: Tuple[Container, ...]  # containers only
+
+
 @shared_per_object
+def _containers(template: PodTemplate) -> _Containers:
+    pod = template.containers(include_init=True)
+    ephemeral = [Container(template.pointer + ("spec", EPHEMERAL, index), data, False)
+                 for index, data in enumerate(as_list(template.spec.get(EPHEMERAL))) if isinstance(data, dict)]
+    return _Containers(tuple(pod + ephemeral), tuple(pod), tuple(c for c in pod if _group(c) == REGULAR))
+
+
 def all_containers(template: PodTemplate) -> Tuple[Container, ...]:
     """initContainers, containers, then ephemeralContainers (the order of VisitContainersWithPath)."""
-    found = template.containers(include_init=True)
-    for index, data in enumerate(as_list(template.spec.get(EPHEMERAL))):
-        if isinstance(data, dict):
-            found.append(Container(template.pointer + ("spec", EPHEMERAL, index), data, False))
-    return tuple(found)
+    return _containers(template).every
 
 
-def pod_containers(template: PodTemplate) -> List[Container]:
-    """initContainers then containers, as PodTemplate.containers() gives them, from the shared list."""
-    return [c for c in all_containers(template) if _group(c) != EPHEMERAL]
+def pod_containers(template: PodTemplate) -> Tuple[Container, ...]:
+    """initContainers then containers, as PodTemplate.containers() gives them."""
+    return _containers(template).pod
 
 
-def regular_containers(template: PodTemplate) -> List[Container]:
+def regular_containers(template: PodTemplate) -> Tuple[Container, ...]:
     """containers only, as PodTemplate.containers(include_init=False) gives them."""
-    return [c for c in all_containers(template) if _group(c) == REGULAR]
+    return _containers(template).regular
 
 
 def _int_field(data: Dict[str, Any], key: str, default: int = 0) -> Optional[int]:
@@ -181,9 +190,9 @@ def _read(value: Any) -> Reading:
     return Reading(None, any(c.isdigit() for c in number), suffix, effective, effective < 0, _is_integral(effective))
 
 
-# Manifests repeat a few values (100m, 128Mi) thousands of times: each is parsed once. Keyed by
-# type too, since 1 and 1.0 are equal keys but read differently ("1" and "1.0").
-_READINGS: Dict[Tuple[type, Any], Reading] = {}
+# Manifests repeat a few values (100m, 128Mi) thousands of times: each is parsed once. Numbers
+# are keyed with their type, since 1 and 1.0 are equal keys but read differently ("1" and "1.0").
+_READINGS: Dict[Any, Reading] = {}
 _READINGS_MAX = 10_000  # generated or hostile input must not grow it without bound
 
 
@@ -191,7 +200,7 @@ def read_quantity(value: Any) -> Optional[Reading]:
     """The server's reading of a manifest value; None for null and for types the schema reports."""
     if value is None or isinstance(value, bool) or not isinstance(value, (int, float, str)):
         return None
-    key = (type(value), value)
+    key = value if type(value) is str else (type(value), value)  # strings, the usual case, need no tuple
     found = _READINGS.get(key)
     if found is None:
         if len(_READINGS) >= _READINGS_MAX:
@@ -735,7 +744,7 @@ class PortName(Rule):
         # Across containers, in the order FindPort resolves a Service's named targetPort: containers, then
         # sidecars. Plain init containers have exited before a Service routes to the pod.
         first: Dict[Tuple[str, Any], Pointer] = {}
-        order = regular_containers(template) + [c for c in all_containers(template) if _is_sidecar(c)]
+        order = regular_containers(template) + tuple(c for c in all_containers(template) if _is_sidecar(c))
         for container in order:
             for at, name, protocol in valid.get(container.pointer, []):
                 if not isinstance(protocol, str):

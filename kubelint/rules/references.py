@@ -132,14 +132,14 @@ def pod_refs(template: PodTemplate, replaced_volumes: Iterable[str] = ()) -> Lis
             if not isinstance(value_from, dict):
                 continue  # a plain value, by far the most common entry
             for field_name, kind in (("configMapKeyRef", "ConfigMap"), ("secretKeyRef", "Secret")):
-                selector = value_from.get(field_name)
-                name = _name(selector.get("name")) if isinstance(selector, dict) else None
+                key_ref = as_dict(value_from.get(field_name))
+                name = _name(key_ref.get("name"))
                 if name is None:
                     continue
                 pointer = container.pointer + ("env", index, "valueFrom", field_name)
-                key = _name(selector.get("key"))
+                key = _name(key_ref.get("key"))
                 keys = (KeyRef(key, pointer + ("key",)),) if key is not None else ()
-                refs.append(Ref(kind, name, pointer + ("name",), selector.get("optional") is True, keys))
+                refs.append(Ref(kind, name, pointer + ("name",), key_ref.get("optional") is True, keys))
     for index, volume in enumerate(as_list(spec.get("volumes"))):
         if isinstance(volume, dict) and _name(volume.get("name")) not in replaced:
             refs.extend(_volume_refs(volume, spec_pointer + ("volumes", index)))
@@ -169,17 +169,22 @@ class _Producers:
     claim_prefixes: Dict[str, List[str]] = field(default_factory=dict)
     # storageClassName of every PersistentVolume: claims of that class bind without a StorageClass.
     pv_classes: Set[str] = field(default_factory=set)
-    # (kind, name) of ConfigMaps and Secrets that kustomize generators create, in any namespace.
-    generated: Set[Tuple[str, str]] = field(default_factory=set)
 
 
 _PRODUCERS: "weakref.WeakKeyDictionary[SetIndex, _Producers]" = weakref.WeakKeyDictionary()
+# Per set: (kind, name) of ConfigMaps and Secrets that kustomize generators create, in any namespace.
+_GENERATED: "weakref.WeakKeyDictionary[SetIndex, Set[Tuple[str, str]]]" = weakref.WeakKeyDictionary()
+_SECRET_PRODUCER_KINDS = frozenset({"SealedSecret", "OnePasswordItem", "ExternalSecret", "Certificate",
+                                    "VaultStaticSecret", "VaultDynamicSecret", "VaultPKISecret",
+                                    "SecretProviderClass"})
 
 
 def _secret_producer_names(obj: K8sObject) -> List[Any]:
     """Names of the Secrets a well-known secret controller creates from this object."""
-    group = obj.api_version.split("/")[0]
     kind = obj.kind
+    if kind not in _SECRET_PRODUCER_KINDS:
+        return []  # asked for every object of the set: answer most without splitting apiVersion
+    group = obj.api_version.split("/")[0]
     if kind == "SealedSecret" or (kind == "OnePasswordItem" and group == "onepassword.com"):
         return [obj.name]
     if kind == "ExternalSecret":  # external-secrets.io, and the older kubernetes-client.io one
@@ -248,22 +253,27 @@ def producers(index: SetIndex) -> _Producers:
             storage_class = _name(obj.get("spec", "storageClassName"))
             if storage_class is not None:
                 found.pv_classes.add(storage_class)
-    found.generated = _kustomize_generated(index)
     _PRODUCERS[index] = found
+    return found
+
+
+def kustomize_generated(index: SetIndex) -> Set[Tuple[str, str]]:
+    found = _GENERATED.get(index)
+    if found is None:
+        found = _GENERATED[index] = _kustomize_generated(index)
     return found
 
 
 def _produced(index: SetIndex, kind: str, namespace: str, name: str) -> bool:
     made = producers(index)
-    if (kind, name) in made.generated:
+    if kind == "Secret" and (namespace, name) in made.secrets:
         return True
-    if kind == "Secret":
-        return (namespace, name) in made.secrets
     if kind == "PersistentVolumeClaim":
         for prefix in made.claim_prefixes.get(namespace, ()):
             if name.startswith(prefix) and name[len(prefix):].isdigit():
                 return True
-    return False
+    # Last: looking for kustomization files costs a stat per input directory.
+    return (kind, name) in kustomize_generated(index)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -617,23 +627,23 @@ class EnvPlainTextSecret(Rule):
         template = obj.pod_template
         if template is None:
             return
-        for container in template.containers():
+        for container in pod_containers(template):
             for index, env in enumerate(as_list(container.data.get("env"))):
                 env = as_dict(env)
                 name, value = env.get("name"), env.get("value")
                 if not isinstance(name, str) or not isinstance(value, str) or not value.strip():
                     continue
-                pointer = container.pointer + ("env", index, "value")
-                where = pointer_to_dotted(pointer)
                 if secret_like_name(name) and literal_secret_value(value):
-                    yield Report(pointer, f"{where}: {name} holds a literal secret; anyone who can read "
-                                          "the manifest can read it: store it in a Secret and use "
+                    pointer = container.pointer + ("env", index, "value")
+                    yield Report(pointer, f"{pointer_to_dotted(pointer)}: {name} holds a literal secret; anyone "
+                                          "who can read the manifest can read it: store it in a Secret and use "
                                           "valueFrom.secretKeyRef")
                     continue
                 what = known_token(value)
                 if what is not None:
-                    yield Report(pointer, f"{where}: the value of {name} looks like {what}; store it in "
-                                          "a Secret and use valueFrom.secretKeyRef")
+                    pointer = container.pointer + ("env", index, "value")
+                    yield Report(pointer, f"{pointer_to_dotted(pointer)}: the value of {name} looks like {what}; "
+                                          "store it in a Secret and use valueFrom.secretKeyRef")
 
 
 def _decoded(value: Any) -> Optional[str]:
@@ -789,12 +799,9 @@ class MissingStorageClass(Rule):
                 yield ("spec", "volumeClaimTemplates", index, "spec"), as_dict(as_dict(template).get("spec"))
         template = obj.pod_template
         if template is not None:
-            replaced = statefulset_claim_volumes(obj)
             for index, volume in enumerate(as_list(template.spec.get("volumes"))):
-                if _name(as_dict(volume).get("name")) in replaced:
-                    continue
                 spec = get_path(volume, ("ephemeral", "volumeClaimTemplate", "spec"))
-                if isinstance(spec, dict):
+                if isinstance(spec, dict) and _name(volume.get("name")) not in statefulset_claim_volumes(obj):
                     yield template.pointer + ("spec", "volumes", index, "ephemeral", "volumeClaimTemplate",
                                               "spec"), spec
 

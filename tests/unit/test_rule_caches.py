@@ -1,0 +1,145 @@
+"""What rules share between each other and across objects (kubelint/rules/containers.py,
+references.py): a per-object slot, quantity readings memoized by value, per-set data keys.
+Each cache must give exactly what computing afresh gives, whatever order objects come in."""
+
+from __future__ import annotations
+
+import gc
+import weakref
+from typing import List
+
+import pytest
+
+from kubelint.index import SetIndex
+from kubelint.loader import load_file
+from kubelint.objects import K8sObject
+from kubelint.quantity import QuantityError, json_text, parse_quantity, round_up_milli, split_quantity
+from kubelint.rules.containers import InvalidQuantity, read_quantity, shared_per_object
+from kubelint.rules.references import MissingConfigMap, keys_of_named
+from tests.helpers import lines, run_text
+
+
+class _Key:
+    pass
+
+
+def test_shared_per_object_computes_once_per_key_in_a_row():
+    calls: List[_Key] = []
+
+    @shared_per_object
+    def compute(key: _Key) -> int:
+        calls.append(key)
+        return len(calls)
+
+    first, second = _Key(), _Key()
+    assert compute(first) == compute(first) == 1
+    assert compute(second) == 2
+    assert compute(first) == 3  # one slot: the earlier key is computed again
+    assert calls == [first, second, first]
+
+
+def test_shared_per_object_keeps_no_key_alive():
+    @shared_per_object
+    def compute(key: _Key) -> int:
+        return 1
+
+    key = _Key()
+    ref = weakref.ref(key)
+    compute(key)
+    del key
+    gc.collect()
+    assert ref() is None
+
+
+def _fresh(value):  # type: ignore[no-untyped-def]
+    """(error, digits, suffix, effective) computed without any cache."""
+    try:
+        parsed = parse_quantity(value)
+    except QuantityError as error:
+        return error.message, None, None, None
+    number, suffix = split_quantity(json_text(value))
+    return None, any(c.isdigit() for c in number), suffix, round_up_milli(parsed)
+
+
+@pytest.mark.parametrize("value", [1, 1.0, "1", "1.0", "500m", "0.5m", "-1", "Mi", "1gb", "1.5Gi", 1e3, "1e3",
+                                   " 2 ", "", "12 Mi"])
+def test_read_quantity_equals_a_fresh_parse(value):
+    for _ in range(2):  # the second time comes from the memo
+        reading = read_quantity(value)
+        assert reading is not None
+        error, digits, suffix, effective = _fresh(value)
+        assert reading.error == error
+        if error is None:
+            assert (reading.digits, reading.suffix, reading.effective) == (digits, suffix, effective)
+            assert reading.negative == (effective < 0)
+
+
+def test_read_quantity_tells_equal_numbers_of_different_types_apart():
+    assert read_quantity(1) is not read_quantity(1.0)
+    assert read_quantity(True) is None and read_quantity(None) is None and read_quantity([1]) is None
+
+
+def _objects(text: str) -> List[K8sObject]:
+    return [K8sObject(m) for m in load_file("t.yaml", text.encode("utf-8")).manifests]
+
+
+_TWO_PODS = """\
+apiVersion: v1
+kind: Pod
+metadata: {name: good}
+spec:
+  containers:
+  - name: app
+    image: nginx:1.27
+    resources: {limits: {memory: 1Gi}}
+    env: [{name: A, valueFrom: {configMapKeyRef: {name: cfg, key: a}}}]
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: bad}
+spec:
+  containers:
+  - name: app
+    image: nginx:1.27
+    resources: {limits: {memory: 1gb}}
+    env: [{name: A, valueFrom: {configMapKeyRef: {name: cfg, key: b}}}]
+---
+apiVersion: v1
+kind: ConfigMap
+metadata: {name: cfg}
+data: {a: "1"}
+"""
+
+
+def test_rules_give_each_object_its_own_findings_in_any_order():
+    good, bad, config_map = _objects(_TWO_PODS)
+    index = SetIndex([good, bad, config_map])
+
+    class Context:
+        pass
+
+    ctx = Context()
+    ctx.index = index  # type: ignore[attr-defined]
+    ctx.is_missing = lambda kind, namespace, name: False  # type: ignore[attr-defined]
+    quantities, config_maps = InvalidQuantity(), MissingConfigMap()
+    for obj in (good, bad, good, bad, bad, good):
+        found = [r.pointer for rule in (quantities, config_maps) for r in rule.check(obj, ctx)]  # type: ignore[arg-type]
+        if obj is good:
+            assert found == []
+        else:
+            assert found == [("spec", "containers", 0, "resources", "limits", "memory"),
+                             ("spec", "containers", 0, "env", 0, "valueFrom", "configMapKeyRef", "key")]
+
+
+def test_keys_of_named_are_the_union_over_same_named_objects():
+    objects = _objects("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\ndata: {a: '1'}\n---\n"
+                       "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\nbinaryData: {b: MQ==}\n")
+    index = SetIndex(objects)
+    assert keys_of_named(index, "ConfigMap", "default", "c") == {"a", "b"}
+    assert keys_of_named(index, "ConfigMap", "default", "other") == set()
+
+
+def test_a_run_with_identical_objects_reports_each_once():
+    text = _TWO_PODS.replace("name: good", "name: bad2").replace("memory: 1Gi", "memory: 1gb")
+    found = [line for line in lines(run_text(text)) if " KL501 " in line]
+    assert len(found) == 2 and found[0].split(":")[1] != found[1].split(":")[1]
