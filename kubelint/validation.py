@@ -13,7 +13,8 @@ from typing import Callable, List
 
 _DNS1123_LABEL = re.compile(r"[a-z0-9]([-a-z0-9]*[a-z0-9])?\Z")
 _DNS1123_SUBDOMAIN = re.compile(r"[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\Z")
-_DNS1035_LABEL = re.compile(r"[a-z]([-a-z0-9]*[a-z0-9])?\Z")
+# Only Services checked for Kubernetes before 1.36 need it: re compiles (and caches) it on first use.
+_DNS1035_LABEL = r"[a-z]([-a-z0-9]*[a-z0-9])?\Z"
 _QUALIFIED_NAME_PART = re.compile(r"([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]\Z")
 _IANA_SVC_NAME = re.compile(r"[-a-z0-9]+\Z")
 _HAS_LETTER = re.compile(r"[a-z]")
@@ -64,7 +65,7 @@ def dns1123_subdomain(value: str) -> List[str]:
 
 def dns1035_label(value: str) -> List[str]:
     problems = _too_long(value, DNS1035_LABEL_MAX)
-    if not _DNS1035_LABEL.match(value):
+    if not re.match(_DNS1035_LABEL, value):
         problems.append("a DNS-1035 label must consist of lower case alphanumeric characters or '-', "
                         "start with an alphabetic character, and end with an alphanumeric character")
     return problems

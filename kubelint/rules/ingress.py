@@ -33,7 +33,8 @@ INVALID_PATH_SUFFIXES = ("/..", "/.")
 # Annotations that make cert-manager's ingress-shim create the TLS Secret.
 CERT_MANAGER_ANNOTATIONS = ("cert-manager.io/issuer", "cert-manager.io/cluster-issuer", "kubernetes.io/tls-acme")
 
-_SLOPPY_IPV4 = re.compile(r"\d+\.\d+\.\d+\.\d+\Z")
+# Only Ingress hosts need it: re compiles (and caches) it on first use, not at import.
+_SLOPPY_IPV4 = r"\d+\.\d+\.\d+\.\d+\Z"
 
 
 # --- shared helpers -------------------------------------------------------------------------
@@ -44,7 +45,7 @@ def dotted(pointer: Pointer) -> str:
 
 def is_ip_sloppy(value: str) -> bool:
     """Like k8s.io/utils/net.ParseIPSloppy: IPv4 with leading zeros ("010.1.1.1") counts too."""
-    if _SLOPPY_IPV4.match(value):
+    if re.match(_SLOPPY_IPV4, value):
         return all(int(part) <= 255 for part in value.split("."))
     if ":" not in value or "%" in value:  # not IPv6 (a host name), or with a zone, which Go's parser has not
         return False
