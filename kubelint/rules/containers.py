@@ -350,22 +350,36 @@ QUANTITY_KINDS = POD_KINDS | {"PersistentVolumeClaim", "PersistentVolume", "Reso
 # ---------------------------------------------------------------------------------------------
 
 class SetFacts:
-    """Facts about the whole set that rules look up per object, computed once per index.
+    """Facts about the whole set that rules look up per object, each computed once per index and
+    only when a rule first needs it: reading another object's spec may mean unpacking it.
 
     Services are indexed by (namespace, key, value) of one selector pair, so finding the Services
     that select a template costs one lookup per template label (SetIndex only maps the other way).
     """
 
     def __init__(self, objects: List[K8sObject]) -> None:
-        self._services: Dict[Tuple[str, str, str], List[Tuple[str, Dict[str, str]]]] = {}
-        self.limit_range_defaults: Dict[str, Set[Tuple[str, str]]] = {}  # namespace -> {(part, resource)}
-        for obj in objects:
-            if obj.kind == "Service":
-                self._add_service(obj)
-            elif obj.kind == "LimitRange":
-                self._add_limit_range(obj)
+        self._objects = objects  # the index's list; holding it does not keep the index alive
 
-    def _add_service(self, obj: K8sObject) -> None:
+    @functools.cached_property
+    def _services(self) -> Dict[Tuple[str, str, str], List[Tuple[str, Dict[str, str]]]]:
+        services: Dict[Tuple[str, str, str], List[Tuple[str, Dict[str, str]]]] = {}
+        for obj in self._objects:
+            if obj.kind == "Service":
+                self._add_service(services, obj)
+        return services
+
+    @functools.cached_property
+    def limit_range_defaults(self) -> Dict[str, Set[Tuple[str, str]]]:
+        """namespace -> {(part, resource)} that a LimitRange of type Container fills in."""
+        provided: Dict[str, Set[Tuple[str, str]]] = {}
+        for obj in self._objects:
+            if obj.kind == "LimitRange":
+                self._add_limit_range(provided.setdefault(obj.namespace, set()), obj)
+        return provided
+
+    @staticmethod
+    def _add_service(services: Dict[Tuple[str, str, str], List[Tuple[str, Dict[str, str]]]],
+                     obj: K8sObject) -> None:
         spec = obj.spec
         selector = spec.get("selector")
         if spec.get("type") == "ExternalName" or not isinstance(selector, dict) or not selector:
@@ -375,10 +389,10 @@ class SetFacts:
         if not all(isinstance(k, str) and isinstance(v, str) for k, v in selector.items()):
             return
         key, value = sorted(selector.items())[0]
-        self._services.setdefault((obj.namespace, key, value), []).append((obj.name or "", selector))
+        services.setdefault((obj.namespace, key, value), []).append((obj.name or "", selector))
 
-    def _add_limit_range(self, obj: K8sObject) -> None:
-        provided = self.limit_range_defaults.setdefault(obj.namespace, set())
+    @staticmethod
+    def _add_limit_range(provided: Set[Tuple[str, str]], obj: K8sObject) -> None:
         for item in as_list(obj.spec.get("limits")):
             item = as_dict(item)
             if item.get("type") != "Container":
@@ -892,7 +906,8 @@ class InvalidProbe(Rule):
         must_be_one = kind in ("livenessProbe", "startupProbe") and _is_int(success) and success not in (0, 1)
         for key in ("initialDelaySeconds", "timeoutSeconds", "periodSeconds", "successThreshold", "failureThreshold"):
             value = probe.get(key)
-            if _is_int(value) and value < 0 and not (key == "successThreshold" and must_be_one):
+            # isinstance alone is enough here: a bool is an int but never negative
+            if isinstance(value, int) and value < 0 and not (key == "successThreshold" and must_be_one):
                 yield Report(pointer + (key,), f"{_at(pointer + (key,))}: {value} must be greater than or equal "
                                                f"to 0")
         if must_be_one:
@@ -1091,15 +1106,16 @@ class _MissingResource(Rule):
         pod_level = as_dict(template.spec.get("resources"))
         if self._has(pod_level):
             return  # pod-level resources set a budget the containers share
+        # A plain init container finishes before the app starts.
+        lacking = [c for c in all_containers(template)
+                   if _runs_with_pod(c) and not self._has(as_dict(c.data.get("resources")))]
+        if not lacking:
+            return  # the usual case, decided without looking at the set's LimitRanges
         provided = set_facts(ctx.index).limit_range_defaults.get(obj.namespace, set())
         if (self.part, self.resource) in provided:
             return  # a LimitRange in the namespace fills it in
-        for container in all_containers(template):
-            if not _runs_with_pod(container):
-                continue  # a plain init container finishes before the app starts
+        for container in lacking:
             resources = container.data.get("resources")
-            if isinstance(resources, dict) and self._has(resources):
-                continue
             pointer = container.pointer
             if isinstance(resources, dict):
                 pointer += ("resources",)

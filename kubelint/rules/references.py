@@ -20,8 +20,6 @@ import weakref
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Dict, Iterable, Iterator, List, NamedTuple, Optional, Set, Tuple
 
-import yaml
-
 from ..findings import Pointer, Severity, pointer_to_dotted
 from ..index import SetIndex
 from ..objects import K8sObject, PodTemplate, as_dict, as_list, get_path
@@ -228,6 +226,8 @@ def _kustomize_generated(index: SetIndex) -> Set[Tuple[str, str]]:
             try:
                 if not os.path.isfile(path) or os.path.getsize(path) > _KUSTOMIZATION_MAX_BYTES:
                     continue
+                import yaml  # PyYAML costs ~10 ms to import; most runs have no kustomization file
+
                 with open(path, "rb") as handle:
                     generated.update(_generator_names(yaml.safe_load(handle)))
             except Exception:  # an unreadable or broken kustomization only means fewer names known
@@ -554,18 +554,19 @@ def literal_secret_value(value: Any) -> bool:
 
 # Values with a well-known credential format, whatever their name.
 _URL_CREDENTIALS = re.compile(r"\b[a-z][a-z0-9+.-]*://[^/\s:@]*:([^/\s@]+)@")  # scheme://user:password@
-_TOKEN_PATTERNS: List[Tuple[str, str, "re.Pattern[str]"]] = [
-    # (marker that must occur, description, pattern)
-    ("PRIVATE KEY", "a private key", re.compile(r"-{3,} ?BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)? ?-{3,}")),
-    ("IA", "an AWS access key id", re.compile(r"\b(AKIA|ASIA)[0-9A-Z]{16}\b")),
-    ("gh", "a GitHub token", re.compile(r"\b(gh[pousr]_[A-Za-z0-9]{36,}|github_pat_[A-Za-z0-9_]{50,})\b")),
-    ("xox", "a Slack token", re.compile(r"\bxox[abprs]-[0-9A-Za-z-]{10,}")),
+# (marker that must occur, description, pattern). Compiled on first use: a marker is rare.
+_TOKEN_PATTERNS: List[Tuple[str, str, str]] = [
+    ("PRIVATE KEY", "a private key", r"-{3,} ?BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)? ?-{3,}"),
+    ("IA", "an AWS access key id", r"\b(AKIA|ASIA)[0-9A-Z]{16}\b"),
+    ("gh", "a GitHub token", r"\b(gh[pousr]_[A-Za-z0-9]{36,}|github_pat_[A-Za-z0-9_]{50,})\b"),
+    ("xox", "a Slack token", r"\bxox[abprs]-[0-9A-Za-z-]{10,}"),
     ("hooks.slack.com", "a Slack webhook URL",
-     re.compile(r"https://hooks\.slack\.com/services/T[0-9A-Z]+/B[0-9A-Z]+/[0-9A-Za-z]{16,}")),
-    ("eyJ", "a JSON Web Token", re.compile(r"\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{16,}")),
-    ("AIza", "a Google API key", re.compile(r"\bAIza[0-9A-Za-z_-]{35}\b")),
-    ("sk_live_", "a Stripe secret key", re.compile(r"\b[rs]k_live_[0-9A-Za-z]{20,}\b")),
+     r"https://hooks\.slack\.com/services/T[0-9A-Z]+/B[0-9A-Z]+/[0-9A-Za-z]{16,}"),
+    ("eyJ", "a JSON Web Token", r"\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{16,}"),
+    ("AIza", "a Google API key", r"\bAIza[0-9A-Za-z_-]{35}\b"),
+    ("sk_live_", "a Stripe secret key", r"\b[rs]k_live_[0-9A-Za-z]{20,}\b"),
 ]
+_compiled = functools.lru_cache(maxsize=None)(re.compile)
 # "password = hunter2" / "password: hunter2" / "{\"apiKey\": \"abc\"}" in one line of a config file.
 _ASSIGNMENT = re.compile(r"""(?:^|[{,\s])["']?([A-Za-z0-9_.-]+)["']?[ \t]*[:=][ \t]*["']?([^\s"'#;,{}]+)""")
 _COMMENT_STARTS = ("#", "//", ";", "--", "*", "<!--")
@@ -576,7 +577,7 @@ def known_token(text: str) -> Optional[str]:
     """What well-known credential `text` contains ("a GitHub token"), or None."""
     for marker, what, pattern in _TOKEN_PATTERNS:
         if marker in text:
-            for found in pattern.finditer(text):
+            for found in _compiled(pattern).finditer(text):
                 if what == "an AWS access key id" and found.group(0).endswith("EXAMPLE"):
                     continue  # AWS documentation's sample key
                 return what

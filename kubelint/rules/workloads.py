@@ -861,13 +861,13 @@ class PdbSelectsNoPods(Rule):
             return  # the index looks pods up by label; without matchLabels we cannot tell cheaply
         if not (ctx.complete or ctx.index.has_pod_templates(obj.namespace)):
             return
-        if self._operator_may_own(selector, ctx, obj.namespace):
-            return
         expressions = [t for t in selector.requirements if t.operator != "="]
         for workload in ctx.index.pods_selected_by(obj.namespace, wanted):
-            labels = workload.pod_template.labels if workload.pod_template else {}
-            if all(t.matches(labels) for t in expressions):
+            # template_labels, not pod_template: another worker's object stays packed
+            if all(t.matches(workload.template_labels or {}) for t in expressions):
                 return
+        if self._operator_may_own(selector, ctx, obj.namespace):
+            return
         terms = ", ".join(t.text() for t in selector.requirements)
         yield Report(("spec", "selector"), f'spec.selector: selects no pods: no workload in namespace '
                                            f'"{obj.namespace}" has pod labels matching {terms}')
