@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import os
+import weakref
 from typing import TYPE_CHECKING, Any, Callable, Dict, Iterator, List, NamedTuple, Optional, Tuple
 
 from .. import validation
@@ -574,6 +575,41 @@ def is_kustomize_directory(directory: str) -> bool:
     return any(os.path.isfile(os.path.join(directory, name)) for name in KUSTOMIZATION_FILES)
 
 
+class DefinitionFacts:
+    """Identities and kustomize directories of one set, each worked out once: a name defined k
+    times is compared k² times, and used to cost k² identities and file-system checks."""
+
+    def __init__(self) -> None:
+        # By id(), holding the object too, so that no other object can take its id meanwhile.
+        self._identities: Dict[int, Tuple[K8sObject, Optional[tuple]]] = {}
+        self._kustomize: Dict[str, bool] = {}
+
+    def identity(self, obj: K8sObject) -> Optional[tuple]:
+        known = self._identities.get(id(obj))
+        if known is None:
+            known = self._identities[id(obj)] = (obj, identity(obj))
+        return known[1]
+
+    def is_kustomize_directory(self, directory: str) -> bool:
+        known = self._kustomize.get(directory)
+        if known is None:
+            known = self._kustomize[directory] = is_kustomize_directory(directory)
+        return known
+
+
+_definition_facts: "weakref.WeakKeyDictionary[Any, DefinitionFacts]" = weakref.WeakKeyDictionary()
+# The objects of one file share its path, and duplicates are compared by directory many times.
+directory_of = functools.lru_cache(maxsize=4096)(os.path.dirname)
+
+
+def definition_facts(index: Any) -> DefinitionFacts:
+    """The facts of the set `index` indexes, kept as long as the index lives."""
+    facts = _definition_facts.get(index)
+    if facts is None:
+        facts = _definition_facts[index] = DefinitionFacts()
+    return facts
+
+
 class DuplicateObject(Rule):
     """The same object is defined only once."""
 
@@ -602,18 +638,19 @@ class DuplicateObject(Rule):
         candidates = ctx.index.all_named(obj.kind, obj.namespace, name) if name is not None else []
         if len(candidates) < 2:
             return
-        mine = identity(obj)
+        facts = definition_facts(ctx.index)
+        mine = facts.identity(obj)
         if mine is None:
             return
         earlier: List[K8sObject] = []
         for other in candidates:  # in input order
             if other is obj:
                 break
-            if identity(other) == mine:
+            if facts.identity(other) == mine:
                 earlier.append(other)
         if not earlier:
             return
-        first, severity, where = self._first(obj, earlier, str(ctx.option("scope")))
+        first, severity, where = self._first(obj, earlier, str(ctx.option("scope")), facts)
         if first is None:
             return
         line = first.manifest.position(("metadata", "name")).line
@@ -625,18 +662,18 @@ class DuplicateObject(Rule):
                      f"(same {where}); {consequence}: remove or rename one", severity=severity)
 
     @staticmethod
-    def _first(obj: K8sObject, earlier: List[K8sObject],
-               scope: str) -> Tuple[Optional[K8sObject], Optional[Severity], str]:
-        same_file = [other for other in earlier if other.path == obj.path]
-        if same_file:
-            return same_file[0], None, "file"
-        directory = os.path.dirname(obj.path)
+    def _first(obj: K8sObject, earlier: List[K8sObject], scope: str,
+               facts: DefinitionFacts) -> Tuple[Optional[K8sObject], Optional[Severity], str]:
+        same_file = next((other for other in earlier if other.path == obj.path), None)
+        if same_file is not None:
+            return same_file, None, "file"
+        directory = directory_of(obj.path)
         if scope == "set":
             return earlier[0], Severity.WARNING, "set"
-        if scope == "file" or is_kustomize_directory(os.path.abspath(directory)):
+        if scope == "file" or facts.is_kustomize_directory(os.path.abspath(directory)):
             return None, None, ""
-        same_directory = [other for other in earlier if os.path.dirname(other.path) == directory]
-        return (same_directory[0], Severity.WARNING, "directory") if same_directory else (None, None, "")
+        same_directory = next((other for other in earlier if directory_of(other.path) == directory), None)
+        return (same_directory, Severity.WARNING, "directory") if same_directory is not None else (None, None, "")
 
 
 def rules() -> List[Rule]:
