@@ -330,6 +330,8 @@ class WorkloadRestartPolicy(Rule):
         written = get_path(obj.raw, pointer)
         if written is not None and not isinstance(written, str):
             return
+        if written in ((None, "Always") if obj.kind in LONG_RUNNING_KINDS else ("Never",)):
+            return  # the usual case: fine, and no message to format
         where = _D(pointer)
         if obj.kind in LONG_RUNNING_KINDS:
             if written is not None and written != "Always":
@@ -509,8 +511,9 @@ class NegativeCount(Rule):
         failing="spec:\n  replicas: -1", passing="spec:\n  replicas: 0")
 
     def check(self, obj: K8sObject, ctx: "RuleContext") -> Iterator[Report]:
+        raw = obj.raw
         for pointer in NONNEGATIVE_FIELDS.get(obj.kind, ()):
-            value = get_path(obj.raw, pointer)
+            value = get_path(raw, pointer)
             if _is_int(value) and value < 0:
                 yield Report(pointer, f"{_D(pointer)}: {value} must be greater than or equal to 0")
 
