@@ -130,7 +130,9 @@ def pod_refs(template: PodTemplate, replaced_volumes: Iterable[str] = ()) -> Lis
             if not isinstance(value_from, dict):
                 continue  # a plain value, by far the most common entry
             for field_name, kind in (("configMapKeyRef", "ConfigMap"), ("secretKeyRef", "Secret")):
-                key_ref = as_dict(value_from.get(field_name))
+                key_ref = value_from.get(field_name)
+                if not isinstance(key_ref, dict):
+                    continue  # the other kind of reference, or fieldRef/resourceFieldRef
                 name = _name(key_ref.get("name"))
                 if name is None:
                     continue
