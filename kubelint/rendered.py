@@ -6,8 +6,6 @@ from __future__ import annotations
 import bisect
 import os
 import re
-import shutil
-import subprocess
 from typing import List, Optional, Tuple
 
 from .discover import DiscoveryError, InputFile
@@ -23,6 +21,8 @@ def is_kustomization(directory: str) -> bool:
 
 def kustomize_command(directory: str) -> List[str]:
     """`kubectl kustomize DIR` or `kustomize build DIR`, whichever is installed."""
+    import shutil  # the kustomize functions import what only they need: every run reads Helm comments
+
     if shutil.which("kubectl"):
         return ["kubectl", "kustomize", directory]
     if shutil.which("kustomize"):
@@ -34,6 +34,8 @@ def kustomize_command(directory: str) -> List[str]:
 
 def kustomize_input(directory: str) -> InputFile:
     """The rendered output of a kustomization directory, as one input named after it."""
+    import subprocess
+
     command = kustomize_command(directory)
     try:
         completed = subprocess.run(command, capture_output=True, timeout=RENDER_TIMEOUT_SECONDS)
