@@ -18,8 +18,17 @@ class AssumePresent:
     """Patterns `Kind/name` or `Kind/namespace/name` (globs allowed) for objects outside the set."""
 
     patterns: tuple = ()
+    # Answers by (kind, namespace, name): reference rules ask about the same objects many times.
+    _answers: Dict[tuple, bool] = field(default_factory=dict, compare=False, repr=False)
 
     def covers(self, kind: str, namespace: Optional[str], name: str) -> bool:
+        key = (kind, namespace, name)
+        answer = self._answers.get(key)
+        if answer is None:
+            answer = self._answers[key] = self._matches(kind, namespace, name)
+        return answer
+
+    def _matches(self, kind: str, namespace: Optional[str], name: str) -> bool:
         for pattern in self.patterns + ALWAYS_PRESENT:
             parts = pattern.split("/")
             if not parts or not fnmatch.fnmatchcase(kind, parts[0]):

@@ -287,9 +287,10 @@ class Checker:
         kind and set: a large run asks for it once per object)."""
         if self._plans_index is not index:
             self._plans_index, self._plans = index, {}
+            assume_present = AssumePresent(tuple(self.settings.assume_present))  # one, so its answers are shared
             self._contexts = {rule.id: RuleContext(
                 index, self.store.version, self.rule_settings[rule.id].options, self.settings.complete,
-                AssumePresent(tuple(self.settings.assume_present))) for rule in self._active_rules}
+                assume_present) for rule in self._active_rules}
         plan = self._plans.get(kind)
         if plan is None:
             plan = self._plans[kind] = [(rule, self._contexts[rule.id])
