@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Callable, Dict, Optional
+from typing import TYPE_CHECKING, Callable, Dict, NamedTuple, Optional
 
 if TYPE_CHECKING:
     from ..engine import RunResult
 
 
-@dataclass
-class OutputOptions:
+class OutputOptions(NamedTuple):  # not a dataclass: 3x cheaper to define at start-up
     color: bool = False
     show_source: bool = False  # the source line and a caret under the column
     source_lines: Optional[Callable[[str, int], Optional[str]]] = None  # (path, line) -> text
