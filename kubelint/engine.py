@@ -179,8 +179,11 @@ class Checker:
 
     def _run_parallel(self, inputs: Sequence[InputFile], workers: int) -> RunResult:
         shards = split_by_weight(list(inputs), [_input_size(item) for item in inputs], workers)
-        summaries, results = run_sharded(shards, self._load_shard, self._check_shard)
-        loaded, objects = _unpacked([packed for summary in summaries for packed in summary])
+        (loaded, objects), summaries, results = run_sharded(shards, self._load_shard, self._check_shard)
+        loaded, objects = list(loaded), list(objects)  # this process's shard, then the others
+        others_loaded, others = _unpacked([packed for summary in summaries[1:] for packed in summary])
+        loaded.extend(others_loaded)
+        objects.extend(others)
         findings = self._set_findings(loaded)
         checked = [entry for result in results for entry in result]
         return self._finish(loaded, objects, findings, checked)
@@ -196,8 +199,9 @@ class Checker:
             result = self._load(item)
             file_objects = [K8sObject(m) for m in result.manifests]
             packed.append(pack_file(result, [o.template_labels for o in file_objects]))
-            if item.content is None and item.real_path != "-":
-                result.source.forget_text(item.real_path)  # positions read it again if needed
+            if packed[-1].text is None and item.content is None and item.real_path != "-":
+                # Only positions need it now, and they read it again.
+                result.source.forget_text(item.real_path)
             if self._large_input:  # a large input: keep only the packed copy until each object is checked
                 for obj in file_objects:
                     obj.release()

@@ -51,11 +51,25 @@ def test_shards_are_contiguous_and_balanced_by_size():
 
 
 def test_a_failing_worker_reports_its_traceback():
-    def broken(shard):
-        raise ValueError("shard " + "".join(shard))
+    def load(shard):
+        if shard == ["c"]:  # the second shard: a forked worker
+            raise ValueError("shard c")
+        return shard, len(shard)
 
-    with pytest.raises(parallel.WorkerError, match="ValueError: shard ab"):
-        parallel.run_sharded([["a", "b"], ["c"]], broken, lambda number, state, summaries: None)
+    with pytest.raises(parallel.WorkerError, match="ValueError: shard c"):
+        parallel.run_sharded([["a", "b"], ["c"]], load, lambda number, state, summaries: None)
+
+
+def test_sharded_run_hands_every_summary_to_every_shard():
+    def load(shard):
+        return "".join(shard), len(shard)
+
+    def check(number, state, summaries):
+        return (number, state, summaries)
+
+    state, summaries, results = parallel.run_sharded([["a", "b"], ["c"], ["d", "e", "f"]], load, check)
+    assert state == "ab" and summaries == [None, 1, 3]
+    assert results == [(0, "ab", [None, 1, 3]), (1, "c", [2, None, 3]), (2, "def", [2, 1, None])]
 
 
 def test_small_inputs_stay_in_one_process():
