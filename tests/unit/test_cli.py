@@ -13,6 +13,8 @@ from click.testing import CliRunner
 from kubelint import __version__
 from kubelint.cli import main
 
+REPO_ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
 GOOD = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: good\ndata:\n  a: b\n"
 BAD = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: bad\ndata:\n  a: 1\n"
 WARN = "apiVersion: example.com/v1\nkind: Widget\nmetadata:\n  name: w\n"
@@ -149,3 +151,18 @@ def test_installed_console_script_checks_a_file(tmp_path):
     (tmp_path / "bad.yaml").write_text(BAD)
     completed = subprocess.run([script, "check", str(tmp_path / "bad.yaml")], capture_output=True, text=True)
     assert completed.returncode == 1 and "KL101" in completed.stdout and completed.stderr == ""
+
+
+def test_a_text_check_imports_only_what_it_uses(tmp_path):
+    # Start-up time is a target: other formatters, xml.etree (junit), subprocess (kustomize)
+    # and hashlib (checksums of the bundled files) stay unimported in an ordinary run.
+    (tmp_path / "svc.yaml").write_text("apiVersion: v1\nkind: Service\nmetadata: {name: s}\nspec: {ports: [{port: 80}]}\n")
+    unwanted = ["kubelint.formatters.json", "kubelint.formatters.junit", "kubelint.formatters.sarif",
+                "kubelint.formatters.github", "xml.etree.ElementTree", "subprocess", "hashlib"]
+    code = ("import io, sys\n"
+            "from kubelint.cli import CheckOptions, execute\n"
+            "execute(CheckOptions(['svc.yaml']), io.StringIO())\n"
+            f"print(sorted(m for m in {unwanted!r} if m in sys.modules))")
+    completed = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                               cwd=tmp_path, env={**os.environ, "PYTHONPATH": REPO_ROOT})
+    assert completed.stdout.strip() == "[]"
