@@ -14,7 +14,7 @@ from .discover import InputFile
 from .findings import Finding, Issue, LocatedIssue, ObjectRef, Position, Severity, pointer_to_json_path
 from .index import SetIndex
 from .loader import DEFAULT_MAX_FILE_SIZE, LoadResult, Manifest, SourceFile, load_file
-from .objects import K8sObject
+from .objects import K8sObject, release_unpacked, track_unpacked
 from .parallel import run_sharded, split_by_weight, workers_for
 from .rules import Registry, build_registry
 from .rules.base import Rule, RuleSettings
@@ -224,7 +224,11 @@ class Checker:
             crds.extend(m for result in others_loaded for m in result.manifests
                         if m.ref.kind == "CustomResourceDefinition")
         self.store.add_crds(crds)  # the parent reports what is wrong with them
-        return self._check_objects(own, SetIndex(everything), release=self._large_input)
+        track_unpacked(self._large_input)
+        try:
+            return self._check_objects(own, SetIndex(everything), release=self._large_input)
+        finally:
+            track_unpacked(False)
 
     def _set_findings(self, loaded: List[LoadResult]) -> List[Finding]:
         """Findings about the files and the CRDs (which make custom resources checkable)."""
@@ -273,6 +277,7 @@ class Checker:
             results.append((object_findings, suppression))
             if release:
                 obj.release()
+                release_unpacked()  # the objects its rules looked at
         return results
 
     def _crd_files(self) -> List[LoadResult]:

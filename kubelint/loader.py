@@ -124,6 +124,11 @@ class Manifest:
             self._data = unpack(self._packed)  # type: ignore[arg-type]
         return self._data
 
+    @property
+    def unpacked(self) -> bool:
+        """Is the data at hand (not only packed)?"""
+        return self._data is not None
+
     def keep_packed(self, packed: bytes) -> None:
         """Remember the packed data, so `release` can drop the unpacked copy."""
         self._packed = packed

@@ -84,6 +84,23 @@ class PodTemplate:
 
 _UNKNOWN: Any = object()
 
+# Objects unpacked since the last release_unpacked(), when tracking is on (a large parallel
+# run): they are packed away again after each checked object, so that the run holds about one
+# object's data at a time, whichever objects its rules looked at.
+_unpacked: List["K8sObject"] = []
+_tracking = [False]
+
+
+def track_unpacked(on: bool) -> None:
+    _tracking[0] = on
+    _unpacked.clear()
+
+
+def release_unpacked() -> None:
+    for obj in _unpacked:
+        obj.release()
+    _unpacked.clear()
+
 
 class K8sObject:
     """One object: its manifest, and its data with API-server defaults applied (on first use).
@@ -111,6 +128,8 @@ class K8sObject:
     def data(self) -> Dict[str, Any]:
         data = self._data
         if data is None:
+            if _tracking[0]:
+                _unpacked.append(self)
             data = self._data = with_defaults(self.manifest.data)
         return data
 
@@ -133,7 +152,10 @@ class K8sObject:
     @property
     def raw(self) -> Dict[str, Any]:
         """The object as written, without defaults."""
-        return self.manifest.data
+        manifest = self.manifest
+        if _tracking[0] and not manifest.unpacked:
+            _unpacked.append(self)
+        return manifest.data
 
     @property
     def path(self) -> str:
