@@ -54,8 +54,8 @@ for root in sys.argv[1:]:
 print(n)
 """
 
-# Runs the command, samples the RSS of its whole process tree, and reports both that and
-# getrusage's ru_maxrss (the largest single descendant) as JSON on its stdout.
+# Runs the command, samples the memory of its whole process tree (the sum of PSS), and reports
+# both that and getrusage's ru_maxrss (the largest single descendant) as JSON on its stdout.
 MEMORY_WRAPPER = r"""
 import json, os, resource, subprocess, sys, time
 
@@ -66,15 +66,21 @@ def children(pid):
     except OSError:
         return []
 
-def rss_kib(pid):
+def field_kib(path, name):
     try:
-        with open(f"/proc/{pid}/status") as f:
+        with open(path) as f:
             for line in f:
-                if line.startswith("VmRSS:"):
+                if line.startswith(name):
                     return int(line.split()[1])
     except OSError:
         pass
-    return 0
+    return None
+
+def pss_kib(pid):
+    # Proportional set size: a page shared by forked processes counts once in the sum, not
+    # once per process as RSS would.
+    pss = field_kib(f"/proc/{pid}/smaps_rollup", "Pss:")
+    return pss if pss is not None else (field_kib(f"/proc/{pid}/status", "VmRSS:") or 0)
 
 p = subprocess.Popen(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL)
 import threading
@@ -86,7 +92,7 @@ while p.poll() is None:
     todo, total = [p.pid], 0
     while todo:
         pid = todo.pop()
-        total += rss_kib(pid)
+        total += pss_kib(pid)
         todo.extend(children(pid))
     peak = max(peak, total)
     time.sleep(0.02)
@@ -567,7 +573,7 @@ def memory_rows(check: list[str], corpora: dict[str, tuple[Path, dict[str, Any]]
         Row(name, f"{maxrss:.0f} MiB", "≤ 250 MiB", status, detail),
         Row(f"memory: process tree peak, {n / 1000:.0f}k objects", f"{tree:.0f} MiB", "≤ 250 MiB",
             ("PASS" if tree <= 250 else "FAIL") if corp == "scale10" else "INFO",
-            "sum of RSS over kubelint and its workers, sampled every 20 ms"),
+            "sum of PSS (shared pages counted once) over kubelint and its workers, sampled every 20 ms"),
     ]
 
 

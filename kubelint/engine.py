@@ -179,13 +179,11 @@ class Checker:
 
     def _run_parallel(self, inputs: Sequence[InputFile], workers: int) -> RunResult:
         shards = split_by_weight(list(inputs), [_input_size(item) for item in inputs], workers)
-        (loaded, objects), summaries, results = run_sharded(shards, self._load_shard, self._check_shard)
-        loaded, objects = list(loaded), list(objects)  # this process's shard, then the others
-        others_loaded, others = _unpacked([packed for summary in summaries[1:] for packed in summary])
-        loaded.extend(others_loaded)
-        objects.extend(others)
+        _, _, results = run_sharded(shards, self._load_shard, self._check_shard)
+        (first_checked, whole_set), *others = results
+        loaded, objects = whole_set  # this process built the whole set (in shard order) for its shard
         findings = self._set_findings(loaded)
-        checked = [entry for result in results for entry in result]
+        checked = first_checked + [entry for other_checked, _ in others for entry in other_checked]
         return self._finish(loaded, objects, findings, checked)
 
     def _load_shard(self, items: Sequence[InputFile]) -> Tuple[Tuple[List[LoadResult], List[K8sObject]], List[PackedFile]]:
@@ -210,25 +208,30 @@ class Checker:
         return (loaded, objects), packed
 
     def _check_shard(self, number: int, state: Tuple[List[LoadResult], List[K8sObject]],
-                     summaries: List[List[PackedFile]]) -> List[Tuple[List[Finding], Optional[Suppression]]]:
-        loaded, own = state
+                     summaries: List[List[PackedFile]]) -> Tuple[List[Tuple[List[Finding], Optional[Suppression]]],
+                                                                 Optional[Tuple[List[LoadResult], List[K8sObject]]]]:
+        """The findings of this shard's objects, checked against the whole set; and, for the
+        first shard (the parent's), the whole set's files and objects for the run's result."""
+        own_loaded, own = state
+        loaded: List[LoadResult] = []
         everything: List[K8sObject] = []
-        crds = [m for result in loaded + self._crd_files() for m in result.manifests
-                if m.ref.kind == "CustomResourceDefinition"]
         for shard, summary in enumerate(summaries):
             if shard == number:
+                loaded.extend(own_loaded)
                 everything.extend(own)
-                continue
-            others_loaded, others = _unpacked(summary)
-            everything.extend(others)
-            crds.extend(m for result in others_loaded for m in result.manifests
-                        if m.ref.kind == "CustomResourceDefinition")
+            else:
+                others_loaded, others = _unpacked(summary)
+                loaded.extend(others_loaded)
+                everything.extend(others)
+        crds = [m for result in loaded + self._crd_files() for m in result.manifests
+                if m.ref.kind == "CustomResourceDefinition"]
         self.store.add_crds(crds)  # the parent reports what is wrong with them
         track_unpacked(self._large_input)
         try:
-            return self._check_objects(own, SetIndex(everything), release=self._large_input)
+            checked = self._check_objects(own, SetIndex(everything), release=self._large_input)
         finally:
             track_unpacked(False)
+        return checked, ((loaded, everything) if number == 0 else None)
 
     def _set_findings(self, loaded: List[LoadResult]) -> List[Finding]:
         """Findings about the files and the CRDs (which make custom resources checkable)."""
