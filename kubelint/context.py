@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import fnmatch
-from dataclasses import dataclass, field
 from typing import Any, Dict, List, Optional
 
 from .index import SetIndex
@@ -13,13 +12,15 @@ ALWAYS_PRESENT = ("Namespace/default", "Namespace/kube-system", "Namespace/kube-
                   "Namespace/kube-node-lease", "ServiceAccount/*/default", "ConfigMap/*/kube-root-ca.crt")
 
 
-@dataclass(frozen=True)
 class AssumePresent:
     """Patterns `Kind/name` or `Kind/namespace/name` (globs allowed) for objects outside the set."""
 
-    patterns: tuple = ()
-    # Answers by (kind, namespace, name): reference rules ask about the same objects many times.
-    _answers: Dict[tuple, bool] = field(default_factory=dict, compare=False, repr=False)
+    __slots__ = ("patterns", "_answers")
+
+    def __init__(self, patterns: tuple = ()) -> None:
+        self.patterns = patterns
+        # Answers by (kind, namespace, name): reference rules ask about the same objects many times.
+        self._answers: Dict[tuple, bool] = {}
 
     def covers(self, kind: str, namespace: Optional[str], name: str) -> bool:
         key = (kind, namespace, name)
@@ -43,13 +44,18 @@ class AssumePresent:
         return False
 
 
-@dataclass
 class RuleContext:
-    index: SetIndex
-    kubernetes_version: str
-    options: Dict[str, Any] = field(default_factory=dict)
-    complete: bool = False  # config says the set holds every object of its namespaces
-    assume_present: AssumePresent = field(default_factory=AssumePresent)
+    """A plain class, not a dataclass: cheaper to define on every start."""
+
+    __slots__ = ("index", "kubernetes_version", "options", "complete", "assume_present")
+
+    def __init__(self, index: SetIndex, kubernetes_version: str, options: Optional[Dict[str, Any]] = None,
+                 complete: bool = False, assume_present: Optional[AssumePresent] = None) -> None:
+        self.index = index
+        self.kubernetes_version = kubernetes_version
+        self.options: Dict[str, Any] = options if options is not None else {}
+        self.complete = complete  # config says the set holds every object of its namespaces
+        self.assume_present = assume_present if assume_present is not None else AssumePresent()
 
     def option(self, name: str) -> Any:
         return self.options[name]

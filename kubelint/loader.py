@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Dict, List, Optional, Tuple
 
 from .findings import FILE_START, LocatedIssue, ObjectRef, Pointer, Position, pointer_to_json_path
@@ -31,17 +30,21 @@ _DEEP_BLOCK = re.compile(r"\n[ \t?:-]{1000,}")  # at a line start; searched in "
 _HELM = re.compile(r"\{\{.*?\}\}")
 
 
-@dataclass
 class SourceFile:
-    """One input file's text, where its documents start, and (on demand) their node trees."""
+    """One input file's text, where its documents start, and (on demand) their node trees.
+    A plain class, not a dataclass: cheaper to define on every start."""
 
-    path: str
-    text: str = ""
-    safe_parser: bool = False
-    document_lines: List[int] = field(default_factory=list)
-    _nodes: Dict[int, Tuple[Optional[Any], int]] = field(default_factory=dict, repr=False)
-    _lines: Optional[List[str]] = field(default=None, repr=False)
-    _reread_from: Optional[str] = field(default=None, repr=False)
+    __slots__ = ("path", "text", "safe_parser", "document_lines", "_nodes", "_lines", "_reread_from")
+
+    def __init__(self, path: str, text: str = "", safe_parser: bool = False,
+                 document_lines: Optional[List[int]] = None) -> None:
+        self.path = path
+        self.text = text
+        self.safe_parser = safe_parser
+        self.document_lines: List[int] = document_lines if document_lines is not None else []
+        self._nodes: Dict[int, Tuple[Optional[Any], int]] = {}
+        self._lines: Optional[List[str]] = None
+        self._reread_from: Optional[str] = None
 
     def forget_text(self, real_path: str) -> None:
         """Drop the text to save memory; positions read it again from `real_path` when needed
@@ -144,12 +147,17 @@ class Manifest:
         return self.source.position(self.document, self.base + tuple(pointer), anchor)
 
 
-@dataclass
 class LoadResult:
-    source: SourceFile
-    manifests: List[Manifest] = field(default_factory=list)
-    issues: List[LocatedIssue] = field(default_factory=list)
-    skipped: int = 0  # documents that are not manifests (no apiVersion and no kind)
+    """One file's manifests and file-level issues."""
+
+    __slots__ = ("source", "manifests", "issues", "skipped")
+
+    def __init__(self, source: SourceFile, manifests: Optional[List[Manifest]] = None,
+                 issues: Optional[List[LocatedIssue]] = None, skipped: int = 0) -> None:
+        self.source = source
+        self.manifests: List[Manifest] = manifests if manifests is not None else []
+        self.issues: List[LocatedIssue] = issues if issues is not None else []
+        self.skipped = skipped  # documents that are not manifests (no apiVersion and no kind)
 
 
 def read_text(path: str, data: bytes, max_size: int = DEFAULT_MAX_FILE_SIZE) -> Tuple[Optional[str], List[LocatedIssue]]:

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any, Dict, Iterator, List, Optional
+from typing import Any, Dict, Iterator, List, NamedTuple, Optional
 
 from .defaults import with_defaults
 from .findings import ObjectRef, Pointer
@@ -45,8 +44,7 @@ def as_list(value: Any) -> List[Any]:
     return value if isinstance(value, list) else []
 
 
-@dataclass(frozen=True)
-class Container:
+class Container(NamedTuple):
     """One container of a pod spec, and its pointer within the object."""
 
     pointer: Pointer
@@ -64,13 +62,19 @@ class Container:
                 yield self.pointer + ("ports", index), port
 
 
-@dataclass
 class PodTemplate:
-    """The pod template (or the Pod itself) of a workload."""
+    """The pod template (or the Pod itself) of a workload. A plain class: rules cache by it
+    through weak references, and a dataclass costs a millisecond to define at start-up."""
 
-    pointer: Pointer  # of the template: metadata at pointer+("metadata",), spec at pointer+("spec",)
-    labels: Dict[str, str]
-    spec: Dict[str, Any]
+    __slots__ = ("pointer", "labels", "spec", "__weakref__")
+
+    def __init__(self, pointer: Pointer, labels: Dict[str, str], spec: Dict[str, Any]) -> None:
+        self.pointer = pointer  # of the template: metadata at pointer+("metadata",), spec at pointer+("spec",)
+        self.labels = labels
+        self.spec = spec
+
+    def __repr__(self) -> str:
+        return f"PodTemplate(pointer={self.pointer!r}, labels={self.labels!r})"
 
     def containers(self, include_init: bool = True) -> List[Container]:
         found: List[Container] = []

@@ -6,8 +6,7 @@ object and a message); the engine stamps the rule id, the configured severity an
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, ClassVar, Dict, FrozenSet, Iterator, Optional
+from typing import TYPE_CHECKING, Any, ClassVar, Dict, FrozenSet, Iterator, NamedTuple, Optional
 
 from ..findings import Pointer, Severity
 
@@ -16,16 +15,16 @@ if TYPE_CHECKING:
     from ..objects import K8sObject
 
 
-@dataclass(frozen=True)
-class Report:
+# NamedTuples rather than dataclasses: cheaper to define on every start and to create per report.
+
+class Report(NamedTuple):
     pointer: Pointer
     message: str
     anchor: str = "value"  # "key" points at the mapping key instead of its value
     severity: Optional[Severity] = None  # rare: a rule with two levels (e.g. error if they disagree)
 
 
-@dataclass(frozen=True)
-class RuleDoc:
+class RuleDoc(NamedTuple):
     what: str  # what it checks
     why: str  # why it matters
     failing: str  # a manifest fragment that fires
@@ -61,10 +60,9 @@ def make_builtin(rule_id: str, name: str, severity: Severity, summary: str, doc:
     return cls()
 
 
-@dataclass
-class RuleSettings:
+class RuleSettings(NamedTuple):
     """A rule's effective configuration in one run."""
 
     enabled: bool
     severity: Severity
-    options: Dict[str, Any] = field(default_factory=dict)
+    options: Dict[str, Any]
