@@ -74,15 +74,40 @@ def find_config(start: Optional[str] = None) -> Optional[str]:
         directory = parent
 
 
+def _may_name_kubelint_as_key(text: bytes) -> bool:
+    """Could this TOML have a `kubelint` key or table? Conservative: any "kubelint" in a table
+    header or before a line's first "=" counts ("[tool.kubelint]", "kubelint = {...}" under
+    [tool]); one only after "=" is a value (a dependency, the project's name). Unicode
+    escapes could spell the key any way, so they count too."""
+    if b"\\u" in text or b"\\U" in text:
+        return True
+    start = text.find(b"kubelint")
+    while start != -1:
+        line_start = text.rfind(b"\n", 0, start) + 1
+        before = text[line_start:start]
+        if before.lstrip().startswith(b"[") or b"=" not in before:
+            return True
+        start = text.find(b"kubelint", start + 1)
+    return False
+
+
 def _pyproject_section(path: str) -> Optional[dict]:
+    try:
+        with open(path, "rb") as handle:
+            text = handle.read()
+    except OSError as exc:
+        raise ConfigError(f"{path}: {exc}") from None
+    if not _may_name_kubelint_as_key(text):
+        # No [tool.kubelint] can be in it: skip the TOML parse (5 ms of every run started in
+        # a Python project), and do not fail on a file that is not ours to judge.
+        return None
     try:
         import tomllib
     except ImportError:  # Python < 3.11
         import tomli as tomllib  # type: ignore[no-redef]
     try:
-        with open(path, "rb") as handle:
-            data = tomllib.load(handle)
-    except (OSError, tomllib.TOMLDecodeError) as exc:
+        data = tomllib.loads(text.decode("utf-8"))
+    except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
         raise ConfigError(f"{path}: {exc}") from None
     section = data.get("tool", {}).get("kubelint")
     return section if isinstance(section, dict) else None

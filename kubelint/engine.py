@@ -15,7 +15,7 @@ from .findings import Finding, Issue, LocatedIssue, ObjectRef, Position, Severit
 from .index import SetIndex
 from .loader import DEFAULT_MAX_FILE_SIZE, LoadResult, Manifest, SourceFile, load_file
 from .objects import K8sObject, release_unpacked, track_unpacked
-from .parallel import run_sharded, split_by_weight, workers_for
+from .parallel import split_by_weight, workers_for
 from .rules import Registry, build_registry
 from .rules.base import Rule, RuleSettings
 from .schemacheck import schema_issues
@@ -178,6 +178,8 @@ class Checker:
     # against the whole set (see kubelint.parallel).
 
     def _run_parallel(self, inputs: Sequence[InputFile], workers: int) -> RunResult:
+        from .sharded import run_sharded
+
         shards = split_by_weight(list(inputs), [_input_size(item) for item in inputs], workers)
         _, _, results = run_sharded(shards, self._load_shard, self._check_shard)
         (first_checked, whole_set), *others = results

@@ -30,6 +30,39 @@ def test_pyproject_without_section_is_not_a_config(tmp_path):
     assert find_config(str(tmp_path)) in (None,) or not find_config(str(tmp_path)).startswith(str(tmp_path))
 
 
+def test_broken_pyproject_without_kubelint_is_not_ours_to_judge(tmp_path):
+    (tmp_path / "pyproject.toml").write_text('[project\nname = "x"\n')
+    assert find_config(str(tmp_path)) in (None,) or not find_config(str(tmp_path)).startswith(str(tmp_path))
+
+
+def test_broken_pyproject_with_a_kubelint_section_is_an_error(tmp_path):
+    (tmp_path / "pyproject.toml").write_text('[tool.kubelint]\nstrict = \n')
+    with pytest.raises(ConfigError, match="pyproject.toml"):
+        find_config(str(tmp_path))
+
+
+@pytest.mark.parametrize("toml", [
+    '[tool.kubelint]\nstrict = false\n',
+    '[tool]\nkubelint = { strict = false }\n',
+    'tool.kubelint.strict = false\n',
+    '[ tool . "kubelint" ]\nstrict = false\n',
+])
+def test_every_spelling_of_the_section_is_read(tmp_path, toml):
+    project = '[project]\nname = "kubelint"\ndependencies = ["kubelint>=0.1"]\n'
+    (tmp_path / "pyproject.toml").write_text(toml + project if toml.startswith("tool.") else project + toml)
+    assert load_config(find_config(str(tmp_path))).strict is False
+
+
+def test_kubelint_only_as_a_value_is_not_a_section(tmp_path):
+    (tmp_path / "pyproject.toml").write_text('[project]\nname = "kubelint"\ndependencies = ["kubelint>=0.1"]\n')
+    assert find_config(str(tmp_path)) in (None,) or not find_config(str(tmp_path)).startswith(str(tmp_path))
+
+
+def test_pyproject_section_spelled_with_an_escape_is_still_read(tmp_path):
+    (tmp_path / "pyproject.toml").write_text('[tool."kube\\u006cint"]\nstrict = false\n')
+    assert find_config(str(tmp_path)) == str(tmp_path / "pyproject.toml")
+
+
 @pytest.mark.parametrize("raw, message", [
     ({"strictt": True}, 'unknown key "strictt"'),
     ({"strict": "yes"}, '"strict" must be true or false'),

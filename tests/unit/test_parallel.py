@@ -7,7 +7,7 @@ import sys
 
 import pytest
 
-from kubelint import engine, parallel
+from kubelint import engine, parallel, sharded
 from tests.helpers import CORPUS, REPO, run_paths
 
 pytestmark = pytest.mark.skipif(sys.platform != "linux", reason="workers are forked on Linux only")
@@ -56,8 +56,8 @@ def test_a_failing_worker_reports_its_traceback():
             raise ValueError("shard c")
         return shard, len(shard)
 
-    with pytest.raises(parallel.WorkerError, match="ValueError: shard c"):
-        parallel.run_sharded([["a", "b"], ["c"]], load, lambda number, state, summaries: None)
+    with pytest.raises(sharded.WorkerError, match="ValueError: shard c"):
+        sharded.run_sharded([["a", "b"], ["c"]], load, lambda number, state, summaries: None)
 
 
 def test_sharded_run_hands_every_summary_to_every_shard():
@@ -67,7 +67,7 @@ def test_sharded_run_hands_every_summary_to_every_shard():
     def check(number, state, summaries):
         return (number, state, summaries)
 
-    state, summaries, results = parallel.run_sharded([["a", "b"], ["c"], ["d", "e", "f"]], load, check)
+    state, summaries, results = sharded.run_sharded([["a", "b"], ["c"], ["d", "e", "f"]], load, check)
     assert state == "ab" and summaries == [None, 1, 3]
     assert results == [(0, "ab", [None, 1, 3]), (1, "c", [2, None, 3]), (2, "def", [2, 1, None])]
 
