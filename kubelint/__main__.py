@@ -1,5 +1,5 @@
 """`python -m kubelint`."""
 
-from .cli import main
+from .cli import run
 
-main(prog_name="kubelint")
+run()

@@ -29,6 +29,26 @@ def _fail(message: str) -> "click.exceptions.Exit":
     return click.exceptions.Exit(EXIT_USAGE)
 
 
+def run() -> None:
+    """The `kubelint` command: `main`, then an immediate exit. Output is flushed first; the
+    interpreter's teardown (freeing every module and object of the run, 10 ms on 600 objects
+    and far more on large runs) is skipped, as it has nothing left to write."""
+    try:
+        main(prog_name="kubelint")
+        code: object = 0
+    except SystemExit as exc:
+        code = exc.code
+    if code is not None and not isinstance(code, int):  # sys.exit("message"), as Python does it
+        print(code, file=sys.stderr)
+        code = 1
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):  # a closed pipe (| head): nothing more can be written
+            pass
+    os._exit(code or 0)
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, "--version", "-V", prog_name="kubelint", message="%(prog)s %(version)s")
 def main() -> None:

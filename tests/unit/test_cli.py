@@ -153,6 +153,20 @@ def test_installed_console_script_checks_a_file(tmp_path):
     assert completed.returncode == 1 and "KL101" in completed.stdout and completed.stderr == ""
 
 
+def test_the_command_flushes_everything_before_its_quick_exit(tmp_path):
+    """`python -m kubelint` ends with os._exit (no interpreter teardown): every byte of a long
+    report must still arrive, with the run's exit code."""
+    manifests = "".join(BAD if i == 0 else "---\n" + BAD for i in range(300))
+    (tmp_path / "many.yaml").write_text(manifests)
+    completed = subprocess.run([sys.executable, "-m", "kubelint", "check", "--format", "json",
+                                str(tmp_path / "many.yaml")], capture_output=True, text=True)
+    report = json.loads(completed.stdout)
+    assert completed.returncode == 1 and report["summary"]["objects"] == 300
+    usage = subprocess.run([sys.executable, "-m", "kubelint", "check", str(tmp_path / "missing.yaml")],
+                           capture_output=True, text=True)
+    assert usage.returncode == 2 and "path not found" in usage.stderr
+
+
 def test_a_text_check_imports_only_what_it_uses(tmp_path):
     # Start-up time is a target: other formatters, xml.etree (junit), subprocess (kustomize)
     # and hashlib (checksums of the bundled files) stay unimported in an ordinary run.
