@@ -19,7 +19,7 @@ from .parallel import split_by_weight, workers_for
 from .rules import Registry, build_registry
 from .rules.base import Rule, RuleSettings
 from .schemacheck import schema_issues
-from .schemas.store import SchemaStore
+from .schemas.store import RULE_LOCATION_ERROR, SchemaStore
 from .suppress import Suppression, annotation_keys, comment_suppressions, matches, per_file_ignored
 
 if TYPE_CHECKING:
@@ -182,11 +182,13 @@ class Checker:
 
         shards = split_by_weight(list(inputs), [_input_size(item) for item in inputs], workers)
         _, _, results = run_sharded(shards, self._load_shard, self._check_shard)
-        (first_checked, whole_set), *others = results
+        (first_checked, whole_set, _), *others = results
         loaded, objects = whole_set  # this process built the whole set (in shard order) for its shard
+        for _, _, notices in others:  # say each notice once, as a serial run does
+            self.store.notices.extend(n for n in notices if n not in self.store.notices)
         findings = self._set_findings(loaded)
-        checked = first_checked + [entry for other_checked, _ in others for entry in other_checked]
-        return self._finish(loaded, objects, findings, checked)
+        checked = first_checked + [entry for other_checked, _, _ in others for entry in other_checked]
+        return self._finish(loaded, objects, findings, _once_per_location(checked))
 
     def _load_shard(self, items: Sequence[InputFile]) -> Tuple[Tuple[List[LoadResult], List[K8sObject]], List[PackedFile]]:
         from .packing import pack_file
@@ -211,9 +213,11 @@ class Checker:
 
     def _check_shard(self, number: int, state: Tuple[List[LoadResult], List[K8sObject]],
                      summaries: List[List[PackedFile]]) -> Tuple[List[Tuple[List[Finding], Optional[Suppression]]],
-                                                                 Optional[Tuple[List[LoadResult], List[K8sObject]]]]:
-        """The findings of this shard's objects, checked against the whole set; and, for the
-        first shard (the parent's), the whole set's files and objects for the run's result."""
+                                                                 Optional[Tuple[List[LoadResult], List[K8sObject]]],
+                                                                 List[str]]:
+        """The findings of this shard's objects, checked against the whole set; for the first
+        shard (the parent's), the whole set's files and objects for the run's result; and the
+        schema store's notices (a failing schema location, say)."""
         own_loaded, own = state
         loaded: List[LoadResult] = []
         everything: List[K8sObject] = []
@@ -233,7 +237,7 @@ class Checker:
             checked = self._check_objects(own, SetIndex(everything), release=self._large_input)
         finally:
             track_unpacked(False)
-        return checked, ((loaded, everything) if number == 0 else None)
+        return checked, ((loaded, everything) if number == 0 else None), self.store.notices
 
     def _set_findings(self, loaded: List[LoadResult]) -> List[Finding]:
         """Findings about the files and the CRDs (which make custom resources checkable)."""
@@ -399,6 +403,24 @@ def _input_size(item: InputFile) -> int:
         return os.path.getsize(item.real_path)
     except OSError:
         return 0
+
+
+def _once_per_location(checked: List[Tuple[List[Finding], Optional[Suppression]]]
+                       ) -> List[Tuple[List[Finding], Optional[Suppression]]]:
+    """Each process reports a failing schema location on the first object that needed it; a
+    serial run reports it once, so keep the first report of each message only."""
+    seen: set = set()
+    result = []
+    for findings, suppression in checked:
+        kept = []
+        for finding in findings:
+            if finding.rule == RULE_LOCATION_ERROR:
+                if finding.message in seen:
+                    continue
+                seen.add(finding.message)
+            kept.append(finding)
+        result.append((kept, suppression))
+    return result
 
 
 def _unpacked(packed_files: List[PackedFile]) -> Tuple[List[LoadResult], List[K8sObject]]:

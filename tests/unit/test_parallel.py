@@ -8,6 +8,8 @@ import sys
 import pytest
 
 from kubelint import engine, parallel, sharded
+from kubelint.discover import discover
+from kubelint.engine import Checker, Settings
 from tests.helpers import CORPUS, REPO, run_paths
 
 pytestmark = pytest.mark.skipif(sys.platform != "linux", reason="workers are forked on Linux only")
@@ -75,3 +77,21 @@ def test_sharded_run_hands_every_summary_to_every_shard():
 def test_small_inputs_stay_in_one_process():
     assert parallel.workers_for(10, 8) == 1
     assert parallel.workers_for(1000, 1) == 1
+
+
+def test_a_failing_schema_location_is_reported_once_as_in_a_serial_run(tmp_path, monkeypatch):
+    """Only the worker's shard (f2, f3) needs the failing location: its finding and its notice
+    must reach the parent, once."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    for number in range(4):
+        kind = "apiVersion: v1\nkind: ConfigMap" if number < 2 else "apiVersion: example.com/v1\nkind: Widget"
+        (tmp_path / f"f{number}.yaml").write_text(f"{kind}\nmetadata:\n  name: c{number}\n")
+    monkeypatch.setattr(parallel, "MIN_FILES_PER_WORKER", 1)
+    closed_port = "http://127.0.0.1:9/{{ .ResourceKind }}.json"  # connection refused at once
+    runs = {}
+    for jobs in (1, 2):
+        checker = Checker(Settings(jobs=jobs, schema_locations=["default", closed_port]))
+        result = checker.run(discover(sorted(str(p) for p in tmp_path.glob("f*.yaml"))))
+        runs[jobs] = ([(os.path.basename(f.path), f.rule) for f in result.findings], checker.store.notices)
+    assert runs[2] == runs[1]
+    assert runs[1][0] == [("f2.yaml", "KL109")] and len(runs[1][1]) == 1
