@@ -23,7 +23,7 @@ from .schemas.store import RULE_LOCATION_ERROR, SchemaStore
 from .suppress import Suppression, annotation_keys, comment_suppressions, matches, per_file_ignored
 
 if TYPE_CHECKING:
-    from .packing import PackedFile
+    from .packing import PackedFile, PackStore
 
 # Input rules stay on under --select: without them a broken file would pass unseen.
 ALWAYS_SELECTED_PREFIX = "KL0"
@@ -140,6 +140,7 @@ class Checker:
         self._contexts: Dict[str, RuleContext] = {}  # one per rule and set
         self._large_input = False
         self._in_worker = False
+        self._pack_stores: List["PackStore"] = []  # one per shard of a parallel run
         self._active_rules = [r for r in self.registry.rules
                               if not r.builtin and self.rule_settings[r.id].enabled]
 
@@ -178,29 +179,40 @@ class Checker:
     # against the whole set (see kubelint.parallel).
 
     def _run_parallel(self, inputs: Sequence[InputFile], workers: int) -> RunResult:
+        from .packing import PackStore
         from .sharded import run_sharded
 
         shards = split_by_weight(list(inputs), [_input_size(item) for item in inputs], workers)
-        _, _, results = run_sharded(shards, self._load_shard, self._check_shard)
-        (first_checked, whole_set, _), *others = results
-        loaded, objects = whole_set  # this process built the whole set (in shard order) for its shard
-        for _, _, notices in others:  # say each notice once, as a serial run does
-            self.store.notices.extend(n for n in notices if n not in self.store.notices)
-        findings = self._set_findings(loaded)
-        checked = first_checked + [entry for other_checked, _, _ in others for entry in other_checked]
-        return self._finish(loaded, objects, findings, _once_per_location(checked))
+        self._pack_stores = [PackStore() for _ in shards]  # made before forking, so every process maps them
+        numbered = [list(zip([number] * len(shard), shard)) for number, shard in enumerate(shards)]
+        try:
+            _, results = run_sharded(numbered, self._load_shard, self._check_shard)
+            (first_checked, whole_set, _), *others = results
+            loaded, objects = whole_set  # this process built the whole set (in shard order) for its shard
+            for _, _, notices in others:  # say each notice once, as a serial run does
+                self.store.notices.extend(n for n in notices if n not in self.store.notices)
+            findings = self._set_findings(loaded)  # may unpack CRDs
+            checked = first_checked + [entry for other_checked, _, _ in others for entry in other_checked]
+            return self._finish(loaded, objects, findings, _once_per_location(checked))
+        finally:
+            for store in self._pack_stores:
+                store.close()
+            self._pack_stores = []
 
-    def _load_shard(self, items: Sequence[InputFile]) -> Tuple[Tuple[List[LoadResult], List[K8sObject]], List[PackedFile]]:
+    def _load_shard(self, numbered: Sequence[Tuple[int, InputFile]]
+                    ) -> Tuple[Tuple[List[LoadResult], List[K8sObject]], List[PackedFile]]:
+        """Load one shard's files (each with its shard number) and pack their objects."""
         from .packing import pack_file
 
         self._in_worker = True
+        store = self._pack_stores[numbered[0][0]]
         loaded: List[LoadResult] = []
         objects: List[K8sObject] = []
         packed: List[PackedFile] = []
-        for item in items:
+        for _, item in numbered:
             result = self._load(item)
             file_objects = [K8sObject(m) for m in result.manifests]
-            packed.append(pack_file(result, [o.template_labels for o in file_objects]))
+            packed.append(pack_file(result, [o.template_labels for o in file_objects], store))
             if packed[-1].text is None and item.content is None and item.real_path != "-":
                 # Only positions need it now, and they read it again.
                 result.source.forget_text(item.real_path)
@@ -209,6 +221,7 @@ class Checker:
                     obj.release()
             loaded.append(result)
             objects.extend(file_objects)
+        store.finish()
         return (loaded, objects), packed
 
     def _check_shard(self, number: int, state: Tuple[List[LoadResult], List[K8sObject]],
@@ -226,7 +239,8 @@ class Checker:
                 loaded.extend(own_loaded)
                 everything.extend(own)
             else:
-                others_loaded, others = _unpacked(summary)
+                others_loaded, others = _unpacked(summary, self._pack_stores[shard])
+                summaries[shard] = []  # its objects now hold all of it: free the summary
                 loaded.extend(others_loaded)
                 everything.extend(others)
         crds = [m for result in loaded + self._crd_files() for m in result.manifests
@@ -423,14 +437,14 @@ def _once_per_location(checked: List[Tuple[List[Finding], Optional[Suppression]]
     return result
 
 
-def _unpacked(packed_files: List[PackedFile]) -> Tuple[List[LoadResult], List[K8sObject]]:
+def _unpacked(packed_files: List[PackedFile], store: "PackStore") -> Tuple[List[LoadResult], List[K8sObject]]:
     """Files packed by another process, as LoadResults and objects that unpack on first use."""
     from .packing import unpack_file
 
     loaded: List[LoadResult] = []
     objects: List[K8sObject] = []
     for packed in packed_files:
-        result, template_labels = unpack_file(packed)
+        result, template_labels = unpack_file(packed, store)
         loaded.append(result)
         objects.extend(K8sObject(m, labels) for m, labels in zip(result.manifests, template_labels))
     return loaded, objects

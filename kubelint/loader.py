@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import re
+import sys
 from typing import TYPE_CHECKING, Any, Dict, List, Optional, Tuple
 
 from .findings import FILE_START, LocatedIssue, ObjectRef, Pointer, Position, pointer_to_json_path
@@ -15,6 +16,8 @@ from .yaml_fast import fast_load
 
 if TYPE_CHECKING:
     import yaml
+
+    from .packing import PackedRef
 
 # PyYAML (the exact loader, and node positions) is imported only when a file or a finding
 # needs it: a run whose files all take the fast path and pass does not pay for its import.
@@ -111,7 +114,7 @@ class Manifest:
     __slots__ = ("source", "document", "base", "ref", "_data", "_packed")
 
     def __init__(self, source: SourceFile, document: int, base: Pointer, data: Optional[Dict[str, Any]],
-                 ref: ObjectRef, packed: Optional[bytes] = None) -> None:
+                 ref: ObjectRef, packed: Optional["PackedRef"] = None) -> None:
         self.source = source
         self.document = document
         self.base = base  # () for a document, ("items", n) for an item of a List
@@ -132,7 +135,7 @@ class Manifest:
         """Is the data at hand (not only packed)?"""
         return self._data is not None
 
-    def keep_packed(self, packed: bytes) -> None:
+    def keep_packed(self, packed: "PackedRef") -> None:
         """Remember the packed data, so `release` can drop the unpacked copy."""
         self._packed = packed
 
@@ -364,7 +367,8 @@ def _collect_object(result: LoadResult, index: int, base: Pointer, document: Any
     metadata = document.get("metadata")
     metadata = metadata if isinstance(metadata, dict) else {}
     namespace, name = metadata.get("namespace"), metadata.get("name") or metadata.get("generateName")
-    ref = ObjectRef(api_version, kind,
-                    namespace if isinstance(namespace, str) else None,
+    # Interned: a large run holds every object's reference, and these few strings repeat.
+    ref = ObjectRef(sys.intern(api_version), sys.intern(kind),
+                    sys.intern(namespace) if isinstance(namespace, str) else None,
                     name if isinstance(name, str) else None)
     result.manifests.append(Manifest(source, index, base, document, ref))

@@ -27,10 +27,10 @@ class WorkerError(RuntimeError):
 
 
 def run_sharded(shards: Sequence[Sequence[Any]], phase_one: PhaseOne,
-                phase_two: PhaseTwo) -> Tuple[Any, List[Any], List[Any]]:
+                phase_two: PhaseTwo) -> Tuple[Any, List[Any]]:
     """Run both phases over `shards`: this process takes the first shard, one forked worker each
-    of the others. Returns the first shard's state, every shard's summary (None for the first:
-    its state is at hand) and every shard's result, in shard order."""
+    of the others. Returns the first shard's state and every shard's result, in shard order.
+    phase_two may drop the summaries it has used (set their entries to None) to free memory."""
     workers: List[_Worker] = []
     for number in range(1, len(shards)):
         workers.append(_Worker.fork(number, shards[number], len(shards), phase_one, phase_two, workers))
@@ -48,7 +48,7 @@ def run_sharded(shards: Sequence[Sequence[Any]], phase_one: PhaseOne,
     finally:
         for worker in workers:
             worker.close()
-    return state, summaries, results
+    return state, results
 
 
 class _Worker:
