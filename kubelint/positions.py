@@ -11,7 +11,7 @@ from typing import List, Optional, Tuple
 import yaml
 
 from .findings import Pointer, Position
-from .yaml_k8s import MERGE_TAG, FastComposer, SafeComposer
+from .yaml_k8s import MERGE_TAG, UNRESOLVED_PLAIN, FastComposer, SafeComposer, resolve_plain
 
 
 END_OF_LINE = 0  # end column placeholder, replaced by the line's real length
@@ -43,7 +43,7 @@ def compose_documents(text: str, safe: bool) -> List[Optional[yaml.Node]]:
 def _mapping_entry(node: yaml.MappingNode, key: str) -> Optional[Tuple[yaml.Node, yaml.Node]]:
     merged: List[yaml.Node] = []
     for key_node, value_node in node.value:
-        if key_node.tag == MERGE_TAG:
+        if _tag(key_node) == MERGE_TAG:
             merged.append(value_node)
         elif isinstance(key_node, yaml.ScalarNode) and _key_text(key_node) == key:
             return key_node, value_node
@@ -57,14 +57,20 @@ def _mapping_entry(node: yaml.MappingNode, key: str) -> Optional[Tuple[yaml.Node
     return None
 
 
+def _tag(node: yaml.Node) -> str:
+    """A node's tag; plain scalars are composed untagged and resolved only when asked."""
+    return resolve_plain(node.value) if node.tag == UNRESOLVED_PLAIN else node.tag
+
+
 def _key_text(node: yaml.ScalarNode) -> str:
     from .yaml_k8s import BOOL_TAG, NULL_TAG, _TRUE, go_number, json_key
 
-    if node.tag == BOOL_TAG:
+    tag = _tag(node)
+    if tag == BOOL_TAG:
         return "true" if node.value in _TRUE else "false"
-    if node.tag == NULL_TAG:
+    if tag == NULL_TAG:
         return "null"
-    if node.tag.endswith(":number"):
+    if tag.endswith(":number"):
         return json_key(go_number(node.value))
     return node.value
 
