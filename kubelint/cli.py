@@ -143,6 +143,7 @@ def _execute(options: CheckOptions, out: TextIO) -> int:
     from .discover import DiscoveryError, discover
     from .engine import Checker, Settings
     from .findings import Severity
+    from .parallel import WorkerError
     from .schemas.bundled import UnknownVersionError
 
     try:
@@ -166,7 +167,11 @@ def _execute(options: CheckOptions, out: TextIO) -> int:
         checker = Checker(settings)
     except (ConfigError, DiscoveryError, UnknownVersionError) as exc:
         raise UsageProblem(str(exc)) from None
-    result = checker.run(inputs, progress=_progress_bar(len(inputs)))
+    try:
+        result = checker.run(inputs, progress=_progress_bar(len(inputs)))
+    except WorkerError as exc:  # killed (out of memory?) or a bug: say so without a traceback
+        last = (str(exc).strip().splitlines() or ["no detail"])[-1]
+        raise UsageProblem(f"a worker process failed ({last}); rerun with --jobs 1 to check in one process") from None
     for notice in checker.store.notices:  # failed schema locations, stale cached copies
         click.echo(f"kubelint: {notice}", err=True)
     output_format = options.output_format or ("github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text")

@@ -20,9 +20,14 @@ def default_jobs() -> int:
         return os.cpu_count() or 1
 
 
+class WorkerError(RuntimeError):
+    """A worker process failed; the message carries its traceback."""
+
+
 def workers_for(files: int, jobs: Optional[int]) -> int:
     """How many processes pay for themselves: 1 unless the input is large, and fork exists."""
-    if sys.platform != "linux":  # fork is the only start method that shares memory cheaply
+    # fork is the only start method that shares memory cheaply; the shards' memory files are memfds.
+    if sys.platform != "linux" or not hasattr(os, "memfd_create"):
         return 1
     wanted = jobs if jobs is not None else default_jobs()
     return max(1, min(wanted, files // MIN_FILES_PER_WORKER))

@@ -16,14 +16,12 @@ import struct
 import traceback
 from typing import Any, Callable, List, Sequence, Tuple
 
+from .parallel import WorkerError
+
 # phase_one(shard) -> (state kept in the worker, summary for everyone)
 PhaseOne = Callable[[Sequence[Any]], Tuple[Any, Any]]
 # phase_two(shard number, state, every shard's summary, None for its own) -> the shard's result
 PhaseTwo = Callable[[int, Any, List[Any]], Any]
-
-
-class WorkerError(RuntimeError):
-    """A worker failed; the message carries its traceback."""
 
 
 def run_sharded(shards: Sequence[Sequence[Any]], phase_one: PhaseOne,

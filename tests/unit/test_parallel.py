@@ -95,3 +95,25 @@ def test_a_failing_schema_location_is_reported_once_as_in_a_serial_run(tmp_path,
         runs[jobs] = ([(os.path.basename(f.path), f.rule) for f in result.findings], checker.store.notices)
     assert runs[2] == runs[1]
     assert runs[1][0] == [("f2.yaml", "KL109")] and len(runs[1][1]) == 1
+
+
+def test_a_failed_worker_is_a_clean_error_not_a_traceback(tmp_path, monkeypatch):
+    from click.testing import CliRunner
+
+    from kubelint.cli import main
+
+    for number in range(4):
+        (tmp_path / f"f{number}.yaml").write_text(f"apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c{number}\n")
+    monkeypatch.setattr(parallel, "MIN_FILES_PER_WORKER", 1)
+
+    check_shard = engine.Checker._check_shard
+
+    def crash_in_the_worker(self, number, state, summaries):
+        if number > 0:
+            raise MemoryError("out of memory in the worker")
+        return check_shard(self, number, state, summaries)
+
+    monkeypatch.setattr(engine.Checker, "_check_shard", crash_in_the_worker)
+    result = CliRunner().invoke(main, ["check", "--jobs", "2", str(tmp_path)])
+    assert result.exit_code == 2 and "Traceback" not in result.output
+    assert "a worker process failed" in result.output and "--jobs 1" in result.output
