@@ -8,6 +8,7 @@ timestamps, so the implicit resolvers are replaced wholesale here.
 
 from __future__ import annotations
 
+import functools
 import re
 from typing import Any, Dict, List, Tuple
 
@@ -217,6 +218,7 @@ class _LazyPlainTags:
         return K8sResolver.resolve(self, kind, value, implicit)  # type: ignore[arg-type]
 
 
+@functools.lru_cache(maxsize=4096)  # keys repeat ("metadata", "name") across every finding's path
 def resolve_plain(value: str) -> str:
     """The tag Kubernetes' typing gives a plain scalar."""
     return _RESOLVER.resolve(yaml.ScalarNode, value, (True, False))
