@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import functools
 import re
-from typing import Any, Dict, List, Tuple
+from typing import Any, List, Tuple
 
 import yaml
 from yaml.constructor import ConstructorError, SafeConstructor

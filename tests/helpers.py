@@ -36,3 +36,10 @@ def lines(result: RunResult) -> List[str]:
 
 def rules_fired(result: RunResult) -> Iterable[str]:
     return sorted({f.rule for f in result.active()})
+
+
+def write_file(path: str, text: str) -> None:
+    """Write `text` to `path`, making its directories."""
+    os.makedirs(os.path.dirname(path) or ".", exist_ok=True)
+    with open(path, "w", encoding="utf-8") as handle:
+        handle.write(text)

@@ -2,24 +2,16 @@
 
 from __future__ import annotations
 
-import os
-
 from kubelint.rules import metadata
-from tests.helpers import lines, run_paths
+from tests.helpers import lines, run_paths, write_file
 
 CONFIG_MAP = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: web\n  namespace: shop\n"
-
-
-def _write(path: str, text: str) -> None:
-    os.makedirs(os.path.dirname(path), exist_ok=True)
-    with open(path, "w", encoding="utf-8") as handle:
-        handle.write(text)
 
 
 def test_a_name_defined_many_times_checks_its_directory_once(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     for number in range(6):
-        _write(f"k8s/{number}.yaml", CONFIG_MAP)
+        write_file(f"k8s/{number}.yaml", CONFIG_MAP)
     asked = []
     real = metadata.is_kustomize_directory
     monkeypatch.setattr(metadata, "is_kustomize_directory", lambda d: asked.append(d) or real(d))

@@ -3,12 +3,10 @@ versions, options, assume-present, several files."""
 
 from __future__ import annotations
 
-import os
-
 import pytest
 
 from kubelint.rules.metadata import mask_trailing_dash, path_segment
-from tests.helpers import lines, run_paths, run_text, triples
+from tests.helpers import lines, run_paths, run_text, triples, write_file
 
 SERVICE = "apiVersion: v1\nkind: Service\nmetadata:\n  name: {name}\nspec:\n  ports:\n  - port: 80\n"
 
@@ -75,16 +73,10 @@ def test_namespace_not_defined_respects_assume_present_and_complete():
 DUPLICATE = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: web\n  namespace: shop\n"
 
 
-def _write(path: str, text: str) -> None:
-    os.makedirs(os.path.dirname(path), exist_ok=True)
-    with open(path, "w", encoding="utf-8") as handle:
-        handle.write(text)
-
-
 def test_duplicates_across_files_of_one_directory_warn(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
-    _write("k8s/a.yaml", DUPLICATE)
-    _write("k8s/b.yaml", DUPLICATE)
+    write_file("k8s/a.yaml", DUPLICATE)
+    write_file("k8s/b.yaml", DUPLICATE)
     found = lines(run_paths(["k8s"], select=["KL206"]))
     assert found == ['k8s/b.yaml:4:9: warning KL206 metadata.name: ConfigMap "web" in namespace "shop" is also '
                      "defined in k8s/a.yaml:4 (same directory); if the files are applied together, the last one "
@@ -94,8 +86,8 @@ def test_duplicates_across_files_of_one_directory_warn(tmp_path, monkeypatch):
 
 def test_duplicates_across_directories_only_with_scope_set(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
-    _write("envs/dev/app.yaml", DUPLICATE)
-    _write("envs/prod/app.yaml", DUPLICATE)
+    write_file("envs/dev/app.yaml", DUPLICATE)
+    write_file("envs/prod/app.yaml", DUPLICATE)
     assert lines(run_paths(["envs"], select=["KL206"])) == []
     scoped = lines(run_paths(["envs"], select=["KL206"], rule_config={"KL206": {"options": {"scope": "set"}}}))
     assert len(scoped) == 1 and "(same set)" in scoped[0] and scoped[0].startswith("envs/prod/app.yaml:4:9: warning")
@@ -103,20 +95,20 @@ def test_duplicates_across_directories_only_with_scope_set(tmp_path, monkeypatch
 
 def test_duplicates_in_a_kustomize_directory_are_patches(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
-    _write("overlay/kustomization.yaml", "resources: [../base]\npatches: [{path: a.yaml}, {path: b.yaml}]\n")
-    _write("overlay/a.yaml", DUPLICATE)
-    _write("overlay/b.yaml", DUPLICATE)
+    write_file("overlay/kustomization.yaml", "resources: [../base]\npatches: [{path: a.yaml}, {path: b.yaml}]\n")
+    write_file("overlay/a.yaml", DUPLICATE)
+    write_file("overlay/b.yaml", DUPLICATE)
     assert lines(run_paths(["overlay"], select=["KL206"])) == []
     # Within one file it is still an error.
-    _write("overlay/c.yaml", DUPLICATE + "---\n" + DUPLICATE)
+    write_file("overlay/c.yaml", DUPLICATE + "---\n" + DUPLICATE)
     found = lines(run_paths(["overlay/c.yaml"], select=["KL206"]))
     assert len(found) == 1 and " error KL206 " in found[0] and "(same file)" in found[0]
 
 
 def test_same_file_duplicate_is_preferred_over_an_earlier_file(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
-    _write("k8s/a.yaml", DUPLICATE)
-    _write("k8s/b.yaml", DUPLICATE + "---\n" + DUPLICATE)
+    write_file("k8s/a.yaml", DUPLICATE)
+    write_file("k8s/b.yaml", DUPLICATE + "---\n" + DUPLICATE)
     found = lines(run_paths(["k8s"], select=["KL206"]))
     assert [line.split(" metadata.name")[0] for line in found] == [
         "k8s/b.yaml:4:9: warning KL206", "k8s/b.yaml:10:9: error KL206"]
