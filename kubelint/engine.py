@@ -139,7 +139,6 @@ class Checker:
         self._plans_index: Optional[SetIndex] = None  # the set those contexts are for
         self._contexts: Dict[str, RuleContext] = {}  # one per rule and set
         self._large_input = False
-        self._in_worker = False
         self._pack_stores: List["PackStore"] = []  # one per shard of a parallel run
         self._active_rules = [r for r in self.registry.rules
                               if not r.builtin and self.rule_settings[r.id].enabled]
@@ -156,16 +155,15 @@ class Checker:
         for number, item in enumerate(inputs, start=1):
             if progress is not None:
                 progress(number, len(inputs))
-            loaded.append(self._load(item))
+            loaded.append(self._load(item, share_strings=self._large_input))
         return self.check_loaded(loaded)
 
-    def _load(self, item: InputFile) -> LoadResult:
+    def _load(self, item: InputFile, share_strings: bool = False) -> LoadResult:
         data, problem = read_input(item)
         if data is None:
             result = LoadResult(SourceFile(item.path))
             result.issues.append(problem)  # type: ignore[arg-type]
             return result
-        share_strings = self._large_input and not self._in_worker  # a worker packs each file at once
         return load_file(item.path, data, self.settings.max_file_size, share_strings)
 
     def check_loaded(self, loaded: List[LoadResult]) -> RunResult:
@@ -175,8 +173,8 @@ class Checker:
         checked = self._check_objects(objects, SetIndex(objects))
         return self._finish(loaded, objects, findings, checked)
 
-    # A parallel run: each worker loads a shard of the files, then checks that shard's objects
-    # against the whole set (see kubelint.parallel).
+    # A parallel run: each process loads a shard of the files, then checks that shard's objects
+    # against the whole set (see kubelint.sharded and kubelint.packing).
 
     def _run_parallel(self, inputs: Sequence[InputFile], workers: int) -> RunResult:
         from .packing import PackStore
@@ -204,13 +202,12 @@ class Checker:
         """Load one shard's files (each with its shard number) and pack their objects."""
         from .packing import pack_file
 
-        self._in_worker = True
         store = self._pack_stores[numbered[0][0]]
         loaded: List[LoadResult] = []
         objects: List[K8sObject] = []
         packed: List[PackedFile] = []
         for _, item in numbered:
-            result = self._load(item)
+            result = self._load(item)  # no shared strings: each file is packed at once
             file_objects = [K8sObject(m) for m in result.manifests]
             packed.append(pack_file(result, [o.template_labels for o in file_objects], store))
             if packed[-1].text is None and item.content is None and item.real_path != "-":
