@@ -28,7 +28,7 @@ def run_sharded(shards: Sequence[Sequence[Any]], phase_one: PhaseOne,
                 phase_two: PhaseTwo) -> Tuple[Any, List[Any]]:
     """Run both phases over `shards`: this process takes the first shard, one forked worker each
     of the others. Returns the first shard's state and every shard's result, in shard order.
-    phase_two may drop the summaries it has used (set their entries to None) to free memory."""
+    phase_two may drop the summaries it has used (replace their entries) to free memory."""
     workers: List[_Worker] = []
     for number in range(1, len(shards)):
         workers.append(_Worker.fork(number, shards[number], len(shards), phase_one, phase_two, workers))
