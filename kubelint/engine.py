@@ -169,7 +169,7 @@ class Checker:
     def check_loaded(self, loaded: List[LoadResult]) -> RunResult:
         """Check files loaded in this process (a serial run)."""
         objects = [K8sObject(m) for result in loaded for m in result.manifests]
-        findings = self._set_findings(loaded)
+        findings = self._set_findings(loaded, self._register_crds(loaded))
         checked = self._check_objects(objects, SetIndex(objects))
         return self._finish(loaded, objects, findings, checked)
 
@@ -186,10 +186,11 @@ class Checker:
         try:
             _, results = run_sharded(numbered, self._load_shard, self._check_shard)
             (first_checked, whole_set, _), *others = results
-            loaded, objects = whole_set  # this process built the whole set (in shard order) for its shard
+            # This process built the whole set (in shard order) and registered its CRDs for its shard.
+            loaded, objects, crd_problems = whole_set
             for _, _, notices in others:  # say each notice once, as a serial run does
                 self.store.notices.extend(n for n in notices if n not in self.store.notices)
-            findings = self._set_findings(loaded)  # may unpack CRDs
+            findings = self._set_findings(loaded, crd_problems)
             checked = first_checked + [entry for other_checked, _, _ in others for entry in other_checked]
             return self._finish(loaded, objects, findings, _once_per_location(checked))
         finally:
@@ -223,11 +224,12 @@ class Checker:
 
     def _check_shard(self, number: int, state: Tuple[List[LoadResult], List[K8sObject]],
                      summaries: List[List[PackedFile]]) -> Tuple[List[Tuple[List[Finding], Optional[Suppression]]],
-                                                                 Optional[Tuple[List[LoadResult], List[K8sObject]]],
+                                                                 Optional[Tuple[List[LoadResult], List[K8sObject],
+                                                                                List[Tuple[Manifest, Issue]]]],
                                                                  List[str]]:
         """The findings of this shard's objects, checked against the whole set; for the first
-        shard (the parent's), the whole set's files and objects for the run's result; and the
-        schema store's notices (a failing schema location, say)."""
+        shard (the parent's), the whole set's files, objects and CRD problems for the run's
+        result; and the schema store's notices (a failing schema location, say)."""
         own_loaded, own = state
         loaded: List[LoadResult] = []
         everything: List[K8sObject] = []
@@ -240,22 +242,25 @@ class Checker:
                 summaries[shard] = []  # its objects now hold all of it: free the summary
                 loaded.extend(others_loaded)
                 everything.extend(others)
-        crds = [m for result in loaded + self._crd_files() for m in result.manifests
-                if m.ref.kind == "CustomResourceDefinition"]
-        self.store.add_crds(crds)  # the parent reports what is wrong with them
+        crd_problems = self._register_crds(loaded)  # reported by the parent only
         track_unpacked(self._large_input)
         try:
             checked = self._check_objects(own, SetIndex(everything), release=self._large_input)
         finally:
             track_unpacked(False)
-        return checked, ((loaded, everything) if number == 0 else None), self.store.notices
+        return checked, ((loaded, everything, crd_problems) if number == 0 else None), self.store.notices
 
-    def _set_findings(self, loaded: List[LoadResult]) -> List[Finding]:
-        """Findings about the files and the CRDs (which make custom resources checkable)."""
-        findings: List[Finding] = []
+    def _register_crds(self, loaded: List[LoadResult]) -> List[Tuple[Manifest, Issue]]:
+        """Make the custom resources that CRDs in the input and from --crd define checkable;
+        returns what is wrong with those CRDs."""
         crds = [m for result in loaded + self._crd_files() for m in result.manifests
                 if m.ref.kind == "CustomResourceDefinition"]
-        for manifest, issue in self.store.add_crds(crds):
+        return self.store.add_crds(crds)
+
+    def _set_findings(self, loaded: List[LoadResult], crd_problems: List[Tuple[Manifest, Issue]]) -> List[Finding]:
+        """Findings about the files and about the CRDs (see _register_crds)."""
+        findings: List[Finding] = []
+        for manifest, issue in crd_problems:
             finding = self._finding(manifest, issue)
             if finding is not None:
                 findings.append(finding)
