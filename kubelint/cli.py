@@ -140,10 +140,10 @@ def execute(options: CheckOptions, out: Optional[TextIO] = None) -> int:
 
 def _execute(options: CheckOptions, out: TextIO) -> int:
     from .config import ConfigError, find_config, load_config
-    from .discover import DiscoveryError, discover
-    from .engine import Checker, Settings
     from .findings import Severity
-    from .parallel import WorkerError
+    from .input.discover import DiscoveryError, discover
+    from .run.engine import Checker, Settings
+    from .run.parallel import WorkerError
     from .schemas.bundled import UnknownVersionError
 
     try:

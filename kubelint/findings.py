@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 import re
 from dataclasses import dataclass, field
-from typing import NamedTuple, Optional, Tuple, Union
+from typing import List, NamedTuple, Optional, Tuple, Union
 
 PointerPart = Union[str, int]
 Pointer = Tuple[PointerPart, ...]
@@ -140,3 +140,24 @@ class LocatedIssue(NamedTuple):
     message: str
     object: Optional[ObjectRef] = None
     json_path: str = ""
+
+
+@dataclass
+class RunResult:
+    kubernetes_version: str
+    findings: List[Finding]  # sorted; suppressed ones included and marked
+    files: int
+    objects: int
+    skipped: int
+    checked: List[Tuple[str, ObjectRef]] = field(default_factory=list)  # (path, object), input order
+    file_paths: List[str] = field(default_factory=list)
+
+    def active(self) -> List[Finding]:
+        return [f for f in self.findings if not f.suppressed]
+
+    def count(self, severity: Severity) -> int:
+        return sum(1 for f in self.active() if f.severity == severity)
+
+    @property
+    def suppressed(self) -> int:
+        return sum(1 for f in self.findings if f.suppressed)

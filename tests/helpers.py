@@ -5,9 +5,9 @@ from __future__ import annotations
 import os
 from typing import Iterable, List, Optional, Sequence, Tuple
 
-from kubelint.discover import discover
-from kubelint.engine import Checker, RunResult, Settings
-from kubelint.loader import load_file
+from kubelint.input.discover import discover
+from kubelint.input.loader import load_file
+from kubelint.run.engine import Checker, RunResult, Settings
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(HERE)

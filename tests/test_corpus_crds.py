@@ -9,8 +9,8 @@ import os
 
 import pytest
 
-from kubelint.discover import discover
-from kubelint.loader import load_file
+from kubelint.input.discover import discover
+from kubelint.input.loader import load_file
 from kubelint.schemas.store import SchemaStore
 from tests.helpers import CORPUS, run_paths
 

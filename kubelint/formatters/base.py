@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Callable, Dict, NamedTuple, Optional
 
 if TYPE_CHECKING:
-    from ..engine import RunResult
+    from ..findings import RunResult
 
 
 class OutputOptions(NamedTuple):  # not a dataclass: 3x cheaper to define at start-up

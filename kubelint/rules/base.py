@@ -6,13 +6,22 @@ object and a message); the engine stamps the rule id, the configured severity an
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, ClassVar, Dict, FrozenSet, Iterator, NamedTuple, Optional
+from typing import (
+    TYPE_CHECKING,
+    Any,
+    ClassVar,
+    Dict,
+    FrozenSet,
+    Iterator,
+    NamedTuple,
+    Optional,
+)
 
 from ..findings import Pointer, Severity
 
 if TYPE_CHECKING:
-    from ..context import RuleContext
-    from ..objects import K8sObject
+    from ..model.context import RuleContext
+    from ..model.objects import K8sObject
 
 
 # NamedTuples rather than dataclasses: cheaper to define on every start and to create per report.

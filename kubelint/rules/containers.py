@@ -20,16 +20,43 @@ import functools
 import weakref
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any, Callable, Dict, Iterator, List, NamedTuple, Optional, Set, Tuple, TypeVar
+from typing import (
+    TYPE_CHECKING,
+    Any,
+    Callable,
+    Dict,
+    Iterator,
+    List,
+    NamedTuple,
+    Optional,
+    Set,
+    Tuple,
+    TypeVar,
+)
 
 from ..findings import Pointer, Severity, pointer_to_dotted
-from ..objects import POD_TEMPLATE_PATHS, Container, K8sObject, PodTemplate, as_dict, as_list
-from ..quantity import QuantityError, json_text, parse_quantity, round_up_milli, split_quantity
-from ..validation import dns1123_label, iana_svc_name, port_number, qualified_name
+from ..model.objects import (
+    POD_TEMPLATE_PATHS,
+    Container,
+    K8sObject,
+    PodTemplate,
+    as_dict,
+    as_list,
+)
+from ..model.quantity import (
+    QuantityError,
+    json_text,
+    parse_quantity,
+    round_up_milli,
+    split_quantity,
+)
+from ..model.validation import dns1123_label, iana_svc_name, port_number, qualified_name
 from .base import Report, Rule, RuleDoc
 
 if TYPE_CHECKING:
-    from typing import TypeGuard  # Python 3.10+; annotations are not evaluated at run time
+    from typing import (
+        TypeGuard,  # Python 3.10+; annotations are not evaluated at run time
+    )
 
 POD_KINDS = frozenset(POD_TEMPLATE_PATHS)
 RUN_TO_COMPLETION = frozenset({"Job", "CronJob"})

@@ -17,12 +17,17 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Dict, Iterator, List, Optional, Set, Tuple
 
 from ..findings import Pointer, Severity, pointer_to_dotted
-from ..objects import K8sObject, as_dict, as_list
-from ..validation import dns1123_subdomain, iana_svc_name, port_number, wildcard_dns1123_subdomain
+from ..model.objects import K8sObject, as_dict, as_list
+from ..model.validation import (
+    dns1123_subdomain,
+    iana_svc_name,
+    port_number,
+    wildcard_dns1123_subdomain,
+)
 from .base import Report, Rule, RuleDoc
 
 if TYPE_CHECKING:
-    from ..context import RuleContext
+    from ..model.context import RuleContext
 
 INGRESS_V1 = "networking.k8s.io/v1"
 CLASS_ANNOTATION = "kubernetes.io/ingress.class"

@@ -11,16 +11,26 @@ from __future__ import annotations
 import functools
 import os
 import weakref
-from typing import TYPE_CHECKING, Any, Callable, Dict, Iterator, List, NamedTuple, Optional, Tuple
+from typing import (
+    TYPE_CHECKING,
+    Any,
+    Callable,
+    Dict,
+    Iterator,
+    List,
+    NamedTuple,
+    Optional,
+    Tuple,
+)
 
-from .. import validation
 from ..findings import Pointer, Severity, pointer_to_dotted
-from ..index import CLUSTER_SCOPED, is_namespaced
-from ..objects import POD_TEMPLATE_PATHS, K8sObject, as_dict, as_list, get_path
+from ..model import validation
+from ..model.index import CLUSTER_SCOPED, is_namespaced
+from ..model.objects import POD_TEMPLATE_PATHS, K8sObject, as_dict, as_list, get_path
 from .base import Report, Rule, RuleDoc
 
 if TYPE_CHECKING:
-    from ..context import RuleContext
+    from ..model.context import RuleContext
 
 NameCheck = Callable[[str, bool], List[str]]  # (name, is generateName prefix) -> problems
 

@@ -18,16 +18,27 @@ import os
 import re
 import weakref
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Dict, Iterable, Iterator, List, NamedTuple, Optional, Set, Tuple
+from typing import (
+    TYPE_CHECKING,
+    Any,
+    Dict,
+    Iterable,
+    Iterator,
+    List,
+    NamedTuple,
+    Optional,
+    Set,
+    Tuple,
+)
 
 from ..findings import Pointer, Severity, pointer_to_dotted
-from ..index import SetIndex
-from ..objects import K8sObject, PodTemplate, as_dict, as_list, get_path
+from ..model.index import SetIndex
+from ..model.objects import K8sObject, PodTemplate, as_dict, as_list, get_path
 from .base import Report, Rule, RuleDoc
 from .containers import pod_containers, shared_per_object
 
 if TYPE_CHECKING:
-    from ..context import RuleContext
+    from ..model.context import RuleContext
 
 # ---------------------------------------------------------------------------------------------
 # References from a pod template to ConfigMaps, Secrets, claims and its ServiceAccount
@@ -317,7 +328,7 @@ _KEY_CONSEQUENCE = {
 }
 
 
-# Kinds with a pod template (kubelint.objects.POD_TEMPLATE_PATHS).
+# Kinds with a pod template (kubelint.model.objects.POD_TEMPLATE_PATHS).
 _WORKLOAD_KINDS = frozenset({"Pod", "Deployment", "StatefulSet", "DaemonSet", "ReplicaSet",
                              "ReplicationController", "Job", "CronJob", "PodTemplate"})
 

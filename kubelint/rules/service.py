@@ -18,8 +18,8 @@ from typing import Any, Dict, Iterator, List, Optional, Sequence, Tuple
 from urllib.parse import urlsplit
 
 from ..findings import Pointer, Severity, pointer_to_dotted
-from ..objects import K8sObject, as_dict, as_list
-from ..validation import dns1123_label, dns1123_subdomain, iana_svc_name
+from ..model.objects import K8sObject, as_dict, as_list
+from ..model.validation import dns1123_label, dns1123_subdomain, iana_svc_name
 from .base import Report, Rule, RuleDoc
 
 SERVICE = frozenset({"Service"})

@@ -11,15 +11,25 @@ import functools
 import re
 import weakref
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Dict, Iterator, List, NamedTuple, Optional, Set, Tuple
+from typing import (
+    TYPE_CHECKING,
+    Any,
+    Dict,
+    Iterator,
+    List,
+    NamedTuple,
+    Optional,
+    Set,
+    Tuple,
+)
 
 from ..findings import Pointer, Severity, pointer_to_dotted
-from ..objects import POD_TEMPLATE_PATHS, K8sObject, as_dict, as_list, get_path
+from ..model.objects import POD_TEMPLATE_PATHS, K8sObject, as_dict, as_list, get_path
 from .base import Report, Rule, RuleDoc
 from .containers import pod_containers
 
 if TYPE_CHECKING:
-    from ..context import RuleContext
+    from ..model.context import RuleContext
 
 # Kinds whose spec.selector is a LabelSelector (apps/v1).
 APPS_KINDS = frozenset({"Deployment", "StatefulSet", "DaemonSet", "ReplicaSet"})

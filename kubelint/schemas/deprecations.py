@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import functools
 import json
+import os
 import re
 from dataclasses import dataclass
-import os
 from typing import Optional
 
 __all__ = ["Deprecation", "all_deprecations", "lookup"]

@@ -14,7 +14,6 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Dict, List, Optional, Sequence, Tuple
 
 from ..findings import Issue
-
 from . import bundled
 from .validator import KindValidator
 
@@ -22,7 +21,7 @@ RULE_INVALID_CRD = "KL107"
 RULE_LOCATION_ERROR = "KL109"
 
 if TYPE_CHECKING:
-    from ..loader import Manifest
+    from ..input.loader import Manifest
     from .crd import CrdVersion
     from .download import Downloader
     from .remote import Location, SchemaFinder

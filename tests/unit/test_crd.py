@@ -8,7 +8,7 @@ import os
 import pytest
 
 from kubelint.findings import ObjectRef
-from kubelint.loader import Manifest, SourceFile, load_file
+from kubelint.input.loader import Manifest, SourceFile, load_file
 from kubelint.schemas.crd import read_crd, translate_pattern
 from kubelint.schemas.store import SchemaStore
 from tests.helpers import HERE, run_paths, run_text

@@ -136,8 +136,8 @@ def test_bad_output_spec_is_a_usage_error(fixture_dir):
 
 def test_no_color_environment_variable(fixture_dir):
     from kubelint.cli import render
-    from kubelint.engine import Checker, Settings
-    from kubelint.discover import discover
+    from kubelint.input.discover import discover
+    from kubelint.run.engine import Checker, Settings
 
     class Tty:
         def isatty(self):
@@ -154,8 +154,8 @@ def test_no_color_environment_variable(fixture_dir):
 
 def test_terminal_output_shows_the_source_line_with_a_caret(fixture_dir):
     from kubelint.cli import render
-    from kubelint.discover import discover
-    from kubelint.engine import Checker, Settings
+    from kubelint.input.discover import discover
+    from kubelint.run.engine import Checker, Settings
 
     class Tty:
         def isatty(self):

@@ -6,9 +6,10 @@ import os
 
 import pytest
 
-from kubelint.loader import load_file
-from kubelint.yaml_k8s import load_documents
-from tests.helpers import run_paths, run_text as run_any, triples
+from kubelint.input.loader import load_file
+from kubelint.input.yaml_k8s import load_documents
+from tests.helpers import run_paths, triples
+from tests.helpers import run_text as run_any
 
 
 def run_text(text, path="test.yaml", **settings):

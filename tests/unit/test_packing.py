@@ -6,8 +6,8 @@ import sys
 
 import pytest
 
-from kubelint.loader import load_file
-from kubelint.packing import PackStore, pack, pack_file, unpack, unpack_file
+from kubelint.input.loader import load_file
+from kubelint.run.packing import PackStore, pack, pack_file, unpack, unpack_file
 
 pytestmark = pytest.mark.skipif(sys.platform != "linux", reason="memfd is Linux only")
 

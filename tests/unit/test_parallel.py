@@ -7,9 +7,9 @@ import sys
 
 import pytest
 
-from kubelint import engine, parallel, sharded
-from kubelint.discover import discover
-from kubelint.engine import Checker, Settings
+from kubelint.input.discover import discover
+from kubelint.run import engine, parallel, sharded
+from kubelint.run.engine import Checker, Settings
 from tests.helpers import CORPUS, REPO, run_paths
 
 pytestmark = pytest.mark.skipif(sys.platform != "linux", reason="workers are forked on Linux only")

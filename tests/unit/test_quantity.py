@@ -1,4 +1,4 @@
-"""kubelint.quantity against the grammar and behaviour of k8s.io/apimachinery/pkg/api/resource.
+"""kubelint.model.quantity against the grammar and behaviour of k8s.io/apimachinery/pkg/api/resource.
 
 Most cases come from upstream quantity_test.go (TestQuantityParse, TestParseQuantityString,
 TestJSONWhitespace); the rest trace parseQuantityString / ParseQuantity by hand (comments say how).
@@ -10,8 +10,13 @@ from decimal import Decimal
 
 import pytest
 
-from kubelint.quantity import (QuantityError, parse_quantity, parse_quantity_string, round_up_milli,
-                               split_quantity)
+from kubelint.model.quantity import (
+    QuantityError,
+    parse_quantity,
+    parse_quantity_string,
+    round_up_milli,
+    split_quantity,
+)
 
 MAX_INT64 = Decimal(2 ** 63 - 1)
 KI, MI, GI, TI, PI, EI = (Decimal(2) ** n for n in (10, 20, 30, 40, 50, 60))

@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import pytest
 
-from kubelint.quantity import QuantityError, parse_quantity_string, split_quantity
+from kubelint.model.quantity import QuantityError, parse_quantity_string, split_quantity
 
 
 @pytest.mark.parametrize("text", ["128Mi", "0.5", "1.0", "100m", "1e3"])

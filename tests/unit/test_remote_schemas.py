@@ -15,8 +15,8 @@ from click.testing import CliRunner
 
 from kubelint.cli import main
 from kubelint.config import ConfigError
-from kubelint.engine import Checker, RunResult, Settings
-from kubelint.loader import load_file
+from kubelint.input.loader import load_file
+from kubelint.run.engine import Checker, RunResult, Settings
 from kubelint.schemas.cache import DiskCache
 from kubelint.schemas.remote import parse_location, placeholder_values
 from kubelint.schemas.store import SchemaStore
@@ -439,8 +439,8 @@ def test_bundled_only_check_does_not_import_requests():
     import sys
 
     code = ("import sys, kubelint.cli as c\n"
-            "from kubelint.engine import Checker, Settings\n"
-            "from kubelint.loader import load_file\n"
+            "from kubelint.run.engine import Checker, Settings\n"
+            "from kubelint.input.loader import load_file\n"
             "Checker(Settings()).check_loaded([load_file('x.yaml', b'apiVersion: v1\\nkind: Service\\nmetadata: {name: s}\\n')])\n"
             "print('requests' in sys.modules, 'kubelint.schemas.download' in sys.modules)")
     completed = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)

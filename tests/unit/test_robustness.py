@@ -6,7 +6,7 @@ from __future__ import annotations
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from kubelint.loader import load_file
+from kubelint.input.loader import load_file
 from tests.helpers import run_text
 
 FAST = settings(max_examples=200, deadline=None, derandomize=True,

@@ -10,10 +10,16 @@ from typing import List
 
 import pytest
 
-from kubelint.index import SetIndex
-from kubelint.loader import load_file
-from kubelint.objects import K8sObject
-from kubelint.quantity import QuantityError, json_text, parse_quantity, round_up_milli, split_quantity
+from kubelint.input.loader import load_file
+from kubelint.model.index import SetIndex
+from kubelint.model.objects import K8sObject
+from kubelint.model.quantity import (
+    QuantityError,
+    json_text,
+    parse_quantity,
+    round_up_milli,
+    split_quantity,
+)
 from kubelint.rules.containers import InvalidQuantity, read_quantity, shared_per_object
 from kubelint.rules.references import MissingConfigMap, keys_of_named
 from tests.helpers import lines, run_text

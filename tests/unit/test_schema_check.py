@@ -139,7 +139,7 @@ def test_validators_are_compiled_once_per_kind():
 def test_both_engines_give_identical_findings():
     pytest.importorskip("jsonschema_rs")
     rust, python = SchemaStore("1.37", engine="rust"), SchemaStore("1.37", engine="python")
-    from kubelint.loader import load_file
+    from kubelint.input.loader import load_file
 
     for text in (DEPLOYMENT, INGRESS):
         manifest = load_file("x.yaml", text.encode()).manifests[0]
@@ -153,7 +153,7 @@ def test_bundled_validator_from_json_text_matches_one_from_the_parsed_schema(eng
         pytest.importorskip("jsonschema_rs")
     import json
 
-    from kubelint.loader import load_file
+    from kubelint.input.loader import load_file
     from kubelint.schemas import bundled
     from kubelint.schemas.validator import KindValidator
 

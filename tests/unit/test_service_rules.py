@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from kubelint.model.validation import dns1123_label, iana_svc_name
 from kubelint.rules.service import fix_hint, host_hint, parse_port_range, suggestion
-from kubelint.validation import dns1123_label, iana_svc_name
 from tests.helpers import lines, run_text
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from kubelint import validation
+from kubelint.model import validation
 
 
 @pytest.mark.parametrize("check", [validation.qualified_name, validation.iana_svc_name])

@@ -9,9 +9,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kubelint.discover import discover
-from kubelint.yaml_fast import available, fast_load
-from kubelint.yaml_k8s import load_documents
+from kubelint.input.discover import discover
+from kubelint.input.yaml_fast import available, fast_load
+from kubelint.input.yaml_k8s import load_documents
 from tests.helpers import CORPUS, REPO
 
 pytestmark = pytest.mark.skipif(not available(), reason="yaml-rs is not installed")

@@ -5,22 +5,52 @@ from __future__ import annotations
 
 import os
 import sys
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Callable, Dict, Iterable, List, Optional, Sequence, Tuple
+from typing import (
+    TYPE_CHECKING,
+    Callable,
+    Dict,
+    Iterable,
+    List,
+    Optional,
+    Sequence,
+    Tuple,
+)
 
-from .config import ConfigError
-from .context import AssumePresent, RuleContext
-from .discover import InputFile
-from .findings import Finding, Issue, LocatedIssue, ObjectRef, Position, Severity, pointer_to_json_path
-from .index import SetIndex
-from .loader import DEFAULT_MAX_FILE_SIZE, LoadResult, Manifest, SourceFile, load_file
-from .objects import K8sObject, release_unpacked, track_unpacked
+from ..config import ConfigError
+from ..findings import (
+    Finding,
+    Issue,
+    LocatedIssue,
+    ObjectRef,
+    Position,
+    RunResult,
+    Severity,
+    pointer_to_json_path,
+)
+from ..input.files import InputFile
+from ..input.loader import (
+    DEFAULT_MAX_FILE_SIZE,
+    LoadResult,
+    Manifest,
+    SourceFile,
+    load_file,
+)
+from ..model.context import AssumePresent, RuleContext
+from ..model.index import SetIndex
+from ..model.objects import K8sObject, release_unpacked, track_unpacked
+from ..rules import Registry, build_registry
+from ..rules.base import Rule, RuleSettings
+from ..schemas.store import RULE_LOCATION_ERROR, SchemaStore
 from .parallel import split_by_weight, workers_for
-from .rules import Registry, build_registry
-from .rules.base import Rule, RuleSettings
 from .schemacheck import schema_issues
-from .schemas.store import RULE_LOCATION_ERROR, SchemaStore
-from .suppress import Suppression, annotation_keys, comment_suppressions, matches, per_file_ignored
+from .settings import Settings
+from .suppress import (
+    Suppression,
+    annotation_keys,
+    comment_suppressions,
+    matches,
+    per_file_ignored,
+)
 
 if TYPE_CHECKING:
     from .packing import PackedFile, PackStore
@@ -28,48 +58,6 @@ if TYPE_CHECKING:
 # Input rules stay on under --select: without them a broken file would pass unseen.
 ALWAYS_SELECTED_PREFIX = "KL0"
 UNUSED_SUPPRESSION = "KL901"
-
-
-@dataclass
-class Settings:
-    kubernetes_version: Optional[str] = None
-    strict: bool = True
-    select: Sequence[str] = ()
-    ignore: Sequence[str] = ()
-    rule_config: Dict[str, dict] = field(default_factory=dict)  # id/name -> {severity, options, enabled}
-    per_file_ignores: Dict[str, List[str]] = field(default_factory=dict)
-    assume_present: Sequence[str] = ()
-    complete: bool = False
-    max_file_size: int = DEFAULT_MAX_FILE_SIZE
-    crd_paths: Sequence[str] = ()  # files of CustomResourceDefinitions (--crd)
-    schema_locations: Sequence[str] = ()  # directories or URL templates; "default" = bundled
-    offline: bool = False
-    ignore_missing_schemas: bool = False
-    skip_kinds: Sequence[str] = ()
-    reject_kinds: Sequence[str] = ()
-    cache_ttl: Optional[int] = None  # seconds a downloaded schema is used before revalidation (default 1 day)
-    jobs: Optional[int] = None
-
-
-@dataclass
-class RunResult:
-    kubernetes_version: str
-    findings: List[Finding]  # sorted; suppressed ones included and marked
-    files: int
-    objects: int
-    skipped: int
-    checked: List[Tuple[str, ObjectRef]] = field(default_factory=list)  # (path, object), input order
-    file_paths: List[str] = field(default_factory=list)
-
-    def active(self) -> List[Finding]:
-        return [f for f in self.findings if not f.suppressed]
-
-    def count(self, severity: Severity) -> int:
-        return sum(1 for f in self.active() if f.severity == severity)
-
-    @property
-    def suppressed(self) -> int:
-        return sum(1 for f in self.findings if f.suppressed)
 
 
 def _key_matches(key: str, rule: Rule) -> bool:
@@ -174,7 +162,7 @@ class Checker:
         return self._finish(loaded, objects, findings, checked)
 
     # A parallel run: each process loads a shard of the files, then checks that shard's objects
-    # against the whole set (see kubelint.sharded and kubelint.packing).
+    # against the whole set (see kubelint.run.sharded and kubelint.run.packing).
 
     def _run_parallel(self, inputs: Sequence[InputFile], workers: int) -> RunResult:
         from .packing import PackStore
@@ -308,7 +296,7 @@ class Checker:
     def _crd_files(self) -> List[LoadResult]:
         results = []
         for path in self.settings.crd_paths:
-            from .discover import discover
+            from ..input.discover import discover
 
             for item in discover([path]):
                 data, problem = read_input(item)
@@ -455,7 +443,7 @@ def _unpacked(packed_files: List[PackedFile], store: "PackStore") -> Tuple[List[
 def _attribute_rendered(findings: List[Finding], loaded: List[LoadResult]) -> List[Finding]:
     """Findings in `helm template` output name the template (from `# Source:`) and the line
     inside its rendered document."""
-    from .rendered import SourceComments
+    from ..input.rendered import SourceComments
 
     comments = {r.source.path: SourceComments(r.source.text) for r in loaded if "# Source: " in r.source.text}
     if not comments:

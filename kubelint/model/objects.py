@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any, Dict, Iterator, List, NamedTuple, Optional
 
+from ..findings import ObjectRef, Pointer
+from ..input.loader import Manifest
 from .defaults import with_defaults
-from .findings import ObjectRef, Pointer
-from .loader import Manifest
 
 # Kinds that carry a pod template, and where it is.
 POD_TEMPLATE_PATHS: Dict[str, Pointer] = {

@@ -8,7 +8,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Dict, List, Optional, Set, Tuple
 
-from .findings import Position
+from ..findings import Position
 
 ANNOTATION = "kubelint.io/ignore"
 _COMMENT = re.compile(r"#\s*kubelint:\s*(disable-line|disable-next-line|disable-file)\s*=\s*([\w\-, ]+)")

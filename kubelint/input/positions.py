@@ -10,9 +10,14 @@ from typing import List, Optional, Tuple
 
 import yaml
 
-from .findings import Pointer, Position
-from .yaml_k8s import MERGE_TAG, UNRESOLVED_PLAIN, FastComposer, SafeComposer, resolve_plain
-
+from ..findings import Pointer, Position
+from .yaml_k8s import (
+    MERGE_TAG,
+    UNRESOLVED_PLAIN,
+    FastComposer,
+    SafeComposer,
+    resolve_plain,
+)
 
 END_OF_LINE = 0  # end column placeholder, replaced by the line's real length
 
@@ -63,7 +68,7 @@ def _tag(node: yaml.Node) -> str:
 
 
 def _key_text(node: yaml.ScalarNode) -> str:
-    from .yaml_k8s import BOOL_TAG, NULL_TAG, _TRUE, go_number, json_key
+    from .yaml_k8s import _TRUE, BOOL_TAG, NULL_TAG, go_number, json_key
 
     tag = _tag(node)
     if tag == BOOL_TAG:

@@ -1,5 +1,5 @@
 """The fast parse path: yaml-rs (Rust, YAML 1.2) for files it reads exactly as Kubernetes'
-YAML 1.1 typing would, PyYAML (kubelint.yaml_k8s) for every other file.
+YAML 1.1 typing would, PyYAML (kubelint.input.yaml_k8s) for every other file.
 
 YAML 1.2 and go-yaml v2 disagree on a few plain scalars (yes/no/on/off/y/n in their cases,
 leading-zero and signed hex/octal numbers, underscore-led numbers) and on features this path

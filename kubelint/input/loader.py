@@ -11,13 +11,22 @@ import re
 import sys
 from typing import TYPE_CHECKING, Any, Dict, List, Optional, Tuple
 
-from .findings import FILE_START, LocatedIssue, ObjectRef, Pointer, Position, pointer_to_json_path
+from ..findings import (
+    FILE_START,
+    LocatedIssue,
+    ObjectRef,
+    Pointer,
+    Position,
+    pointer_to_json_path,
+)
 from .yaml_fast import fast_load
 
 if TYPE_CHECKING:
     import yaml
 
-    from .packing import PackedRef
+# Where a packed object lies: (store, offset, length). The store (kubelint.run.packing.PackStore)
+# unpacks it; the loader knows only that it has a `load(offset, length)` method.
+PackedRef = Tuple[Any, int, int]
 
 # PyYAML (the exact loader, and node positions) is imported only when a file or a finding
 # needs it: a run whose files all take the fast path and pass does not pay for its import.
@@ -108,13 +117,13 @@ class SourceFile:
 class Manifest:
     """One Kubernetes object and where it came from.
 
-    `data` may arrive packed (see kubelint.packing) from another worker process; it is then
+    `data` may arrive packed (see kubelint.run.packing) from another worker process; it is then
     unpacked the first time a rule looks at it."""
 
     __slots__ = ("source", "document", "base", "ref", "_data", "_packed")
 
     def __init__(self, source: SourceFile, document: int, base: Pointer, data: Optional[Dict[str, Any]],
-                 ref: ObjectRef, packed: Optional["PackedRef"] = None) -> None:
+                 ref: ObjectRef, packed: Optional[PackedRef] = None) -> None:
         self.source = source
         self.document = document
         self.base = base  # () for a document, ("items", n) for an item of a List
@@ -125,9 +134,8 @@ class Manifest:
     @property
     def data(self) -> Dict[str, Any]:
         if self._data is None:
-            from .packing import unpack
-
-            self._data = unpack(self._packed)  # type: ignore[arg-type]
+            store, offset, length = self._packed  # type: ignore[misc]
+            self._data = store.load(offset, length)
         return self._data
 
     @property
@@ -135,7 +143,7 @@ class Manifest:
         """Is the data at hand (not only packed)?"""
         return self._data is not None
 
-    def keep_packed(self, packed: "PackedRef") -> None:
+    def keep_packed(self, packed: PackedRef) -> None:
         """Remember the packed data, so `release` can drop the unpacked copy."""
         self._packed = packed
 

@@ -8,7 +8,7 @@ import os
 import re
 from typing import List, Optional, Tuple
 
-from .discover import DiscoveryError, InputFile
+from .files import DiscoveryError, InputFile
 
 KUSTOMIZATION_FILES = ("kustomization.yaml", "kustomization.yml", "Kustomization")
 RENDER_TIMEOUT_SECONDS = 120

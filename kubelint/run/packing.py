@@ -19,8 +19,8 @@ import sys
 from dataclasses import dataclass
 from typing import Any, Dict, List, Optional, Tuple
 
-from .findings import LocatedIssue, ObjectRef, Pointer
-from .loader import LoadResult, Manifest, SourceFile
+from ..findings import LocatedIssue, ObjectRef, Pointer
+from ..input.loader import LoadResult, Manifest, SourceFile
 
 _MARSHAL, _PICKLE = b"m", b"p"
 
@@ -55,6 +55,10 @@ class PackStore:
             size = os.fstat(self._fd).st_size
             self._view = memoryview(mmap.mmap(self._fd, size, prot=mmap.PROT_READ)) if size else memoryview(b"")
         return self._view[offset:offset + length]
+
+    def load(self, offset: int, length: int) -> Any:
+        """The object packed at (offset, length): what a Manifest calls on first use."""
+        return unpack((self, offset, length))
 
 
 # Where a packed object is: its shard's store, offset and length.

@@ -4,19 +4,11 @@ from __future__ import annotations
 
 import fnmatch
 import os
-from typing import Iterable, List, NamedTuple, Optional, Sequence
+from typing import Iterable, List, Sequence
+
+from .files import DiscoveryError, InputFile
 
 MANIFEST_SUFFIXES = (".yaml", ".yml", ".json")
-
-
-class DiscoveryError(Exception):
-    """A path given on the command line does not exist (exit code 2)."""
-
-
-class InputFile(NamedTuple):  # not a frozen dataclass: 4x cheaper to define at start-up
-    path: str  # as shown in findings: relative stays relative; "-" for stdin
-    real_path: str  # what to open; "-" for stdin
-    content: Optional[bytes] = None  # already rendered (kustomize): no file to open
 
 
 def _excluded(path: str, patterns: Sequence[str]) -> bool:

@@ -5,13 +5,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, List, Optional, Sequence
 
-from .findings import Issue, ObjectRef, Severity
-from .loader import Manifest
-from .schemas.deprecations import lookup as lookup_deprecation
-from .schemas.store import SchemaStore
+from ..findings import Issue, ObjectRef, Severity
+from ..input.loader import Manifest
+from ..schemas.deprecations import lookup as lookup_deprecation
+from ..schemas.store import SchemaStore
 
 if TYPE_CHECKING:
-    from .engine import Settings
+    from .settings import Settings
 
 RULE_REJECTED_KIND = "KL110"
 

@@ -1,6 +1,6 @@
 """How many processes a run uses, and how its input files are split between them.
 
-The forking itself is in kubelint.sharded, imported only by runs large enough to use it.
+The forking itself is in kubelint.run.sharded, imported only by runs large enough to use it.
 """
 
 from __future__ import annotations

@@ -1,0 +1,1 @@
+"""Running a check: the engine, the schema step, suppression, and the parallel machinery."""
