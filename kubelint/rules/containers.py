@@ -23,7 +23,6 @@ from decimal import Decimal
 from typing import (
     TYPE_CHECKING,
     Any,
-    Callable,
     Dict,
     Iterator,
     List,
@@ -31,12 +30,10 @@ from typing import (
     Optional,
     Set,
     Tuple,
-    TypeVar,
 )
 
 from ..findings import Pointer, Severity, pointer_to_dotted
 from ..model.objects import (
-    POD_TEMPLATE_PATHS,
     Container,
     K8sObject,
     PodTemplate,
@@ -52,15 +49,27 @@ from ..model.quantity import (
 )
 from ..model.validation import dns1123_label, iana_svc_name, port_number, qualified_name
 from .base import Report, Rule, RuleDoc
+from .common.pods import (
+    EPHEMERAL,
+    INIT,
+    POD_KINDS,
+    REGULAR,
+    all_containers,
+    container_group,
+    container_label,
+    is_sidecar,
+    pod_containers,
+    regular_containers,
+    runs_with_pod,
+    shared_per_object,
+)
 
 if TYPE_CHECKING:
     from typing import (
         TypeGuard,  # Python 3.10+; annotations are not evaluated at run time
     )
 
-POD_KINDS = frozenset(POD_TEMPLATE_PATHS)
 RUN_TO_COMPLETION = frozenset({"Job", "CronJob"})
-INIT, REGULAR, EPHEMERAL = "initContainers", "containers", "ephemeralContainers"
 PROBES = ("livenessProbe", "readinessProbe", "startupProbe")
 HANDLERS = ("exec", "httpGet", "tcpSocket", "grpc")
 PROTOCOLS = ("TCP", "UDP", "SCTP")
@@ -84,80 +93,6 @@ def _is_int(value: Any) -> TypeGuard[int]:
 
 def _show(value: Any) -> str:
     return f'"{value}"' if isinstance(value, str) else str(value)
-
-
-def _group(container: Container) -> str:
-    return str(container.pointer[-2])
-
-
-def _is_sidecar(container: Container) -> bool:
-    """An init container with restartPolicy: Always runs beside the app for the pod's lifetime."""
-    return _group(container) == INIT and container.data.get("restartPolicy") == "Always"
-
-
-def _runs_with_pod(container: Container) -> bool:
-    return _group(container) == REGULAR or _is_sidecar(container)
-
-
-def _label(container: Container) -> str:
-    name = container.name
-    return f'container "{name}"' if name else "this container"
-
-
-_Key = TypeVar("_Key")
-_Result = TypeVar("_Result")
-
-
-def shared_per_object(compute: Callable[[_Key], _Result]) -> Callable[[_Key], _Result]:
-    """Remember `compute(key)` for the last key only, compared by identity.
-
-    The engine runs every rule on one object before it moves to the next, so one slot lets the
-    rules of an object share what they derive from it (containers, quantities, references)
-    without keeping anything of earlier objects alive.
-    """
-    # (weak reference to the key, its result), replaced as one tuple so a reader never pairs
-    # one key with another key's result.
-    last: List[Tuple[Callable[[], Any], Any]] = [(lambda: None, None)]
-
-    @functools.wraps(compute)
-    def cached(key: _Key) -> _Result:
-        ref, result = last[0]
-        if ref() is key:
-            return result  # type: ignore[no-any-return]
-        result = compute(key)
-        last[0] = (weakref.ref(key), result)
-        return result
-
-    return cached
-
-
-class _Containers(NamedTuple):
-    every: Tuple[Container, ...]  # initContainers, containers, then ephemeralContainers
-    pod: Tuple[Container, ...]  # initContainers then containers (PodTemplate.containers())
-    regular: Tuple[Container, ...]  # containers only
-
-
-@shared_per_object
-def _containers(template: PodTemplate) -> _Containers:
-    pod = template.containers(include_init=True)
-    ephemeral = [Container(template.pointer + ("spec", EPHEMERAL, index), data, False)
-                 for index, data in enumerate(as_list(template.spec.get(EPHEMERAL))) if isinstance(data, dict)]
-    return _Containers(tuple(pod + ephemeral), tuple(pod), tuple(c for c in pod if _group(c) == REGULAR))
-
-
-def all_containers(template: PodTemplate) -> Tuple[Container, ...]:
-    """initContainers, containers, then ephemeralContainers (the order of VisitContainersWithPath)."""
-    return _containers(template).every
-
-
-def pod_containers(template: PodTemplate) -> Tuple[Container, ...]:
-    """initContainers then containers, as PodTemplate.containers() gives them."""
-    return _containers(template).pod
-
-
-def regular_containers(template: PodTemplate) -> Tuple[Container, ...]:
-    """containers only, as PodTemplate.containers(include_init=False) gives them."""
-    return _containers(template).regular
 
 
 def _int_field(data: Dict[str, Any], key: str, default: int = 0) -> Optional[int]:
@@ -569,7 +504,7 @@ class ContainerName(Rule):
         # The server checks regular containers first, then init, then ephemeral ones against both.
         order = {REGULAR: 0, INIT: 1, EPHEMERAL: 2}
         seen: Dict[str, Pointer] = {}
-        for container in sorted(containers, key=lambda c: order[_group(c)]):
+        for container in sorted(containers, key=lambda c: order[container_group(c)]):
             name = container.data.get("name")
             pointer = container.pointer + ("name",)
             if not isinstance(name, str):
@@ -614,7 +549,7 @@ class MissingImage(Rule):
             pointer = container.pointer + ("image",)
             if image is None or image == "":
                 yield Report(pointer if image == "" else container.pointer,
-                             f"{_at(pointer)}: {_label(container)} has no image; the API server requires one")
+                             f"{_at(pointer)}: {container_label(container)} has no image; the API server requires one")
 
 
 def image_tag(image: str) -> Tuple[Optional[str], bool]:
@@ -697,11 +632,11 @@ class ContainerPort(Rule):
         containers = all_containers(template)
         for container in containers:
             for pointer, port in container.ports():
-                yield from self._port(pointer, port, host_network and _group(container) == REGULAR)
+                yield from self._port(pointer, port, host_network and container_group(container) == REGULAR)
         # Host port conflicts: regular containers together, each init container alone.
-        yield from self._host_port_conflicts([c for c in containers if _group(c) == REGULAR])
+        yield from self._host_port_conflicts([c for c in containers if container_group(c) == REGULAR])
         for container in containers:
-            if _group(container) == INIT:
+            if container_group(container) == INIT:
                 yield from self._host_port_conflicts([container])
 
     @staticmethod
@@ -785,7 +720,7 @@ class PortName(Rule):
         # Across containers, in the order FindPort resolves a Service's named targetPort: containers, then
         # sidecars. Plain init containers have exited before a Service routes to the pod.
         first: Dict[Tuple[str, Any], Pointer] = {}
-        order = regular_containers(template) + tuple(c for c in all_containers(template) if _is_sidecar(c))
+        order = regular_containers(template) + tuple(c for c in all_containers(template) if is_sidecar(c))
         for container in order:
             for at, name, protocol in valid.get(container.pointer, []):
                 if not isinstance(protocol, str):
@@ -891,12 +826,12 @@ class InvalidProbe(Rule):
             return
         for container in all_containers(template):
             for kind, pointer, probe in _probes(container):
-                group = _group(container)
+                group = container_group(container)
                 if group == EPHEMERAL:
                     yield Report(pointer, f"{_at(pointer)}: probes cannot be set for an ephemeral container",
                                  anchor="key")
                     continue
-                if group == INIT and not _is_sidecar(container):
+                if group == INIT and not is_sidecar(container):
                     yield Report(pointer, f"{_at(pointer)}: may not be set for init containers without "
                                           f"restartPolicy: Always", anchor="key")
                     continue
@@ -970,7 +905,7 @@ class ProbePortNotDeclared(Rule):
         if template is None:
             return
         for container in all_containers(template):
-            if not _runs_with_pod(container):
+            if not runs_with_pod(container):
                 continue  # probes are not allowed there: KL509
             declared = [p.get("name") for _, p in container.ports() if isinstance(p.get("name"), str)]
             for _, pointer, probe in _probes(container):
@@ -981,7 +916,7 @@ class ProbePortNotDeclared(Rule):
                     at = pointer + (handler, "port")
                     names = ", ".join(declared) if declared else "none"
                     yield Report(at, f"{_at(at)}: port {_show(port)} is not declared in the ports of "
-                                     f"{_label(container)} (named ports: {names}); the probe cannot connect")
+                                     f"{container_label(container)} (named ports: {names}); the probe cannot connect")
 
 
 class MissingReadinessProbe(Rule):
@@ -1007,7 +942,7 @@ class MissingReadinessProbe(Rule):
         template = obj.pod_template
         if template is None or not template.labels:
             return
-        containers = [c for c in all_containers(template) if _runs_with_pod(c)]
+        containers = [c for c in all_containers(template) if runs_with_pod(c)]
         if any(isinstance(c.data.get("readinessProbe"), dict) for c in containers):
             return
         services = set_facts(ctx.index).services_selecting(obj.namespace, template.labels)
@@ -1016,11 +951,11 @@ class MissingReadinessProbe(Rule):
         names = ", ".join(f'"{s}"' for s in services[:3])
         names += f" and {len(services) - 3} more" if len(services) > 3 else ""
         who = f"Service {names} sends" if len(services) == 1 else f"Services {names} send"
-        regular = [c for c in containers if _group(c) == REGULAR]
+        regular = [c for c in containers if container_group(c) == REGULAR]
         if not regular:
             return
         first = regular[0]  # one finding per pod: the fix is one probe, usually on the main container
-        whom = _label(first) if len(regular) == 1 else f"{_label(first)} (or another container of the pod)"
+        whom = container_label(first) if len(regular) == 1 else f"{container_label(first)} (or another container of the pod)"
         yield Report(first.pointer, f"{_at(first.pointer)}: no container of this pod has a readinessProbe, and "
                                     f"{who} traffic to it; add one to {whom} so traffic waits "
                                     f"until the application is ready")
@@ -1052,7 +987,7 @@ class MissingLivenessProbe(Rule):
             return  # the pod runs to completion
         for container in regular_containers(template):
             if container.data.get("livenessProbe") is None:
-                yield Report(container.pointer, f"{_at(container.pointer)}: {_label(container)} has no "
+                yield Report(container.pointer, f"{_at(container.pointer)}: {container_label(container)} has no "
                                                 f"livenessProbe; the kubelet cannot restart it when it hangs")
 
 
@@ -1135,7 +1070,7 @@ class _MissingResource(Rule):
             return  # pod-level resources set a budget the containers share
         # A plain init container finishes before the app starts.
         lacking = [c for c in all_containers(template)
-                   if _runs_with_pod(c) and not self._has(as_dict(c.data.get("resources")))]
+                   if runs_with_pod(c) and not self._has(as_dict(c.data.get("resources")))]
         if not lacking:
             return  # the usual case, decided without looking at the set's LimitRanges
         provided = set_facts(ctx.index).limit_range_defaults.get(obj.namespace, set())
@@ -1148,7 +1083,7 @@ class _MissingResource(Rule):
                 pointer += ("resources",)
                 if isinstance(resources.get(self.part), dict):
                     pointer += (self.part,)
-            yield Report(pointer, f"{_at(pointer)}: {_label(container)} has no {self.resource} "
+            yield Report(pointer, f"{_at(pointer)}: {container_label(container)} has no {self.resource} "
                                   f"{self.part[:-1]}; {self._why()}")
 
     def _has(self, resources: Dict[str, Any]) -> bool:

@@ -35,7 +35,7 @@ from ..findings import Pointer, Severity, pointer_to_dotted
 from ..model.index import SetIndex
 from ..model.objects import K8sObject, PodTemplate, as_dict, as_list, get_path
 from .base import Report, Rule, RuleDoc
-from .containers import pod_containers, shared_per_object
+from .common.pods import pod_containers, shared_per_object
 
 if TYPE_CHECKING:
     from ..model.context import RuleContext

@@ -26,7 +26,7 @@ from typing import (
 from ..findings import Pointer, Severity, pointer_to_dotted
 from ..model.objects import POD_TEMPLATE_PATHS, K8sObject, as_dict, as_list, get_path
 from .base import Report, Rule, RuleDoc
-from .containers import pod_containers
+from .common.pods import pod_containers
 
 if TYPE_CHECKING:
     from ..model.context import RuleContext

@@ -21,7 +21,6 @@ from ..findings import (
     Finding,
     Issue,
     LocatedIssue,
-    ObjectRef,
     Position,
     RunResult,
     Severity,
@@ -29,7 +28,6 @@ from ..findings import (
 )
 from ..input.files import InputFile
 from ..input.loader import (
-    DEFAULT_MAX_FILE_SIZE,
     LoadResult,
     Manifest,
     SourceFile,
