@@ -1,11 +1,12 @@
-"""Helpers of kubelint/rules/service.py and the Service rules' options and partial-set handling."""
+"""Helpers of kubelint/rules/service/ and the Service rules' options and partial-set handling."""
 
 from __future__ import annotations
 
 import pytest
 
 from kubelint.model.validation import dns1123_label, iana_svc_name
-from kubelint.rules.service import fix_hint, host_hint, parse_port_range, suggestion
+from kubelint.rules.service.hints import fix_hint, host_hint, suggestion
+from kubelint.rules.service.ports import parse_port_range
 from tests.helpers import lines, run_text
 
 
