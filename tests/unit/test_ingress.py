@@ -1,10 +1,10 @@
-"""Helpers of the Ingress rules (kubelint/rules/ingress.py)."""
+"""Helpers of the Ingress rules (kubelint/rules/ingress/)."""
 
 from __future__ import annotations
 
 import pytest
 
-from kubelint.rules.ingress import host_problems, is_ip_sloppy, wildcard_matches
+from kubelint.rules.ingress.hosts import host_problems, is_ip_sloppy, wildcard_matches
 from tests.helpers import run_text
 
 
