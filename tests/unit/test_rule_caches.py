@@ -1,4 +1,4 @@
-"""What rules share between each other and across objects (kubelint/rules/containers.py,
+"""What rules share between each other and across objects (kubelint/rules/containers/,
 references.py): a per-object slot, quantity readings memoized by value, per-set data keys.
 Each cache must give exactly what computing afresh gives, whatever order objects come in."""
 
@@ -20,7 +20,8 @@ from kubelint.model.quantity import (
     round_up_milli,
     split_quantity,
 )
-from kubelint.rules.containers import InvalidQuantity, read_quantity, shared_per_object
+from kubelint.rules.common.pods import shared_per_object
+from kubelint.rules.containers.quantities import InvalidQuantity, read_quantity
 from kubelint.rules.references import MissingConfigMap, keys_of_named
 from tests.helpers import lines, run_text
 
