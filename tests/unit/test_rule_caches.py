@@ -1,5 +1,5 @@
 """What rules share between each other and across objects (kubelint/rules/containers/,
-references.py): a per-object slot, quantity readings memoized by value, per-set data keys.
+references/): a per-object slot, quantity readings memoized by value, per-set data keys.
 Each cache must give exactly what computing afresh gives, whatever order objects come in."""
 
 from __future__ import annotations
@@ -22,7 +22,8 @@ from kubelint.model.quantity import (
 )
 from kubelint.rules.common.pods import shared_per_object
 from kubelint.rules.containers.quantities import InvalidQuantity, read_quantity
-from kubelint.rules.references import MissingConfigMap, keys_of_named
+from kubelint.rules.references.keys import keys_of_named
+from kubelint.rules.references.missing import MissingConfigMap
 from tests.helpers import lines, run_text
 
 
