@@ -1,11 +1,11 @@
-"""Helpers of the KL6xx rules (kubelint/rules/references.py): credential-looking names and
+"""Helpers of the KL6xx rules (kubelint/rules/references/): credential-looking names and
 values, and the edge cases the golden fixtures cannot hold (schema-invalid input, config)."""
 
 from __future__ import annotations
 
 import pytest
 
-from kubelint.rules.references import (
+from kubelint.rules.references.credentials import (
     known_token,
     literal_secret_value,
     name_words,

@@ -1,5 +1,5 @@
-"""What rules share between each other and across objects (kubelint/rules/containers.py,
-references.py): a per-object slot, quantity readings memoized by value, per-set data keys.
+"""What rules share between each other and across objects (kubelint/rules/containers/,
+references/): a per-object slot, quantity readings memoized by value, per-set data keys.
 Each cache must give exactly what computing afresh gives, whatever order objects come in."""
 
 from __future__ import annotations
@@ -20,8 +20,10 @@ from kubelint.model.quantity import (
     round_up_milli,
     split_quantity,
 )
-from kubelint.rules.containers import InvalidQuantity, read_quantity, shared_per_object
-from kubelint.rules.references import MissingConfigMap, keys_of_named
+from kubelint.rules.common.pods import shared_per_object
+from kubelint.rules.containers.quantities import InvalidQuantity, read_quantity
+from kubelint.rules.references.keys import keys_of_named
+from kubelint.rules.references.missing import MissingConfigMap
 from tests.helpers import lines, run_text
 
 
