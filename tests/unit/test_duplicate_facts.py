@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from kubelint.rules import metadata
+from kubelint.rules.metadata import duplicates
 from tests.helpers import lines, run_paths, write_file
 
 CONFIG_MAP = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: web\n  namespace: shop\n"
@@ -13,8 +13,8 @@ def test_a_name_defined_many_times_checks_its_directory_once(tmp_path, monkeypat
     for number in range(6):
         write_file(f"k8s/{number}.yaml", CONFIG_MAP)
     asked = []
-    real = metadata.is_kustomize_directory
-    monkeypatch.setattr(metadata, "is_kustomize_directory", lambda d: asked.append(d) or real(d))
+    real = duplicates.is_kustomize_directory
+    monkeypatch.setattr(duplicates, "is_kustomize_directory", lambda d: asked.append(d) or real(d))
     found = lines(run_paths(["k8s"], select=["KL206"]))
     assert len(found) == 5 and all("is also defined in k8s/0.yaml:4 (same directory)" in f for f in found)
     assert len(asked) == 1
@@ -25,5 +25,5 @@ def test_identities_are_remembered_per_set():
         pass
 
     first, second = Index(), Index()
-    assert metadata.definition_facts(first) is metadata.definition_facts(first)
-    assert metadata.definition_facts(first) is not metadata.definition_facts(second)
+    assert duplicates.definition_facts(first) is duplicates.definition_facts(first)
+    assert duplicates.definition_facts(first) is not duplicates.definition_facts(second)

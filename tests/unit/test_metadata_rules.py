@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from kubelint.rules.metadata import mask_trailing_dash, path_segment
+from kubelint.rules.metadata.names import mask_trailing_dash, path_segment
 from tests.helpers import lines, run_paths, run_text, triples, write_file
 
 SERVICE = "apiVersion: v1\nkind: Service\nmetadata:\n  name: {name}\nspec:\n  ports:\n  - port: 80\n"

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from kubelint.rules.workloads import int_or_percent, parse_label_selector
+from kubelint.rules.workloads.rollout import int_or_percent
+from kubelint.rules.workloads.selectors import parse_label_selector
 
 
 def _matches(selector: dict, labels: dict) -> bool:
