@@ -1,0 +1,153 @@
+"""KL140 apps-spec: what the API server's apps validation refuses in Deployments, ReplicaSets,
+StatefulSets and DaemonSets, beyond the checks of the workloads family.
+
+Follows kubernetes/kubernetes pkg/apis/apps/validation/validation.go (ValidateDeploymentSpec,
+ValidateDeploymentStrategy, ValidateReplicaSetSpec, ValidatePodTemplateSpecForReplicaSet,
+ValidateStatefulSetSpec, ValidatePersistentVolumeClaimRetentionPolicyType,
+validateRollingUpdateStatefulSet, ValidateDaemonSetSpec, ValidateDaemonSetUpdateStrategy) after
+the apps/v1 defaults (pkg/apis/apps/v1/defaults.go). Left to other rules: negative counts (KL545),
+rolling update parameters (KL543), the progress deadline (KL546), selector syntax and the
+selector matching its template (KL540, KL202), restart policies (KL542), fields the schema
+requires of a written spec or template (KL103).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, Dict, Iterator
+
+from ...findings import Severity
+from ...model.objects import K8sObject
+from ..base import Report, Rule, RuleDoc
+from .errors import forbidden, invalid, not_supported, required
+from .group_fields import get, int32, mapping, percent_value, positive_int_or_percent
+
+if TYPE_CHECKING:
+    from ...model.context import RuleContext
+
+APPS_KINDS = frozenset({"Deployment", "ReplicaSet", "StatefulSet", "DaemonSet"})
+# int32 fields of each spec (ValidateNonnegativeField and KL545 cover the sign).
+_INT32_FIELDS = {
+    "Deployment": (("replicas",), ("minReadySeconds",), ("revisionHistoryLimit",), ("progressDeadlineSeconds",)),
+    "ReplicaSet": (("replicas",), ("minReadySeconds",)),
+    "StatefulSet": (("replicas",), ("minReadySeconds",), ("revisionHistoryLimit",), ("ordinals", "start"),
+                    ("updateStrategy", "rollingUpdate", "partition")),
+    "DaemonSet": (("minReadySeconds",), ("revisionHistoryLimit",)),
+}
+# The kind named in "activeDeadlineSeconds in X is not Supported" (Deployments share the
+# ReplicaSet template check).
+_TEMPLATE_OWNER = {"Deployment": "ReplicaSet", "ReplicaSet": "ReplicaSet", "StatefulSet": "StatefulSet",
+                   "DaemonSet": "DaemonSet"}
+
+
+class AppsSpec(Rule):
+    """The apps group's own validation of workload specs."""
+
+    id = "KL140"
+    name = "apps-spec"
+    severity = Severity.ERROR
+    summary = "Deployment, ReplicaSet, StatefulSet and DaemonSet specs pass the API server's apps validation."
+    kinds = APPS_KINDS
+    doc = RuleDoc(
+        what="Reports what pkg/apis/apps/validation refuses and no other rule covers: a spec with no "
+             "selector or pod containers because `spec` or `template.spec` is missing (the server requires "
+             "them even then), counts beyond int32, a Deployment strategy type or DaemonSet updateStrategy "
+             "type other than the supported ones, a StatefulSet podManagementPolicy, updateStrategy type or "
+             "persistentVolumeClaimRetentionPolicy value it does not know, activeDeadlineSeconds in the pod "
+             "template, and (a warning, the field is feature-gated) a StatefulSet "
+             "rollingUpdate.maxUnavailable of 0 or not a valid int or percent.",
+        why="The API server refuses the object (ValidateDeploymentSpec, ValidateDeploymentStrategy, "
+            "ValidatePodTemplateSpecForReplicaSet, ValidateStatefulSetSpec, ValidateDaemonSetSpec, "
+            "ValidateDaemonSetUpdateStrategy in pkg/apis/apps/validation/validation.go).",
+        failing="kind: StatefulSet\nspec:\n  podManagementPolicy: parallel",
+        passing="kind: StatefulSet\nspec:\n  podManagementPolicy: Parallel")
+
+    def check(self, obj: K8sObject, ctx: "RuleContext") -> Iterator[Report]:
+        if obj.api_version != "apps/v1":
+            return  # older apps versions are removed (KL104)
+        raw = obj.raw
+        spec = raw.get("spec")
+        if spec is None:
+            yield from self._no_spec(obj.kind)
+            return
+        if not isinstance(spec, dict):
+            return  # the schema reports the type
+        for field in _INT32_FIELDS[obj.kind]:
+            yield from int32(("spec",) + field, get(spec, *field))
+        yield from self._template(obj.kind, spec)
+        if obj.kind == "Deployment":
+            yield from self._deployment(spec)
+        elif obj.kind == "StatefulSet":
+            yield from self._stateful_set(spec, ctx)
+        elif obj.kind == "DaemonSet":
+            yield from self._daemon_set(spec)
+
+    @staticmethod
+    def _no_spec(kind: str) -> Iterator[Report]:
+        """Every field of a missing spec takes its zero value, and the server still requires them."""
+        if kind == "DaemonSet":
+            # ValidateLabelSelector(nil) passes, and the nil selector then matches no labels.
+            yield invalid(("spec", "template", "metadata", "labels"), None,
+                          "`selector` does not match template `labels` (spec is missing: a DaemonSet needs "
+                          "spec.selector and spec.template)")
+        else:
+            yield required(("spec", "selector"), "spec is missing: set spec.selector and spec.template")
+        if kind != "StatefulSet":  # a StatefulSet's pod template is not validated as a pod spec
+            yield required(("spec", "template", "spec", "containers"))
+
+    @staticmethod
+    def _template(kind: str, spec: Dict[str, Any]) -> Iterator[Report]:
+        template = spec.get("template")
+        if not isinstance(template, dict):
+            return  # missing: the schema requires it (KL103)
+        pod = template.get("spec")
+        if pod is None:
+            if kind != "StatefulSet":
+                yield required(("spec", "template", "spec", "containers"),
+                               "spec.template.spec is missing: a pod template needs containers")
+            return
+        if isinstance(pod, dict) and pod.get("activeDeadlineSeconds") is not None:
+            yield forbidden(("spec", "template", "spec", "activeDeadlineSeconds"),
+                            f"activeDeadlineSeconds in {_TEMPLATE_OWNER[kind]} is not Supported", anchor="key")
+
+    @staticmethod
+    def _deployment(spec: Dict[str, Any]) -> Iterator[Report]:
+        kind = get(spec, "strategy", "type")
+        if isinstance(kind, str) and kind and kind not in ("Recreate", "RollingUpdate"):
+            yield not_supported(("spec", "strategy", "type"), kind, ("Recreate", "RollingUpdate"))
+
+    @staticmethod
+    def _daemon_set(spec: Dict[str, Any]) -> Iterator[Report]:
+        kind = get(spec, "updateStrategy", "type")
+        if isinstance(kind, str) and kind and kind not in ("RollingUpdate", "OnDelete"):
+            yield not_supported(("spec", "updateStrategy", "type"), kind, ("RollingUpdate", "OnDelete"))
+
+    def _stateful_set(self, spec: Dict[str, Any], ctx: "RuleContext") -> Iterator[Report]:
+        policy = spec.get("podManagementPolicy")
+        if isinstance(policy, str) and policy and policy not in ("OrderedReady", "Parallel"):
+            yield invalid(("spec", "podManagementPolicy"), policy, "must be 'OrderedReady' or 'Parallel'")
+        kind = get(spec, "updateStrategy", "type")
+        if isinstance(kind, str) and kind and kind not in ("RollingUpdate", "OnDelete"):
+            yield invalid(("spec", "updateStrategy", "type"), kind, "must be 'RollingUpdate' or 'OnDelete'")
+        # StatefulSetAutoDeletePVC: alpha (the field dropped) before 1.27, on by default since.
+        retention = spec.get("persistentVolumeClaimRetentionPolicy")
+        if isinstance(retention, dict) and ctx.kubernetes_minor() >= 27:
+            for key in ("whenDeleted", "whenScaled"):
+                value = retention.get(key)
+                if isinstance(value, str) and value and value not in ("Retain", "Delete"):
+                    yield not_supported(("spec", "persistentVolumeClaimRetentionPolicy", key), value,
+                                        ("Retain", "Delete"))
+        if kind in (None, "", "RollingUpdate"):
+            yield from self._max_unavailable(mapping(get(spec, "updateStrategy", "rollingUpdate")))
+
+    @staticmethod
+    def _max_unavailable(rolling: Dict[str, Any]) -> Iterator[Report]:
+        """validateRollingUpdateStatefulSet; the field only exists with the MaxUnavailableStatefulSet
+        feature gate (off by default for most versions), so these are warnings."""
+        raw = rolling.get("maxUnavailable")
+        if raw is None:
+            return
+        pointer = ("spec", "updateStrategy", "rollingUpdate", "maxUnavailable")
+        for report in positive_int_or_percent(pointer, raw, at_most_100=True):
+            yield report._replace(severity=Severity.WARNING)
+        if percent_value(raw) == 0:
+            yield invalid(pointer, raw, "cannot be 0")._replace(severity=Severity.WARNING)
