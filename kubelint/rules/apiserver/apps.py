@@ -150,4 +150,4 @@ class AppsSpec(Rule):
         for report in positive_int_or_percent(pointer, raw, at_most_100=True):
             yield report._replace(severity=Severity.WARNING)
         if percent_value(raw) == 0:
-            yield invalid(pointer, raw, "cannot be 0")._replace(severity=Severity.WARNING)
+            yield invalid(pointer, raw, "cannot be 0", severity=Severity.WARNING)

@@ -18,7 +18,7 @@ from ...model.objects import K8sObject
 from ..base import Report, Rule, RuleDoc
 from ..common.values import is_int
 from .cron import schedule_error, time_zone_problems
-from .errors import duplicate, invalid, not_supported, required, too_long, too_many
+from .errors import duplicate, invalid, invalid_omitted, not_supported, required, too_long, too_many
 from .group_fields import get, int32, items, mapping
 
 if TYPE_CHECKING:
@@ -113,8 +113,7 @@ def _job_spec(spec: Dict[str, Any], base: Pointer, minor: int) -> Iterator[Repor
     success_policy = spec.get("successPolicy")
     if isinstance(success_policy, dict) and minor >= 31:  # JobSuccessPolicy: on by default since 1.31
         if mode != "Indexed":
-            yield invalid(base + ("successPolicy",), None, "requires indexed completion mode", anchor="key",
-                          omit_value=True)
+            yield invalid_omitted(base + ("successPolicy",), "requires indexed completion mode", anchor="key")
         else:
             yield from _success_policy(success_policy, completions, base + ("successPolicy",))
     replacement = spec.get("podReplacementPolicy")
@@ -162,7 +161,8 @@ def _pod_failure_rule(spec: Dict[str, Any], rule: Dict[str, Any], where: Pointer
         -> Iterator[Report]:
     action = rule.get("action")
     if action is None or action == "":
-        yield required(where + ("action",), 'valid values: ["Count" "FailIndex" "FailJob" "Ignore"]')
+        yield required(where + ("action",), 'valid values: ["Count" "FailIndex" "FailJob" "Ignore"]',
+                       present=action == "")
     elif action == "FailIndex":
         if spec.get("backoffLimitPerIndex") is None:
             yield invalid(where + ("action",), action, "requires the backoffLimitPerIndex to be set")
@@ -174,16 +174,15 @@ def _pod_failure_rule(spec: Dict[str, Any], rule: Dict[str, Any], where: Pointer
     if conditions:
         yield from _on_pod_conditions(conditions, where + ("onPodConditions",))
     if exit_codes is not None and conditions:
-        yield invalid(where, None, "specifying both OnExitCodes and OnPodConditions is not supported",
-                      omit_value=True)
+        yield invalid_omitted(where, "specifying both OnExitCodes and OnPodConditions is not supported")
     if exit_codes is None and not conditions:
-        yield invalid(where, None, "specifying one of OnExitCodes and OnPodConditions is required", omit_value=True)
+        yield invalid_omitted(where, "specifying one of OnExitCodes and OnPodConditions is required")
 
 
 def _on_exit_codes(requirement: Dict[str, Any], where: Pointer, names: Set[str]) -> Iterator[Report]:
     operator = requirement.get("operator")
     if operator is None or operator == "":
-        yield required(where + ("operator",), 'valid values: ["In" "NotIn"]')
+        yield required(where + ("operator",), 'valid values: ["In" "NotIn"]', present=operator == "")
     elif isinstance(operator, str) and operator not in ("In", "NotIn"):
         yield not_supported(where + ("operator",), operator, ("In", "NotIn"))
     container = requirement.get("containerName")
@@ -193,7 +192,7 @@ def _on_exit_codes(requirement: Dict[str, Any], where: Pointer, names: Set[str])
     values = requirement.get("values")
     codes = [v for v in items(values) if is_int(v)]
     if not items(values):
-        yield invalid(where + ("values",), values if values is not None else [], "at least one value is required")
+        yield invalid_omitted(where + ("values",), "at least one value is required", anchor="key")
     elif len(items(values)) > MAX_EXIT_CODES:
         yield too_many(where + ("values",), len(items(values)), MAX_EXIT_CODES)
     seen: Set[int] = set()
@@ -212,7 +211,7 @@ def _on_exit_codes(requirement: Dict[str, Any], where: Pointer, names: Set[str])
             ordered = False
         previous = code
     if not ordered:
-        yield invalid(where + ("values",), codes, "must be ordered")
+        yield invalid_omitted(where + ("values",), f"must be ordered ({', '.join(map(str, codes))})")
 
 
 def _on_pod_conditions(patterns: List[Any], where: Pointer) -> Iterator[Report]:
@@ -226,7 +225,8 @@ def _on_pod_conditions(patterns: List[Any], where: Pointer) -> Iterator[Report]:
             for problem in validation.qualified_name(kind):
                 yield invalid(where + (index, "type"), kind, problem)
         if status is None or status == "":
-            yield required(where + (index, "status"), 'valid values: ["False" "True" "Unknown"]')
+            yield required(where + (index, "status"), 'valid values: ["False" "True" "Unknown"]',
+                           present=status == "")
         elif isinstance(status, str) and status not in CONDITION_STATUSES:
             yield not_supported(where + (index, "status"), status, CONDITION_STATUSES)
 
@@ -234,7 +234,8 @@ def _on_pod_conditions(patterns: List[Any], where: Pointer) -> Iterator[Report]:
 def _success_policy(policy: Dict[str, Any], completions: Optional[int], where: Pointer) -> Iterator[Report]:
     rules = items(policy.get("rules"))
     if not rules:
-        yield required(where + ("rules",), "at least one rules must be specified when the successPolicy is specified")
+        yield required(where + ("rules",), "at least one rules must be specified when the successPolicy is specified",
+                       present="rules" in policy)
     if len(rules) > MAX_SUCCESS_RULES:
         yield too_many(where + ("rules",), len(rules), MAX_SUCCESS_RULES)
     if completions is None:
@@ -245,7 +246,7 @@ def _success_policy(policy: Dict[str, Any], completions: Optional[int], where: P
         at = where + ("rules", index)
         count, indexes = rule.get("succeededCount"), rule.get("succeededIndexes")
         if count is None and indexes is None:
-            yield required(at, "at least one of succeededCount or succeededIndexes must be specified")
+            yield required(at, "at least one of succeededCount or succeededIndexes must be specified", present=True)
         total = 0
         if isinstance(indexes, str):
             if len(indexes) > MAX_SUCCEEDED_INDEXES_LENGTH:
@@ -345,7 +346,7 @@ class CronJobSpec(Rule):
         zone = spec.get("timeZone")
         schedule = spec.get("schedule")
         if schedule == "":
-            yield required(("spec", "schedule"))
+            yield required(("spec", "schedule"), present=True)
         elif isinstance(schedule, str):
             yield from self._schedule(schedule, zone, ctx)
         if isinstance(zone, str):
@@ -372,4 +373,4 @@ class CronJobSpec(Rule):
                                                           "schedule")
         else:  # older versions accepted it (and warned)
             yield invalid(("spec", "schedule"), schedule, "TZ or CRON_TZ in schedule is not officially supported; "
-                                                          "use the timeZone field")._replace(severity=Severity.WARNING)
+                                                          "use the timeZone field", severity=Severity.WARNING)

@@ -63,7 +63,7 @@ def enum(pointer: Pointer, value: Any, supported: Iterable[str], required_when_e
     """field.NotSupported for a string outside `supported` (other types are the schema's)."""
     if value is None or value == "":
         if required_when_empty:
-            yield required(pointer)
+            yield required(pointer, present=value == "")
         return
     if isinstance(value, str) and value not in supported:
         yield not_supported(pointer, value, supported)
@@ -104,7 +104,8 @@ def selector_requirements(pointer: Pointer, selector: Any) -> Iterator[Report]:
         operator, values = expression.get("operator"), items(expression.get("values"))
         if operator in ("In", "NotIn"):
             if not values:
-                yield required(at + ("values",), "must be specified when `operator` is 'In' or 'NotIn'")
+                yield required(at + ("values",), "must be specified when `operator` is 'In' or 'NotIn'",
+                               present="values" in expression)
         elif operator in ("Exists", "DoesNotExist"):
             if values:
                 yield forbidden(at + ("values",), "may not be specified when `operator` is 'Exists' or 'DoesNotExist'")

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Iterator
 from ...findings import Severity
 from ...model.objects import K8sObject
 from ..base import Report, Rule, RuleDoc
-from .errors import not_supported, show_value
+from .errors import go_value, not_supported
 from .group_fields import positive_int_or_percent, selector_requirements
 
 if TYPE_CHECKING:
@@ -45,7 +45,7 @@ class PodDisruptionBudgetSpec(Rule):
             return
         low, high = spec.get("minAvailable"), spec.get("maxUnavailable")
         if low is not None and high is not None:
-            shown = f"{{minAvailable: {show_value(low)}, maxUnavailable: {show_value(high)}}}"
+            shown = f"{{minAvailable: {go_value(low)}, maxUnavailable: {go_value(high)}}}"
             yield Report(("spec", "maxUnavailable"), f"spec: Invalid value: {shown}: minAvailable and maxUnavailable "
                                                      "cannot be both set; keep one of them", anchor="key")
         for key, value in (("minAvailable", low), ("maxUnavailable", high)):

@@ -16,7 +16,7 @@ from ...findings import Pointer, Severity
 from ...model import validation
 from ...model.objects import K8sObject
 from ..base import Report, Rule, RuleDoc
-from .errors import invalid, not_supported, required
+from .errors import invalid, invalid_omitted, not_supported, required
 from .group_fields import items, mapping, selector_requirements
 
 if TYPE_CHECKING:
@@ -73,7 +73,7 @@ class RbacBinding(Rule):
             yield not_supported(("roleRef", "kind"), kind, kinds)
         name = ref.get("name")
         if name == "":
-            yield required(("roleRef", "name"))
+            yield required(("roleRef", "name"), present=True)
         elif isinstance(name, str):
             for problem in rbac_name_problems(name):
                 yield invalid(("roleRef", "name"), name, problem)
@@ -83,7 +83,7 @@ class RbacBinding(Rule):
         name, kind = subject.get("name"), subject.get("kind")
         group = subject.get("apiGroup")
         if name == "":
-            yield required(at + ("name",))
+            yield required(at + ("name",), present=True)
         if kind == "ServiceAccount":
             if isinstance(name, str) and name:
                 for problem in validation.dns1123_subdomain(name):
@@ -93,7 +93,7 @@ class RbacBinding(Rule):
             namespace = subject.get("namespace")
             if not namespaced and (namespace is None or namespace == ""):
                 yield required(at + ("namespace",), "a ServiceAccount subject of a ClusterRoleBinding needs the "
-                                                    "ServiceAccount's namespace", anchor="key")
+                                                    "ServiceAccount's namespace", present=namespace == "")
         elif kind in ("User", "Group"):
             if isinstance(group, str) and group and group != RBAC_GROUP:
                 yield not_supported(at + ("apiGroup",), group, (RBAC_GROUP,))
@@ -130,23 +130,25 @@ class RbacRole(Rule):
             if not items(selectors):
                 yield required(("aggregationRule", "clusterRoleSelectors"),
                                "at least one clusterRoleSelector required if aggregationRule is non-nil",
-                               anchor="key")
+                               present=selectors is not None)
             for index, selector in enumerate(items(selectors)):
                 yield from selector_requirements(("aggregationRule", "clusterRoleSelectors", index), mapping(selector))
 
     @staticmethod
     def _rule(rule: Dict[str, Any], at: Pointer, namespaced: bool) -> Iterator[Report]:
         if not items(rule.get("verbs")):
-            yield required(at + ("verbs",), "verbs must contain at least one value")
+            yield required(at + ("verbs",), "verbs must contain at least one value", present="verbs" in rule)
         urls = items(rule.get("nonResourceURLs"))
         if urls:
             if namespaced:
-                yield invalid(at + ("nonResourceURLs",), urls, "namespaced rules cannot apply to non-resource URLs")
+                yield invalid_omitted(at + ("nonResourceURLs",), "namespaced rules cannot apply to non-resource URLs")
             if items(rule.get("apiGroups")) or items(rule.get("resources")) or items(rule.get("resourceNames")):
-                yield invalid(at + ("nonResourceURLs",), urls,
-                              "rules cannot apply to both regular resources and non-resource URLs")
+                yield invalid_omitted(at + ("nonResourceURLs",),
+                                      "rules cannot apply to both regular resources and non-resource URLs")
             return
         if not items(rule.get("apiGroups")):
-            yield required(at + ("apiGroups",), "resource rules must supply at least one api group")
+            yield required(at + ("apiGroups",), "resource rules must supply at least one api group",
+                           present="apiGroups" in rule)
         if not items(rule.get("resources")):
-            yield required(at + ("resources",), "resource rules must supply at least one resource")
+            yield required(at + ("resources",), "resource rules must supply at least one resource",
+                           present="resources" in rule)
