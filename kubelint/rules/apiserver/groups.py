@@ -10,7 +10,15 @@ from ..base import Rule
 def group_rules() -> List[Rule]:
     from .apps import AppsSpec
     from .batch import CronJobSpec, JobSpec
+    from .coordination import LeaseSpec
+    from .discovery import EndpointSliceSpec
+    from .networking import IngressClassSpec, NetworkPolicySpec
+    from .node import RuntimeClassSpec
     from .policy import PodDisruptionBudgetSpec
     from .rbac import RbacBinding, RbacRole
+    from .scheduling import PriorityClassSpec
+    from .storage import CsiDriverSpec, StorageClassSpec
 
-    return [AppsSpec(), CronJobSpec(), JobSpec(), PodDisruptionBudgetSpec(), RbacBinding(), RbacRole()]
+    return [AppsSpec(), CronJobSpec(), JobSpec(), NetworkPolicySpec(), IngressClassSpec(), PodDisruptionBudgetSpec(),
+            RbacBinding(), RbacRole(), StorageClassSpec(), CsiDriverSpec(), PriorityClassSpec(), RuntimeClassSpec(),
+            EndpointSliceSpec(), LeaseSpec()]
