@@ -8,6 +8,7 @@ from ..base import Rule
 
 
 def group_rules() -> List[Rule]:
+    from .admissionregistration import AdmissionPolicyBinding, WebhookConfiguration
     from .apps import AppsSpec
     from .batch import CronJobSpec, JobSpec
     from .coordination import LeaseSpec
@@ -21,4 +22,4 @@ def group_rules() -> List[Rule]:
 
     return [AppsSpec(), CronJobSpec(), JobSpec(), NetworkPolicySpec(), IngressClassSpec(), PodDisruptionBudgetSpec(),
             RbacBinding(), RbacRole(), StorageClassSpec(), CsiDriverSpec(), PriorityClassSpec(), RuntimeClassSpec(),
-            EndpointSliceSpec(), LeaseSpec()]
+            EndpointSliceSpec(), LeaseSpec(), WebhookConfiguration(), AdmissionPolicyBinding()]
