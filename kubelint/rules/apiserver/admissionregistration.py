@@ -299,10 +299,10 @@ class AdmissionPolicyBinding(Rule):
         for index, action in enumerate(items(actions)):
             if not isinstance(action, str):
                 continue
+            if action not in VALIDATION_ACTIONS:
+                yield not_supported(("spec", "validationActions", index), action, VALIDATION_ACTIONS)
             if action in seen:
                 yield duplicate(("spec", "validationActions", index), action)
-            elif action not in VALIDATION_ACTIONS:
-                yield not_supported(("spec", "validationActions", index), action, VALIDATION_ACTIONS)
             seen.add(action)
         if "Deny" in seen and "Warn" in seen:
             yield invalid_omitted(("spec", "validationActions"), "must not contain both Deny and Warn (repeating "
@@ -321,3 +321,130 @@ def _param_ref(ref: Dict[str, Any], at: Pointer) -> Iterator[Report]:
     if isinstance(action, str) and action and action not in ("Allow", "Deny"):
         yield not_supported(at + ("parameterNotFoundAction",), action, ("Allow", "Deny"))
     yield from selector_requirements(at + ("selector",), mapping(selector))
+
+
+REASONS = ("Forbidden", "Invalid", "RequestEntityTooLarge", "Unauthorized")
+
+
+class AdmissionPolicy(Rule):
+    """validateValidatingAdmissionPolicySpec (structure; CEL expressions are not compiled here)."""
+
+    id = "KL157"
+    name = "admission-policy"
+    severity = Severity.ERROR
+    summary = "A ValidatingAdmissionPolicy has matchConstraints with resourceRules and validations or auditAnnotations."
+    kinds = frozenset({"ValidatingAdmissionPolicy"})
+    doc = RuleDoc(
+        what="spec.failurePolicy Fail or Ignore; spec.paramKind with apiVersion and kind; spec.matchConstraints "
+             "required, with at least one resourceRule, each rule valid as in webhooks, resourceNames unique "
+             "path segments, matchPolicy Equivalent or Exact, selector operators; spec.validations or "
+             "spec.auditAnnotations not both empty; each validation with an expression, a message without line "
+             "breaks, a reason of Unauthorized, Forbidden, Invalid or RequestEntityTooLarge; matchConditions "
+             "with unique qualified names and expressions; auditAnnotation keys unique.",
+        why="The API server refuses the policy (validateValidatingAdmissionPolicySpec, validateMatchResources, "
+            "validateNamedRuleWithOperations, validateValidation, validateParamKind, validateMatchConditions in "
+            "pkg/apis/admissionregistration/validation/validation.go).",
+        failing="spec:\n  matchConstraints:\n    resourceRules: []\n  validations: []",
+        passing="spec:\n  matchConstraints:\n    resourceRules:\n    - {apiGroups: [apps], apiVersions: [v1], "
+                "operations: [CREATE], resources: [deployments]}\n  validations:\n  - expression: "
+                "object.spec.replicas <= 5")
+
+    def check(self, obj: K8sObject, ctx: "RuleContext") -> Iterator[Report]:
+        spec = obj.raw.get("spec")
+        if not isinstance(spec, dict):
+            return
+        policy = spec.get("failurePolicy")
+        if isinstance(policy, str) and policy not in FAILURE_POLICIES:
+            yield not_supported(("spec", "failurePolicy"), policy, FAILURE_POLICIES)
+        kind = spec.get("paramKind")
+        if isinstance(kind, dict):
+            for key in ("apiVersion", "kind"):
+                if kind.get(key) is None or kind.get(key) == "":
+                    yield required(("spec", "paramKind", key), present=kind.get(key) == "")
+        constraints = spec.get("matchConstraints")
+        if constraints is None:
+            yield required(("spec", "matchConstraints"))
+        elif isinstance(constraints, dict):
+            yield from _match_resources(constraints, ("spec", "matchConstraints"))
+            if not items(constraints.get("resourceRules")):
+                yield required(("spec", "matchConstraints", "resourceRules"),
+                               present=constraints.get("resourceRules") is not None)
+        yield from _match_conditions(items(spec.get("matchConditions")), ("spec", "matchConditions"))
+        validations, annotations = items(spec.get("validations")), items(spec.get("auditAnnotations"))
+        if not validations and not annotations:
+            detail = "validations or auditAnnotations must contain at least one item"
+            yield required(("spec", "validations"), detail, present="validations" in spec)
+            yield required(("spec", "auditAnnotations"), detail, present="auditAnnotations" in spec)
+            return
+        for index, check in enumerate(validations):
+            if isinstance(check, dict):
+                yield from _validation(check, ("spec", "validations", index))
+        keys = set()
+        for index, annotation in enumerate(annotations):
+            key = annotation.get("key") if isinstance(annotation, dict) else None
+            if isinstance(key, str):
+                if key in keys:
+                    yield duplicate(("spec", "auditAnnotations", index, "key"), key)
+                keys.add(key)
+
+
+def _match_resources(constraints: Dict[str, Any], at: Pointer) -> Iterator[Report]:
+    """validateMatchResources after the v1 defaults (matchPolicy Equivalent, empty selectors)."""
+    policy = constraints.get("matchPolicy")
+    if isinstance(policy, str) and policy not in MATCH_POLICIES:
+        yield not_supported(at + ("matchPolicy",), policy, MATCH_POLICIES)
+    for key in ("namespaceSelector", "objectSelector"):
+        yield from selector_requirements(at + (key,), constraints.get(key))
+    for key in ("resourceRules", "excludeResourceRules"):
+        for index, rule in enumerate(items(constraints.get(key))):
+            if not isinstance(rule, dict):
+                continue
+            where = at + (key, index)
+            names = set()
+            for number, name in enumerate(items(rule.get("resourceNames"))):
+                if not isinstance(name, str):
+                    continue
+                for problem in ([f"may not be '{name}'"] if name in (".", "..") else
+                                [f"may not contain '{c}'" for c in ("/", "%") if c in name]):
+                    yield invalid(where + ("resourceNames", number), name, problem)
+                if name in names:
+                    yield duplicate(where + ("resourceNames", number), name)
+                names.add(name)
+            yield from _rule_with_operations(rule, where)
+
+
+def _match_conditions(conditions: List[Any], at: Pointer) -> Iterator[Report]:
+    names = set()
+    for index, condition in enumerate(conditions):
+        if not isinstance(condition, dict):
+            continue
+        expression, name = condition.get("expression"), condition.get("name")
+        if not (isinstance(expression, str) and expression.strip()):
+            yield required(at + (index, "expression"), present=expression is not None)
+        if name is None or name == "":
+            yield required(at + (index, "name"), present=name == "")
+        elif isinstance(name, str):
+            for problem in validation.qualified_name(name):
+                yield invalid(at + (index, "name"), name, problem)
+            if name in names:
+                yield duplicate(at + (index, "name"), name)
+            names.add(name)
+
+
+def _validation(check: Dict[str, Any], at: Pointer) -> Iterator[Report]:
+    """validateValidation, less the CEL compilation."""
+    expression = check.get("expression")
+    if not (isinstance(expression, str) and expression.strip()):
+        yield required(at + ("expression",), "expression is not specified", present=expression is not None)
+    message = check.get("message")
+    if isinstance(message, str) and message:
+        if not message.strip():
+            yield invalid(at + ("message",), message, "message must be non-empty if specified")
+        elif "\n" in message.strip() or "\r" in message.strip():
+            yield invalid(at + ("message",), message, "message must not contain line breaks")
+    message_expression = check.get("messageExpression")
+    if isinstance(message_expression, str) and message_expression and not message_expression.strip():
+        yield invalid(at + ("messageExpression",), message_expression, "must be non-empty if specified")
+    reason = check.get("reason")
+    if isinstance(reason, str) and reason not in REASONS:
+        yield not_supported(at + ("reason",), reason, REASONS)

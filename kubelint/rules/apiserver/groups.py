@@ -8,7 +8,7 @@ from ..base import Rule
 
 
 def group_rules() -> List[Rule]:
-    from .admissionregistration import AdmissionPolicyBinding, WebhookConfiguration
+    from .admissionregistration import AdmissionPolicy, AdmissionPolicyBinding, WebhookConfiguration
     from .apps import AppsSpec
     from .autoscaling import HorizontalPodAutoscalerSpec
     from .batch import CronJobSpec, JobSpec
@@ -23,5 +23,5 @@ def group_rules() -> List[Rule]:
 
     return [AppsSpec(), CronJobSpec(), JobSpec(), NetworkPolicySpec(), IngressClassSpec(), PodDisruptionBudgetSpec(),
             RbacBinding(), RbacRole(), StorageClassSpec(), CsiDriverSpec(), PriorityClassSpec(), RuntimeClassSpec(),
-            EndpointSliceSpec(), LeaseSpec(), WebhookConfiguration(), AdmissionPolicyBinding(),
+            EndpointSliceSpec(), LeaseSpec(), WebhookConfiguration(), AdmissionPolicy(), AdmissionPolicyBinding(),
             HorizontalPodAutoscalerSpec()]
