@@ -303,7 +303,9 @@ def test_timeout_is_one_error_per_location_and_checking_goes_on(server):
     server.routes[SCHEMA_PATH] = Route(SERVICE_MONITOR_SCHEMA, delay=1.0)
     server.routes["/monitoring.coreos.com/podmonitor_v1.json"] = Route(SERVICE_MONITOR_SCHEMA, delay=1.0)
     location = server.url + "/" + CATALOG
-    deployment = "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: d}\nspec: {replicas: 1, selector: {}, template: {}}\n"
+    deployment = ("apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: d}\nspec: {replicas: 1, "
+                  "selector: {matchLabels: {a: b}}, template: {metadata: {labels: {a: b}}, "
+                  "spec: {containers: [{name: c, image: i}]}}}\n")
 
     def fast(store: SchemaStore) -> None:
         store.downloader.timeout, store.downloader.retries = 0.2, 1
@@ -368,7 +370,9 @@ def test_references_to_sibling_documents_are_followed(server):
 
 def test_default_means_the_bundled_schemas_in_order(server):
     server.routes[SCHEMA_PATH] = Route(SERVICE_MONITOR_SCHEMA)
-    deployment = "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: d}\nspec: {replicas: 1, selector: {}, template: {}}\n"
+    deployment = ("apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: d}\nspec: {replicas: 1, "
+                  "selector: {matchLabels: {a: b}}, template: {metadata: {labels: {a: b}}, "
+                  "spec: {containers: [{name: c, image: i}]}}}\n")
     result, store = check(deployment + "---\n" + SERVICE_MONITOR, ["default", server.url + "/" + CATALOG])
     assert server.requests == [(SCHEMA_PATH, server.requests[0][1], 200)]  # only the custom resource
     assert store.resolve("apps/v1", "Deployment").source == "bundled"
