@@ -19,7 +19,7 @@ def group_rules() -> List[Rule]:
     from .policy import PodDisruptionBudgetSpec
     from .rbac import RbacBinding, RbacRole
     from .scheduling import PriorityClassSpec
-    from .storage import CsiDriverSpec, StorageClassSpec
+    from .storage_classes import CsiDriverSpec, StorageClassSpec
 
     return [AppsSpec(), CronJobSpec(), JobSpec(), NetworkPolicySpec(), IngressClassSpec(), PodDisruptionBudgetSpec(),
             RbacBinding(), RbacRole(), StorageClassSpec(), CsiDriverSpec(), PriorityClassSpec(), RuntimeClassSpec(),
