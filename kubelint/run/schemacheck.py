@@ -53,8 +53,31 @@ def schema_issues(manifest: Manifest, store: SchemaStore, settings: "Settings") 
             issues.append(Issue("KL106", ("kind",), _missing_message(store, ref, resolution.hint),
                                 severity=Severity.WARNING))
         return issues
-    issues.extend(validator.issues(manifest.data, strict=settings.strict))
+    found = validator.issues(manifest.data, strict=settings.strict)
+    issues.extend(_with_source_hints(manifest, found) if found else found)
     return issues
+
+
+_OCTAL = None
+
+
+def _with_source_hints(manifest: Manifest, issues: List[Issue]) -> List[Issue]:
+    """Hints that need the value as written: an unquoted 0644 in a string field is YAML 1.1's
+    octal 420, which the message alone cannot show."""
+    global _OCTAL
+    hinted = []
+    for issue in issues:
+        if issue.rule == "KL101" and "expected string" in issue.message and " got integer " in issue.message:
+            if _OCTAL is None:
+                import re
+
+                _OCTAL = re.compile(r"[-+]?0[0-7_]+|[-+]?0o[0-7_]+")
+            written = manifest.source.text_at(manifest.position(issue.pointer)).strip()
+            if _OCTAL.fullmatch(written):
+                issue = issue._replace(message=f"{issue.message} (YAML reads {written} as an octal number: "
+                                                f"quote it, \"{written}\", to keep the text)")
+        hinted.append(issue)
+    return hinted
 
 
 def unserved_builtin(store: SchemaStore, ref: ObjectRef) -> Optional[Tuple[Pointer, str]]:

@@ -260,3 +260,15 @@ binaryData:
         ("KL101", 12, 40, "metadata.creationTimestamp: not an RFC 3339 date-time such as 2024-01-31T12:00:00Z"),
         ("KL101", 14, 8, f"binaryData.bin: {base64_hint}"),
     ]
+
+
+def test_octal_looking_integer_in_a_string_field_says_how_yaml_read_it():
+    text = ("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\n  labels:\n    mode: 0644\n    ten: 10\n"
+            "data:\n  a: 0o17\n")
+    assert messages(run_text(text, select=["KL1"])) == [
+        ("KL101", 6, 11, 'metadata.labels.mode: expected string, got integer 420 (YAML reads 0644 as an octal '
+                         'number: quote it, "0644", to keep the text)'),
+        ("KL101", 7, 10, "metadata.labels.ten: expected string, got integer 10"),
+        ("KL101", 9, 6, 'data.a: expected string, got integer 15 (YAML reads 0o17 as an octal number: quote it, '
+                        '"0o17", to keep the text)'),
+    ]
