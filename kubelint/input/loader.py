@@ -108,6 +108,13 @@ class SourceFile:
             self._lines = self._full_text().split("\n")
         return self._lines
 
+    def text_at(self, position: Position) -> str:
+        """The source text a one-line position spans ("" when it spans lines)."""
+        lines = self._text_lines()
+        if position.end_line != position.line or not 0 < position.line <= len(lines):
+            return ""
+        return lines[position.line - 1][position.column - 1:position.end_column - 1]
+
     def _line_end(self, line: int) -> int:
         """1-based column just past the last character of `line`."""
         lines = self._text_lines()
@@ -266,7 +273,13 @@ def _syntax_error(text: str, exc: yaml.MarkedYAMLError) -> LocatedIssue:
     if exc.context and exc.problem:
         problem = f"{exc.problem} ({exc.context})"
     position = _mark_position(mark) if mark else FILE_START
+    if mark is not None and _char_at(text, mark.index) == "\t":
+        problem = "tabs are not allowed for indentation; indent with spaces"
     return LocatedIssue("KL001", position, f"YAML syntax error: {problem}")
+
+
+def _char_at(text: str, index: int) -> str:
+    return text[index] if 0 <= index < len(text) else ""
 
 
 def _mark_position(mark: yaml.Mark) -> Position:

@@ -43,10 +43,33 @@ def _memoized(check: Callable[[str], List[str]]) -> Callable[[str], List[str]]:
     return memoized
 
 
+def _noting_non_ascii(check: Callable[[str], List[str]]) -> Callable[[str], List[str]]:
+    """`check`, whose problems also name the non-ASCII characters of a refused value: a Cyrillic
+    "і" in "apі" looks exactly like "api", and only its code point tells them apart."""
+    @functools.wraps(check)
+    def noting(value: str) -> List[str]:
+        problems = check(value)
+        if problems and not value.isascii():
+            problems.append(non_ascii_note(value))
+        return problems
+    return noting
+
+
+def non_ascii_note(value: str, limit: int = 3) -> str:
+    import unicodedata
+
+    found = list(dict.fromkeys(c for c in value if not c.isascii()))
+    named = [f"U+{ord(c):04X} {unicodedata.name(c, 'unnamed character')}" for c in found[:limit]]
+    more = f" and {len(found) - limit} more" if len(found) > limit else ""
+    return (f"contains {', '.join(named)}{more}, which is not ASCII (a look-alike pasted from other text? "
+            "retype it)")
+
+
 def _too_long(value: str, limit: int) -> List[str]:
     return [f"must be no more than {limit} characters"] if len(value) > limit else []
 
 
+@_noting_non_ascii
 def dns1123_label(value: str) -> List[str]:
     problems = _too_long(value, DNS1123_LABEL_MAX)
     if not _DNS1123_LABEL.match(value):
@@ -55,6 +78,7 @@ def dns1123_label(value: str) -> List[str]:
     return problems
 
 
+@_noting_non_ascii
 def dns1123_subdomain(value: str) -> List[str]:
     problems = _too_long(value, DNS1123_SUBDOMAIN_MAX)
     if not _DNS1123_SUBDOMAIN.match(value):
@@ -63,6 +87,7 @@ def dns1123_subdomain(value: str) -> List[str]:
     return problems
 
 
+@_noting_non_ascii
 def dns1035_label(value: str) -> List[str]:
     problems = _too_long(value, DNS1035_LABEL_MAX)
     if not re.match(_DNS1035_LABEL, value):
@@ -79,6 +104,7 @@ def wildcard_dns1123_subdomain(value: str) -> List[str]:
 
 
 @_memoized
+@_noting_non_ascii
 def qualified_name(value: str) -> List[str]:
     """Label and annotation keys: `[prefix/]name`, prefix a DNS subdomain, name 63 characters."""
     parts = value.split("/")
@@ -105,6 +131,7 @@ def qualified_name(value: str) -> List[str]:
     return problems
 
 
+@_noting_non_ascii
 def label_value(value: str) -> List[str]:
     if value == "":
         return []
@@ -127,6 +154,7 @@ def is_label_value(value: str) -> bool:
 
 
 @_memoized
+@_noting_non_ascii
 def iana_svc_name(value: str) -> List[str]:
     """Container port names and named targetPorts (RFC 6335)."""
     problems = _too_long(value, IANA_SVC_NAME_MAX)

@@ -108,6 +108,13 @@ def builtin_rules() -> List[Rule]:
             "--reject, as kubeconform does. Such objects get no schema check.",
             "The repository's policy forbids that kind (for example PodSecurityPolicy or a legacy CRD).",
             "--reject Secret\napiVersion: v1\nkind: Secret", "(no object of a rejected kind)")),
+        make_builtin("KL118", "unserved-api", E, "An API group the server serves itself has no such version or kind.", RuleDoc(
+            "Reports an apiVersion in one of Kubernetes' own API groups that the chosen version does not serve "
+            "(`apps/v2`), or a kind that version does not have (`kind: configmap`), with what is served instead. "
+            "Removed versions in the deprecation table are KL104; groups of custom resources stay KL106.",
+            "The API server answers \"no matches for kind\" (kubectl: \"resource mapping not found\"): the "
+            "RESTMapper of k8s.io/apimachinery/pkg/api/meta finds no resource, and nothing is applied.",
+            "apiVersion: apps/v2\nkind: Deployment", "apiVersion: apps/v1\nkind: Deployment")),
         make_builtin("KL901", "unused-suppression", I, "A suppression matches no finding.", RuleDoc(
             "Reports a `kubelint: disable...` comment or `kubelint.io/ignore` annotation that suppressed nothing.",
             "Stale suppressions hide future problems and mislead readers.",

@@ -3,9 +3,9 @@ from a schema location), API versions against the deprecation table, and --skip/
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, List, Optional, Sequence
+from typing import TYPE_CHECKING, List, Optional, Sequence, Tuple
 
-from ..findings import Issue, ObjectRef, Severity
+from ..findings import Issue, ObjectRef, Pointer, Severity
 from ..input.loader import Manifest
 from ..schemas.deprecations import lookup as lookup_deprecation
 from ..schemas.store import SchemaStore
@@ -14,6 +14,7 @@ if TYPE_CHECKING:
     from .settings import Settings
 
 RULE_REJECTED_KIND = "KL110"
+RULE_UNSERVED_API = "KL118"
 
 
 def schema_issues(manifest: Manifest, store: SchemaStore, settings: "Settings") -> List[Issue]:
@@ -30,25 +31,83 @@ def schema_issues(manifest: Manifest, store: SchemaStore, settings: "Settings") 
     validator = resolution.validator
     issues: List[Issue] = [Issue(rule, ("kind",), message) for rule, message in resolution.errors]
     if deprecation is not None and deprecation.is_removed_in(version) and validator is None:
-        replacement = f"; use {deprecation.replacement}" if deprecation.replacement else ""
+        served = deprecation.replacement_at(version)
+        replacement = f"; use {served}" if served else ""
         note = f" ({deprecation.note})" if deprecation.note else ""
         return issues + [Issue("KL104", ("apiVersion",),
                                f"{ref.kind} {ref.api_version} was removed in Kubernetes {deprecation.removed_in}"
                                f"{replacement}{note}")]
     if deprecation is not None and deprecation.is_deprecated_in(version):
-        replacement = f"; migrate to {deprecation.replacement}" if deprecation.replacement else ""
+        served = deprecation.replacement_at(version)
+        replacement = f"; migrate to {served}" if served else ""
         removal = f" and is removed in {deprecation.removed_in}" if deprecation.removed_in else ""
         issues.append(Issue("KL105", ("apiVersion",),
                             f"{ref.kind} {ref.api_version} is deprecated since Kubernetes "
                             f"{deprecation.deprecated_in}{removal}{replacement}"))
     if validator is None:
+        unserved = None if resolution.failed or resolution.hint else unserved_builtin(store, ref)
+        if unserved is not None:
+            return issues + [Issue(RULE_UNSERVED_API, *unserved)]
         # A failed location or CRD was reported once already; no warning per object on top.
         if not resolution.failed and not settings.ignore_missing_schemas:
             issues.append(Issue("KL106", ("kind",), _missing_message(store, ref, resolution.hint),
                                 severity=Severity.WARNING))
         return issues
-    issues.extend(validator.issues(manifest.data, strict=settings.strict))
+    found = validator.issues(manifest.data, strict=settings.strict)
+    issues.extend(_with_source_hints(manifest, found) if found else found)
     return issues
+
+
+_OCTAL = None
+
+
+def _with_source_hints(manifest: Manifest, issues: List[Issue]) -> List[Issue]:
+    """Hints that need the value as written: an unquoted 0644 in a string field is YAML 1.1's
+    octal 420, which the message alone cannot show."""
+    global _OCTAL
+    hinted = []
+    for issue in issues:
+        if issue.rule == "KL101" and "expected string" in issue.message and " got integer " in issue.message:
+            if _OCTAL is None:
+                import re
+
+                _OCTAL = re.compile(r"[-+]?0[0-7_]+|[-+]?0o[0-7_]+")
+            written = manifest.source.text_at(manifest.position(issue.pointer)).strip()
+            if _OCTAL.fullmatch(written):
+                issue = issue._replace(message=f"{issue.message} (YAML reads {written} as an octal number: "
+                                                f"quote it, \"{written}\", to keep the text)")
+        hinted.append(issue)
+    return hinted
+
+
+def unserved_builtin(store: SchemaStore, ref: ObjectRef) -> Optional[Tuple[Pointer, str]]:
+    """(pointer, message) when the apiVersion is in a group the API server itself serves (one
+    of the bundled schemas' groups) but that group has no such version or no such kind there:
+    the server answers "no matches for kind" (kubectl: "resource mapping not found"), the
+    discovery check of k8s.io/apimachinery/pkg/api/meta RESTMapper. Aggregated and custom
+    groups are not the server's own, so they stay a KL106 warning."""
+    bundled = store.builtin_kinds()
+    group, _, version = ref.api_version.rpartition("/")
+    by_version = {av: kinds for av, kinds in bundled.items() if av.rpartition("/")[0] == group}
+    if not by_version or store.defines_group(group):
+        return None
+    kinds = by_version.get(ref.api_version)
+    where = f"the {group} group" if group else "the core group"
+    if kinds is None:
+        serving = sorted(av.rpartition("/")[2] for av, names in by_version.items() if ref.kind in names)
+        listed = serving or sorted(av.rpartition("/")[2] for av in by_version)
+        what = f"{ref.kind} in " if serving else ""
+        return ("apiVersion",), (f'apiVersion "{ref.api_version}" is not served by Kubernetes {store.version}: '
+                                 f"{where} serves {what}{', '.join(listed)}")
+    if ref.kind in kinds:
+        return None
+    same = [name for name in kinds if name.lower() == ref.kind.lower()]
+    if same:
+        return ("kind",), f'kind "{ref.kind}": {ref.api_version} has no such kind; did you mean "{same[0]}"? (kinds are case-sensitive)'
+    elsewhere = sorted(av for av, names in bundled.items() if ref.kind in names)
+    if elsewhere:
+        return ("kind",), f'kind "{ref.kind}": {ref.api_version} has no such kind; it is served as {", ".join(elsewhere)}'
+    return ("kind",), f'kind "{ref.kind}": {ref.api_version} has no such kind{_kind_hint(store, ref.api_version, ref.kind)}'
 
 
 def kind_entry(entries: Sequence[str], ref: ObjectRef) -> Optional[str]:
@@ -83,8 +142,9 @@ def _kind_hint(store: SchemaStore, api_version: str, kind: str) -> str:
     served = sorted(av for av, names in kinds.items() if kind in names)
     if served:
         return f"; {kind} is served as {', '.join(served)}"
-    group = api_version.split("/")[0] if "/" in api_version else ""
-    custom = "." in group and not group.endswith(".k8s.io")
+    group = api_version.rpartition("/")[0]
+    # Not one of the server's own groups: a custom resource or an aggregated API.
+    custom = "." in group and all(av.rpartition("/")[0] != group for av in store.builtin_kinds())
     # A custom resource's near-miss is a kind of its own group, not any kind at all.
     names = sorted({name for av, names in kinds.items() if not custom or av.split("/")[0] == group
                     for name in names})

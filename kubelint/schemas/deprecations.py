@@ -46,6 +46,18 @@ class Deprecation:
         since = self.deprecated_in or self.removed_in
         return since is not None and _minor(version) >= _minor(since)
 
+    def replacement_at(self, version: str) -> Optional[str]:
+        """The replacement Kubernetes ``version`` serves: a replacement that is itself removed by
+        then is followed to its own (FlowSchema v1beta2 -> v1beta3, removed in 1.32, -> v1)."""
+        replacement, seen = self.replacement, {self.api_version}
+        while replacement is not None and replacement not in seen:
+            seen.add(replacement)
+            after = lookup(replacement, self.kind)
+            if after is None or not after.is_removed_in(version) or after.replacement is None:
+                break
+            replacement = after.replacement
+        return replacement
+
 
 @functools.lru_cache(maxsize=1)
 def _table() -> dict[tuple[str, str], Deprecation]:

@@ -93,6 +93,14 @@ class SchemaStore:
             merged.setdefault(api_version, {}).setdefault(kind, f"crd:{version.crd}")
         return merged
 
+    def builtin_kinds(self) -> Dict[str, Dict[str, str]]:
+        """apiVersion -> kind -> definition for the kinds this Kubernetes version serves itself."""
+        return self._bundled_schemas.kinds
+
+    def defines_group(self, group: str) -> bool:
+        """Does a CRD of the run define kinds in this API group?"""
+        return any(api_version.rpartition("/")[0] == group for api_version, _ in self._crds)
+
     def definition_name(self, api_version: str, kind: str) -> Optional[str]:
         """The bundled definition of a built-in kind (None for custom resources)."""
         return self._bundled_schemas.kinds.get(api_version, {}).get(kind)

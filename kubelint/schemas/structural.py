@@ -67,6 +67,8 @@ def keyword_message(keyword: str, value: Any, instance: Any, node: Optional[Dict
 class StructuralValidator(KindValidator):
     """A KindValidator with engine-independent messages and list-type duplicate checks."""
 
+    formats = None  # CRD formats follow kube-openapi's registry, not the built-in types' decoding
+
     def __init__(self, schema: Dict[str, Any], engine: Optional[str] = None) -> None:
         super().__init__(schema, engine)
         self._list_types = _has_list_types(self.schema)
@@ -81,7 +83,7 @@ class StructuralValidator(KindValidator):
                                key=lambda i: (tuple(str(p) for p in i.pointer), i.rule, i.message))
         return found
 
-    def _from_rust(self, error: Any) -> List[Issue]:
+    def _from_rust(self, error: Any, instance: Any = None) -> List[Issue]:
         schema_path = tuple(error.schema_path)
         keyword = str(schema_path[-1]) if schema_path else ""
         if type(error.kind).__name__ == "FalseSchema":
@@ -95,16 +97,16 @@ class StructuralValidator(KindValidator):
             if message is not None:
                 path = tuple(error.instance_path)
                 return [Issue(RULE_INVALID_VALUE, path, _where(path) + message)]
-        return super()._from_rust(error)
+        return super()._from_rust(error, instance)
 
-    def _from_python(self, error: Any) -> List[Issue]:
+    def _from_python(self, error: Any, instance: Any = None) -> List[Issue]:
         keyword = error.validator if error.validator is not None else "false"
         if keyword not in ("type", "additionalProperties", "required", "enum"):
             message = keyword_message(str(keyword), error.validator_value, error.instance, error.schema)
             if message is not None:
                 path = tuple(error.absolute_path)
                 return [Issue(RULE_INVALID_VALUE, path, _where(path) + message)]
-        return super()._from_python(error)
+        return super()._from_python(error, instance)
 
     def _unknown_fields(self, path: Pointer, schema_path: Tuple[Any, ...]) -> List[Issue]:
         """Every field of the object at `path` (or its parent) that the schema does not name."""

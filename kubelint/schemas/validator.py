@@ -4,7 +4,8 @@ turned into Issues with messages a person understands."""
 from __future__ import annotations
 
 import json
-from typing import Any, Dict, Iterable, List, Optional, Tuple, Union
+import math
+from typing import Any, Callable, Dict, Iterable, List, Optional, Tuple, Union
 
 from ..findings import Issue, Pointer, pointer_to_dotted
 
@@ -17,6 +18,68 @@ try:  # Rust validator: many times faster; python-jsonschema is the fallback whe
     import jsonschema_rs as _rs
 except ImportError:  # pragma: no cover - depends on the platform
     _rs = None
+
+
+# Integer formats the API server enforces by decoding into Go's int32 and int64: a value out of
+# range is refused ("cannot unmarshal number ... of type int32"). JSON Schema formats apply to
+# strings only, so the ranges become minimum/maximum, which the validator checks natively.
+INT_RANGES = {"int32": (-(2 ** 31), 2 ** 31 - 1), "int64": (-(2 ** 63), 2 ** 63 - 1)}
+_RANGE_FORMAT = {limit: name for name, limits in INT_RANGES.items() for limit in limits}
+
+
+def _with_int_ranges_text(text: str) -> str:
+    """The same schema JSON text (compact, as bundled) with each int32/int64 node bounded. Only
+    built-in kinds get this: a CRD's integer formats are not enforced by the API server."""
+    for name, (low, high) in INT_RANGES.items():
+        text = text.replace(f'"format":"{name}"', f'"format":"{name}","maximum":{high},"minimum":{low}')
+    return text
+
+
+def _with_int_ranges(schema: Any) -> Any:
+    """The parsed-schema twin of _with_int_ranges_text."""
+    if isinstance(schema, dict):
+        bounded = {k: _with_int_ranges(v) for k, v in schema.items()}
+        limits = INT_RANGES.get(schema["format"]) if isinstance(schema.get("format"), str) else None
+        if limits is not None:
+            bounded["minimum"], bounded["maximum"] = limits
+        return bounded
+    if isinstance(schema, list):
+        return [_with_int_ranges(v) for v in schema]
+    return schema
+
+
+def _is_byte(value: str) -> bool:
+    """Go's encoding/json decodes a []byte from standard base64 with padding, skipping \\r and \\n."""
+    import base64
+    import binascii
+
+    try:
+        base64.b64decode(value.replace("\r", "").replace("\n", ""), validate=True)
+    except (binascii.Error, ValueError):
+        return False
+    return True
+
+
+def _is_date_time(value: str) -> bool:
+    """metav1.Time parses RFC 3339 (Go's time.RFC3339 layout, fractional seconds allowed)."""
+    import re
+    from datetime import datetime
+
+    if not re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)", value):
+        return False
+    try:
+        datetime.fromisoformat(value.replace("Z", "+00:00")[:19])
+    except ValueError:
+        return False
+    return True
+
+
+# String formats of the built-in schemas that the API server's decoding enforces.
+STRING_FORMATS: Dict[str, Callable[[str], bool]] = {"byte": _is_byte, "date-time": _is_date_time}
+_FORMAT_HINTS = {
+    "byte": "not valid base64 (Secret data and binaryData hold base64; put plain text in stringData)",
+    "date-time": "not an RFC 3339 date-time such as 2024-01-31T12:00:00Z",
+}
 
 
 def normalize_schema(schema: Any) -> Any:
@@ -46,26 +109,39 @@ def normalize_schema(schema: Any) -> Any:
 class KindValidator:
     """Validates one kind's objects and explains each violation at its own node."""
 
+    # Formats checked besides the integer ranges; None: no format is checked.
+    formats: Optional[Dict[str, Callable[[str], bool]]] = STRING_FORMATS
+
     def __init__(self, schema: Dict[str, Any], engine: Optional[str] = None) -> None:
-        self._compile(normalize_schema(schema), engine)
+        schema = normalize_schema(schema)
+        self._compile(schema if self.formats is None else _with_int_ranges(schema), engine)
 
     @classmethod
     def from_json(cls, text: str, engine: Optional[str] = None) -> "KindValidator":
         """A validator for the JSON text of a schema already normalized (the bundled ones). The
         Rust engine reads the text itself; Python parses it only when a message needs it."""
         validator = cls.__new__(cls)
-        validator._compile(text, engine)
+        validator._compile(text if cls.formats is None else _with_int_ranges_text(text), engine)
         return validator
 
     def _compile(self, schema: Union[Dict[str, Any], str], engine: Optional[str]) -> None:
         self._schema = schema  # JSON text until `schema` is first asked for
         self.engine = engine or ("rust" if _rs is not None else "python")
         if self.engine == "rust":
-            self._rust = _rs.validator_for(schema, validate_formats=False)
+            if self.formats is None:
+                self._rust = _rs.validator_for(schema, validate_formats=False)
+            else:
+                self._rust = _rs.validator_for(schema, validate_formats=True, formats=self.formats,
+                                               ignore_unknown_formats=True)
         else:
             import jsonschema
 
-            self._python = jsonschema.Draft202012Validator(self.schema)
+            checker = None
+            if self.formats is not None:
+                checker = jsonschema.FormatChecker(formats=())
+                for name, check in self.formats.items():
+                    checker.checks(name)(check)
+            self._python = jsonschema.Draft202012Validator(self.schema, format_checker=checker)
 
     @property
     def schema(self) -> Dict[str, Any]:
@@ -77,9 +153,9 @@ class KindValidator:
         if self.engine == "rust":
             if self._rust.is_valid(instance):
                 return []
-            raw = (self._from_rust(e) for e in self._rust.iter_errors(instance))
+            raw = (self._from_rust(e, instance) for e in self._rust.iter_errors(instance))
         else:
-            raw = (self._from_python(e) for e in self._python.iter_errors(instance))
+            raw = (self._from_python(e, instance) for e in self._python.iter_errors(instance))
         found: List[Issue] = []
         for issue_list in raw:
             for issue in issue_list:
@@ -92,12 +168,16 @@ class KindValidator:
 
     # Each engine's errors become (kind, path, details) and then one set of messages.
 
-    def _from_rust(self, error: Any) -> List[Issue]:
+    def _from_rust(self, error: Any, instance: Any) -> List[Issue]:
         kind = type(error.kind).__name__
         path = tuple(error.instance_path)
         schema_path = tuple(error.schema_path)
         if kind == "Type":
-            return [_type_issue(path, list(error.kind.types), error.instance)]
+            return [_type_issue(path, list(error.kind.types), _original(instance, path, error.instance))]
+        if kind in ("Minimum", "Maximum") and error.kind.limit in _RANGE_FORMAT:
+            return [_range_issue(path, error.instance, _RANGE_FORMAT[error.kind.limit])]
+        if kind == "Format" and error.kind.format in _FORMAT_HINTS:
+            return [_format_issue(path, error.kind.format)]
         if kind == "AdditionalProperties":
             known = self._properties_at(schema_path[:-1])
             return [_unknown_field(path, field, known) for field in error.kind.unexpected]
@@ -107,11 +187,15 @@ class KindValidator:
             return [_enum_issue(path, error.instance, list(error.kind.options))]
         return [Issue(RULE_INVALID_VALUE, path, f"{pointer_to_dotted(path)}: {error.message}")]
 
-    def _from_python(self, error: Any) -> List[Issue]:
+    def _from_python(self, error: Any, instance: Any) -> List[Issue]:
         path = tuple(error.absolute_path)
         if error.validator == "type":
             types = error.validator_value if isinstance(error.validator_value, list) else [error.validator_value]
             return [_type_issue(path, types, error.instance)]
+        if error.validator in ("minimum", "maximum") and error.validator_value in _RANGE_FORMAT:
+            return [_range_issue(path, error.instance, _RANGE_FORMAT[error.validator_value])]
+        if error.validator == "format" and error.validator_value in _FORMAT_HINTS:
+            return [_format_issue(path, error.validator_value)]
         if error.validator == "additionalProperties" and isinstance(error.instance, dict):
             known = list(error.schema.get("properties", {}))
             return [_unknown_field(path, field, known) for field in error.instance if field not in known]
@@ -143,9 +227,25 @@ _JSON_TYPES: List[Tuple[type, str]] = [(bool, "boolean"), (int, "integer"), (flo
                                        (str, "string"), (dict, "object"), (list, "array")]
 
 
+def _original(instance: Any, path: Pointer, reported: Any) -> Any:
+    """The value at `path` as kubelint read it: the Rust engine hands back infinity and NaN,
+    which JSON cannot carry, as null."""
+    if reported is not None:
+        return reported
+    node = instance
+    try:
+        for part in path:
+            node = node[part]
+    except (KeyError, IndexError, TypeError):
+        return reported
+    return node
+
+
 def json_type(value: Any) -> str:
     if value is None:
         return "null"
+    if isinstance(value, float) and not math.isfinite(value):
+        return "NaN" if math.isnan(value) else "infinity"
     for python_type, name in _JSON_TYPES:
         if isinstance(value, python_type):
             return name
@@ -155,6 +255,9 @@ def json_type(value: Any) -> str:
 def _show(value: Any) -> str:
     if value is None or isinstance(value, (dict, list)):
         return ""
+    if isinstance(value, float) and not math.isfinite(value):
+        # sigs.k8s.io/yaml cannot turn it into JSON: kubectl refuses the file.
+        return " (a number such as 1e400 or .inf that is not finite cannot be sent to the API server)"
     text = json.dumps(value)
     return " " + (text if len(text) <= 60 else text[:57] + '..."')
 
@@ -173,6 +276,17 @@ def _type_issue(path: Pointer, types: Iterable[str], value: Any) -> Issue:
         hint = " (remove the quotes)"
     return Issue(RULE_INVALID_VALUE, path,
                  f"{pointer_to_dotted(path)}: expected {expected}, got {json_type(value)}{_show(value)}{hint}")
+
+
+def _range_issue(path: Pointer, value: Any, format_name: str) -> Issue:
+    low, high = INT_RANGES[format_name]
+    return Issue(RULE_INVALID_VALUE, path,
+                 f"{pointer_to_dotted(path)}: {value} does not fit in {format_name} ({low} to {high}); "
+                 f"the API server cannot decode it")
+
+
+def _format_issue(path: Pointer, format_name: str) -> Issue:
+    return Issue(RULE_INVALID_VALUE, path, f"{pointer_to_dotted(path)}: {_FORMAT_HINTS[format_name]}")
 
 
 def _unknown_field(path: Pointer, field: str, known: List[str]) -> Issue:

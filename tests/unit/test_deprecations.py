@@ -141,3 +141,19 @@ def test_removals_agree_with_bundled_schemas() -> None:
 def test_committed_json_is_up_to_date() -> None:
     committed = resources.files("kubelint.schemas").joinpath("deprecations.json").read_text(encoding="utf-8")
     assert _build_script().render(SOURCE) == committed, "run scripts/build_deprecations.py"
+
+
+@pytest.mark.parametrize("api_version, version, expected", [
+    # v1beta2 -> v1beta3 in the table; v1beta3 is removed in 1.32 too, so 1.32+ say v1.
+    ("flowcontrol.apiserver.k8s.io/v1beta2", "1.37", "flowcontrol.apiserver.k8s.io/v1"),
+    ("flowcontrol.apiserver.k8s.io/v1beta2", "1.32", "flowcontrol.apiserver.k8s.io/v1"),
+    # Before v1beta3's removal it is what the cluster serves.
+    ("flowcontrol.apiserver.k8s.io/v1beta2", "1.31", "flowcontrol.apiserver.k8s.io/v1beta3"),
+    ("flowcontrol.apiserver.k8s.io/v1beta1", "1.29", "flowcontrol.apiserver.k8s.io/v1beta3"),
+    ("flowcontrol.apiserver.k8s.io/v1beta3", "1.37", "flowcontrol.apiserver.k8s.io/v1"),
+    ("batch/v1beta1", "1.37", "batch/v1"),
+])
+def test_replacement_is_followed_to_a_served_version(api_version: str, version: str, expected: str) -> None:
+    entry = lookup(api_version, "FlowSchema" if "flowcontrol" in api_version else "CronJob")
+    assert entry is not None
+    assert entry.replacement_at(version) == expected

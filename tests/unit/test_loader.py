@@ -256,3 +256,15 @@ def test_local_tags_are_ignored():
 def test_non_scalar_keys_are_an_error():
     result = run_text("apiVersion: v1\nkind: ConfigMap\ndata:\n  ? [a]\n  : b\n")
     assert triples(result) == [("KL001", 4, 5)]
+
+
+def test_a_tab_in_indentation_is_named():
+    # libyaml's own words ("found character that cannot start any token") do not say what is wrong.
+    result = run_any("apiVersion: v1\nkind: ConfigMap\nmetadata:\n\tname: x\n")
+    assert [(f.rule, f.line, f.column, f.message) for f in result.active()] == [
+        ("KL001", 4, 1, "YAML syntax error: tabs are not allowed for indentation; indent with spaces")]
+
+
+def test_a_tab_inside_a_value_is_not_blamed_on_indentation():
+    result = run_any('apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x}\ndata:\n  a: "x\tb"\n  b: c\td\n')
+    assert [f.rule for f in result.active() if f.rule.startswith("KL0")] == []

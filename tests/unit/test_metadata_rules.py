@@ -125,3 +125,21 @@ def test_rules_survive_wrong_types():
             "spec: {volumeClaimTemplates: [1, {metadata: 2}]}\n")
     result = run_text(text, select=["KL2"])
     assert not [f for f in result.active() if "internal error" in f.message]
+
+
+def test_look_alike_characters_are_named_by_code_point():
+    from tests.helpers import run_text
+
+    text = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cm\n  labels:\n    app: ap\u0456\n"
+    result = run_text(text, select=["KL202"])
+    assert [(f.rule, f.line, f.column) for f in result.active()] == [("KL202", 6, 10)]
+    assert result.active()[0].message.endswith(
+        "; contains U+0456 CYRILLIC SMALL LETTER BYELORUSSIAN-UKRAINIAN I, which is not ASCII "
+        "(a look-alike pasted from other text? retype it)")
+
+
+def test_valid_names_get_no_look_alike_note():
+    from kubelint.model.validation import dns1123_label, label_value
+
+    assert label_value("api") == [] and dns1123_label("web") == []
+    assert not any("U+" in p for p in dns1123_label("Web"))  # ASCII problems stay as they were

@@ -106,17 +106,39 @@ def test_removed_api_is_fine_on_an_old_enough_version():
     assert triples(run_text(text, select=["KL1"], kubernetes_version="1.37")) == [("KL104", 1, 13)]
 
 
-def test_unknown_kind_is_a_warning_with_a_hint():
-    result = run_text("apiVersion: apps/v1\nkind: Deploymnet\nmetadata: {name: d}\n", select=["KL1"])
+@pytest.mark.parametrize("api_version, kind, pointer_line, column, message", [
+    # The server's RESTMapper finds no resource for these: "no matches for kind" (issue 11, item 3).
+    ("apps/v1", "Deploymnet", 2, 7, 'kind "Deploymnet": apps/v1 has no such kind; did you mean kind "Deployment"?'),
+    ("v1", "configmap", 2, 7,
+     'kind "configmap": v1 has no such kind; did you mean "ConfigMap"? (kinds are case-sensitive)'),
+    ("v1", "Deployment", 2, 7, 'kind "Deployment": v1 has no such kind; it is served as apps/v1'),
+    ("apps/v1", "Frobnicator", 2, 7, 'kind "Frobnicator": apps/v1 has no such kind'),
+    ("apps/v2", "Deployment", 1, 13,
+     'apiVersion "apps/v2" is not served by Kubernetes 1.37: the apps group serves Deployment in v1'),
+    ("v1beta1", "ConfigMap", 1, 13, 'apiVersion "v1beta1" is not served by Kubernetes 1.37: the core group serves ConfigMap in v1'),
+    ("autoscaling/v3", "HorizontalPodAutoscaler", 1, 13,
+     'apiVersion "autoscaling/v3" is not served by Kubernetes 1.37: the autoscaling group serves '
+     'HorizontalPodAutoscaler in v1, v2'),
+])
+def test_version_or_kind_the_server_does_not_serve_is_an_error(api_version, kind, pointer_line, column, message):
+    result = run_text(f"apiVersion: {api_version}\nkind: {kind}\nmetadata: {{name: d}}\n", select=["KL1"])
+    assert messages(result) == [("KL118", pointer_line, column, message)]
+    assert result.active()[0].severity.value == "error"
+
+
+def test_served_version_of_a_builtin_group_is_not_reported():
+    text = "apiVersion: resource.k8s.io/v1beta2\nkind: DeviceClass\nmetadata: {name: d}\n"
+    assert [m for m in messages(run_text(text, select=["KL1"])) if m[0] == "KL118"] == []
+
+
+def test_unknown_group_stays_a_warning_that_names_crd_and_schema_location():
+    # metrics.k8s.io is an aggregated API, not one of the server's own groups.
+    result = run_text("apiVersion: metrics.k8s.io/v1beta1\nkind: PodMetrics\nmetadata: {name: m}\n", select=["KL1"])
     assert messages(result) == [
-        ("KL106", 2, 7, 'no schema for Deploymnet apps/v1 in Kubernetes 1.37; did you mean kind "Deployment"?'),
+        ("KL106", 2, 7, "no schema for PodMetrics metrics.k8s.io/v1beta1 in Kubernetes 1.37 (a custom resource: "
+                        "give its CRD with --crd, or a --schema-location that has its schema)"),
     ]
     assert result.active()[0].severity.value == "warning"
-
-
-def test_kind_under_wrong_api_version_says_where_it_is_served():
-    result = run_text("apiVersion: v1\nkind: Deployment\nmetadata: {name: d}\n", select=["KL1"])
-    assert messages(result)[0][3] == "no schema for Deployment v1 in Kubernetes 1.37; Deployment is served as apps/v1"
 
 
 def test_custom_resource_without_schema_says_to_give_its_crd():
@@ -162,4 +184,91 @@ def test_bundled_validator_from_json_text_matches_one_from_the_parsed_schema(eng
     from_text = KindValidator.from_json(text, engine)
     issues = from_text.issues(manifest.data)
     assert issues and issues == KindValidator(json.loads(text), engine).issues(manifest.data)
-    assert from_text.schema == json.loads(text)
+    assert from_text.schema == KindValidator(json.loads(text), engine).schema
+
+
+def test_removed_api_names_the_replacement_the_version_serves():
+    # The table says v1beta2 -> v1beta3, but v1beta3 is removed in 1.32 as well (issue 11, item 6).
+    text = "apiVersion: flowcontrol.apiserver.k8s.io/v1beta2\nkind: FlowSchema\nmetadata: {name: f}\n"
+    assert messages(run_text(text, select=["KL1"], kubernetes_version="1.37")) == [
+        ("KL104", 1, 13, "FlowSchema flowcontrol.apiserver.k8s.io/v1beta2 was removed in Kubernetes 1.29; "
+                         "use flowcontrol.apiserver.k8s.io/v1"),
+    ]
+    assert messages(run_text(text, select=["KL1"], kubernetes_version="1.30")) == [
+        ("KL104", 1, 13, "FlowSchema flowcontrol.apiserver.k8s.io/v1beta2 was removed in Kubernetes 1.29; "
+                         "use flowcontrol.apiserver.k8s.io/v1beta3"),
+    ]
+
+
+FORMATS = """\
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web}
+spec:
+  replicas: 99999999999
+  revisionHistoryLimit: 2147483647
+  minReadySeconds: 2147483648
+  progressDeadlineSeconds: 1e400
+  paused: false
+  selector: {matchLabels: {app: web}}
+  template:
+    metadata: {labels: {app: web}}
+    spec:
+      terminationGracePeriodSeconds: .nan
+      activeDeadlineSeconds: 9223372036854775808
+      containers: [{name: web, image: "nginx:1.25"}]
+"""
+
+
+def test_integer_formats_are_ranges_and_non_finite_numbers_are_named():
+    # int32 and int64 fields are decoded into Go integers: out of range is refused (issue 11, item 2).
+    assert messages(run_text(FORMATS, select=["KL1"])) == [
+        ("KL101", 5, 13, "spec.replicas: 99999999999 does not fit in int32 (-2147483648 to 2147483647); "
+                         "the API server cannot decode it"),
+        ("KL101", 7, 20, "spec.minReadySeconds: 2147483648 does not fit in int32 (-2147483648 to 2147483647); "
+                         "the API server cannot decode it"),
+        ("KL101", 8, 28, "spec.progressDeadlineSeconds: expected integer, got infinity (a number such as 1e400 or "
+                         ".inf that is not finite cannot be sent to the API server)"),
+        ("KL101", 14, 38, "spec.template.spec.terminationGracePeriodSeconds: expected integer, got NaN (a number "
+                          "such as 1e400 or .inf that is not finite cannot be sent to the API server)"),
+        ("KL101", 15, 30, "spec.template.spec.activeDeadlineSeconds: 9223372036854775808 does not fit in int64 "
+                          "(-9223372036854775808 to 9223372036854775807); the API server cannot decode it"),
+    ]
+
+
+def test_byte_and_date_time_formats():
+    text = """\
+apiVersion: v1
+kind: Secret
+metadata: {name: s, creationTimestamp: "2024-01-31T12:00:00.5+01:00"}
+data:
+  ok: aGVsbG8=
+  wrapped: "aGVs\\nbG8="
+  bad: hello world
+  unpadded: aGVsbG8
+---
+apiVersion: v1
+kind: ConfigMap
+metadata: {name: c, creationTimestamp: "yesterday"}
+binaryData:
+  bin: not base64!
+"""
+    base64_hint = "not valid base64 (Secret data and binaryData hold base64; put plain text in stringData)"
+    assert messages(run_text(text, select=["KL1"])) == [
+        ("KL101", 7, 8, f"data.bad: {base64_hint}"),
+        ("KL101", 8, 13, f"data.unpadded: {base64_hint}"),
+        ("KL101", 12, 40, "metadata.creationTimestamp: not an RFC 3339 date-time such as 2024-01-31T12:00:00Z"),
+        ("KL101", 14, 8, f"binaryData.bin: {base64_hint}"),
+    ]
+
+
+def test_octal_looking_integer_in_a_string_field_says_how_yaml_read_it():
+    text = ("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\n  labels:\n    mode: 0644\n    ten: 10\n"
+            "data:\n  a: 0o17\n")
+    assert messages(run_text(text, select=["KL1"])) == [
+        ("KL101", 6, 11, 'metadata.labels.mode: expected string, got integer 420 (YAML reads 0644 as an octal '
+                         'number: quote it, "0644", to keep the text)'),
+        ("KL101", 7, 10, "metadata.labels.ten: expected string, got integer 10"),
+        ("KL101", 9, 6, 'data.a: expected string, got integer 15 (YAML reads 0o17 as an octal number: quote it, '
+                        '"0o17", to keep the text)'),
+    ]
