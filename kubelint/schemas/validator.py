@@ -140,7 +140,8 @@ class KindValidator:
             if self.formats is not None:
                 checker = jsonschema.FormatChecker(formats=())
                 for name, check in self.formats.items():
-                    checker.checks(name)(check)
+                    # python-jsonschema hands every type to a format check; formats are for strings.
+                    checker.checks(name)(lambda value, check=check: not isinstance(value, str) or check(value))
             self._python = jsonschema.Draft202012Validator(self.schema, format_checker=checker)
 
     @property

@@ -222,7 +222,7 @@ spec:
 
 def test_integer_formats_are_ranges_and_non_finite_numbers_are_named():
     # int32 and int64 fields are decoded into Go integers: out of range is refused (issue 11, item 2).
-    assert messages(run_text(FORMATS, select=["KL1"])) == [
+    assert messages(run_text(FORMATS, select=["KL101"])) == [
         ("KL101", 5, 13, "spec.replicas: 99999999999 does not fit in int32 (-2147483648 to 2147483647); "
                          "the API server cannot decode it"),
         ("KL101", 7, 20, "spec.minReadySeconds: 2147483648 does not fit in int32 (-2147483648 to 2147483647); "

@@ -19,20 +19,12 @@ from ...findings import Severity
 from ...model.objects import K8sObject
 from ..base import Report, Rule, RuleDoc
 from .errors import forbidden, invalid, not_supported, required
-from .group_fields import get, int32, mapping, percent_value, positive_int_or_percent
+from .group_fields import get, mapping, percent_value, positive_int_or_percent
 
 if TYPE_CHECKING:
     from ...model.context import RuleContext
 
 APPS_KINDS = frozenset({"Deployment", "ReplicaSet", "StatefulSet", "DaemonSet"})
-# int32 fields of each spec (ValidateNonnegativeField and KL545 cover the sign).
-_INT32_FIELDS = {
-    "Deployment": (("replicas",), ("minReadySeconds",), ("revisionHistoryLimit",), ("progressDeadlineSeconds",)),
-    "ReplicaSet": (("replicas",), ("minReadySeconds",)),
-    "StatefulSet": (("replicas",), ("minReadySeconds",), ("revisionHistoryLimit",), ("ordinals", "start"),
-                    ("updateStrategy", "rollingUpdate", "partition")),
-    "DaemonSet": (("minReadySeconds",), ("revisionHistoryLimit",)),
-}
 # The kind named in "activeDeadlineSeconds in X is not Supported" (Deployments share the
 # ReplicaSet template check).
 _TEMPLATE_OWNER = {"Deployment": "ReplicaSet", "ReplicaSet": "ReplicaSet", "StatefulSet": "StatefulSet",
@@ -50,7 +42,7 @@ class AppsSpec(Rule):
     doc = RuleDoc(
         what="Reports what pkg/apis/apps/validation refuses and no other rule covers: a spec with no "
              "selector or pod containers because `spec` or `template.spec` is missing (the server requires "
-             "them even then), counts beyond int32, a Deployment strategy type or DaemonSet updateStrategy "
+             "them even then), a Deployment strategy type or DaemonSet updateStrategy "
              "type other than the supported ones, a StatefulSet podManagementPolicy, updateStrategy type or "
              "persistentVolumeClaimRetentionPolicy value it does not know, activeDeadlineSeconds in the pod "
              "template, and (a warning, the field is feature-gated) a StatefulSet "
@@ -71,8 +63,6 @@ class AppsSpec(Rule):
             return
         if not isinstance(spec, dict):
             return  # the schema reports the type
-        for field in _INT32_FIELDS[obj.kind]:
-            yield from int32(("spec",) + field, get(spec, *field))
         yield from self._template(obj.kind, spec)
         if obj.kind == "Deployment":
             yield from self._deployment(spec)

@@ -21,7 +21,7 @@ from ...model.quantity import QuantityError, parse_quantity
 from ..base import Report, Rule, RuleDoc
 from ..common.values import is_int
 from .errors import forbidden, invalid, not_supported, required
-from .group_fields import int32, items
+from .group_fields import items
 from .rbac import rbac_name_problems
 
 if TYPE_CHECKING:
@@ -64,8 +64,6 @@ class HorizontalPodAutoscalerSpec(Rule):
         if not isinstance(spec, dict):
             return
         low, high = spec.get("minReplicas"), spec.get("maxReplicas")
-        yield from int32(("spec", "minReplicas"), low)
-        yield from int32(("spec", "maxReplicas"), high)
         if is_int(low) and low < 1:
             yield invalid(("spec", "minReplicas"), low, "must be greater than or equal to 1")
         if is_int(high):

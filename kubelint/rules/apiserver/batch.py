@@ -19,13 +19,11 @@ from ..base import Report, Rule, RuleDoc
 from ..common.values import is_int
 from .cron import schedule_error, time_zone_problems
 from .errors import duplicate, invalid, invalid_omitted, not_supported, required, too_long, too_many
-from .group_fields import get, int32, items, mapping
+from .group_fields import get, items, mapping
 
 if TYPE_CHECKING:
     from ...model.context import RuleContext
 
-_INT32_JOB_FIELDS = ("parallelism", "completions", "backoffLimit", "ttlSecondsAfterFinished",
-                     "backoffLimitPerIndex", "maxFailedIndexes")
 MAX_PARALLELISM_INDEXED = 100_000
 MAX_FAILED_INDEXES = 100_000
 COMPLETIONS_SOFT_LIMIT = 100_000
@@ -49,8 +47,8 @@ class JobSpec(Rule):
     summary = "A Job's spec (or a CronJob's job template) passes the API server's batch validation."
     kinds = frozenset({"Job", "CronJob"})
     doc = RuleDoc(
-        what="Reports what pkg/apis/batch/validation refuses in a job spec and no other rule covers: counts "
-             "beyond int32; completionMode other than NonIndexed or Indexed; an Indexed Job without "
+        what="Reports what pkg/apis/batch/validation refuses in a job spec and no other rule covers: "
+             "completionMode other than NonIndexed or Indexed; an Indexed Job without "
              "completions or over its parallelism and failed-index limits; backoffLimitPerIndex, "
              "maxFailedIndexes or successPolicy without Indexed mode; maxFailedIndexes without "
              "backoffLimitPerIndex; podFailurePolicy rules (action, onExitCodes operator, values, "
@@ -78,8 +76,6 @@ class JobSpec(Rule):
 
 
 def _job_spec(spec: Dict[str, Any], base: Pointer, minor: int) -> Iterator[Report]:
-    for field in _INT32_JOB_FIELDS:
-        yield from int32(base + (field,), spec.get(field))
     completions, parallelism = _int(spec.get("completions")), _int(spec.get("parallelism"))
     per_index, max_failed = _int(spec.get("backoffLimitPerIndex")), _int(spec.get("maxFailedIndexes"))
     gated_per_index = minor >= 29  # JobBackoffLimitPerIndex: beta, on by default, since 1.29
@@ -355,8 +351,6 @@ class CronJobSpec(Rule):
         policy = spec.get("concurrencyPolicy")
         if isinstance(policy, str) and policy and policy not in ("Allow", "Forbid", "Replace"):
             yield not_supported(("spec", "concurrencyPolicy"), policy, ("Allow", "Forbid", "Replace"))
-        for field in ("successfulJobsHistoryLimit", "failedJobsHistoryLimit"):
-            yield from int32(("spec", field), spec.get(field))
 
     @staticmethod
     def _schedule(schedule: str, zone: Any, ctx: "RuleContext") -> Iterator[Report]:

@@ -13,7 +13,6 @@ from ...model.objects import K8sObject
 from ..base import Report, Rule, RuleDoc
 from ..common.values import is_int
 from .errors import invalid
-from .group_fields import int32
 
 if TYPE_CHECKING:
     from ...model.context import RuleContext
@@ -28,8 +27,8 @@ class LeaseSpec(Rule):
     summary = "A Lease's leaseDurationSeconds is positive and its leaseTransitions not negative."
     kinds = frozenset({"Lease"})
     doc = RuleDoc(
-        what="Reports spec.leaseDurationSeconds of 0 or less and negative spec.leaseTransitions (and either "
-             "beyond int32).",
+        what="Reports spec.leaseDurationSeconds of 0 or less and negative spec.leaseTransitions "
+             "(beyond int32 is the schema step's KL101).",
         why="The API server refuses the Lease (ValidateLeaseSpec in "
             "pkg/apis/coordination/validation/validation.go).",
         failing="spec:\n  leaseDurationSeconds: 0", passing="spec:\n  leaseDurationSeconds: 15")
@@ -39,8 +38,6 @@ class LeaseSpec(Rule):
         if not isinstance(spec, dict):
             return
         duration, transitions = spec.get("leaseDurationSeconds"), spec.get("leaseTransitions")
-        yield from int32(("spec", "leaseDurationSeconds"), duration)
-        yield from int32(("spec", "leaseTransitions"), transitions)
         if is_int(duration) and duration <= 0:
             yield invalid(("spec", "leaseDurationSeconds"), duration, "must be greater than 0")
         if is_int(transitions) and transitions < 0:

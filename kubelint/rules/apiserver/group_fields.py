@@ -41,20 +41,12 @@ def items(value: Any) -> List[Any]:
     return value if isinstance(value, list) else []
 
 
-def int32(pointer: Pointer, value: Any) -> Iterator[Report]:
-    """An int32 field the API server cannot decode: it rejects the whole request."""
-    if is_int(value) and not INT32_MIN <= value <= INT32_MAX:
-        yield invalid(pointer, value, f"must be a 32-bit integer (between {INT32_MIN} and {INT32_MAX}); "
-                                      "the API server cannot decode it")
-
-
 def nonnegative32(pointer: Pointer, value: Any) -> Iterator[Report]:
-    """int32 range and ValidateNonnegativeField together."""
-    if not is_int(value):
+    """ValidateNonnegativeField on an int32 field; out of the int32 range is the schema step's
+    KL101 (the decoder refuses it before validation runs)."""
+    if not is_int(value) or not INT32_MIN <= value <= INT32_MAX:
         return
-    if not INT32_MIN <= value <= INT32_MAX:
-        yield from int32(pointer, value)
-    elif value < 0:
+    if value < 0:
         yield invalid(pointer, value, "must be greater than or equal to 0")
 
 

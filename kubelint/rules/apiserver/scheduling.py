@@ -15,7 +15,6 @@ from ...model.objects import K8sObject
 from ..base import Report, Rule, RuleDoc
 from ..common.values import is_int
 from .errors import forbidden, not_supported
-from .group_fields import int32
 
 if TYPE_CHECKING:
     from ...model.context import RuleContext
@@ -58,7 +57,6 @@ class PriorityClassSpec(Rule):
     def check(self, obj: K8sObject, ctx: "RuleContext") -> Iterator[Report]:
         raw = obj.raw
         value = raw.get("value")
-        yield from int32(("value",), value)
         name = obj.name
         if isinstance(name, str) and name.startswith(SYSTEM_PREFIX):
             problem = system_class_problem(name, value, raw.get("globalDefault") is True)
