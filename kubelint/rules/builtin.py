@@ -84,8 +84,13 @@ def builtin_rules() -> List[Rule]:
         make_builtin("KL107", "invalid-crd", E, "A CustomResourceDefinition is invalid; its custom resources may not be validated.", RuleDoc(
             "Reports problems in a CRD of the run (input or --crd) at their node: no group, kind or versions, a "
             "version without openAPIV3Schema, a schema node that is not a schema (unknown type, `items` as a list, "
-            "`$ref` or another keyword Kubernetes forbids), a structural node without a type. A version whose "
-            "schema cannot be used is not validated, and its objects say so.",
+            "`$ref` or another keyword Kubernetes forbids), a structural node without a type, a group that is not "
+            "a domain with a dot (a CRD cannot define kinds of built-in groups such as `apps`), a `*.k8s.io` or "
+            "`*.kubernetes.io` group without the `api-approved.kubernetes.io` annotation (apiextensions "
+            "validation.go: validateCustomResourceDefinitionSpec, validateAPIApproval). A version whose "
+            "schema cannot be used is not validated, and its objects say so. As a warning: a version that "
+            "defines a built-in kind (the API server serves the built-in API instead, and its objects keep the "
+            "built-in schema).",
             "The API server rejects the CRD, so none of its custom resources can be created.",
             "openAPIV3Schema:\n  type: object\n  properties:\n    spec: {type: int}",
             "openAPIV3Schema:\n  type: object\n  properties:\n    spec: {type: integer}")),
@@ -108,6 +113,15 @@ def builtin_rules() -> List[Rule]:
             "--reject, as kubeconform does. Such objects get no schema check.",
             "The repository's policy forbids that kind (for example PodSecurityPolicy or a legacy CRD).",
             "--reject Secret\napiVersion: v1\nkind: Secret", "(no object of a rejected kind)")),
+        make_builtin("KL112", "unserved-version", E, "A custom resource uses a version its CRD does not serve.", RuleDoc(
+            "Reports a custom resource whose kind is defined by a CRD of the run (input or --crd) at an apiVersion "
+            "that CRD does not serve: a version it does not define, or one without `served: true` (`served` has "
+            "no default). The message lists the versions it serves. The API server hands requests for a version "
+            "no CRD serves to its 404 handler (apiextensions-apiserver customresource_handler.go: ServeHTTP, "
+            "HasServedCRDVersion), so kubectl says \"no matches for kind\".",
+            "The apply fails: the object cannot be created at that version.",
+            "apiVersion: example.com/v1beta1   # the CRD serves only v1\nkind: Widget",
+            "apiVersion: example.com/v1\nkind: Widget")),
         make_builtin("KL901", "unused-suppression", I, "A suppression matches no finding.", RuleDoc(
             "Reports a `kubelint: disable...` comment or `kubelint.io/ignore` annotation that suppressed nothing.",
             "Stale suppressions hide future problems and mislead readers.",

@@ -30,9 +30,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Any, Dict, List, Optional, Tuple
+from typing import TYPE_CHECKING, Any, Dict, List, Optional, Tuple
 
 from ..findings import Issue, Pointer, pointer_to_dotted
+
+if TYPE_CHECKING:
+    from .defaulting import Defaults
 
 RULE_INVALID_CRD = "KL107"
 OBJECT_META = "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta"
@@ -51,6 +54,7 @@ _DROPPED = ("description", "title", "example", "externalDocs", "format", "x-kube
             "x-kubernetes-embedded-resource", "nullable")
 _LIST_TYPES = ("atomic", "set", "map")
 ORIGINAL_PATTERN = "x-kubelint-pattern"
+MAX_SCHEMA_DEPTH = 100  # schema nodes nested deeper are not converted (see _Converter.node)
 
 
 @dataclass
@@ -61,6 +65,8 @@ class CrdVersion:
     kind: str
     crd: str  # the CRD's name, for messages
     schema: Dict[str, Any]  # refers to #/$defs/<ObjectMeta>; the store attaches the definitions
+    where: Pointer = ()  # the version's entry in the CRD, for findings about it
+    defaults: Optional["Defaults"] = None  # applied before validation, as the API server does
 
 
 @dataclass
@@ -69,14 +75,19 @@ class CrdReading:
     kind: Optional[str] = None
     versions: List[CrdVersion] = field(default_factory=list)
     issues: List[Issue] = field(default_factory=list)
-    # apiVersion -> why objects of that version get no validation (not served, invalid schema)
+    # apiVersion -> why objects of that version get no validation (invalid schema)
     unusable: Dict[str, str] = field(default_factory=dict)
+    group: Optional[str] = None
+    served: List[str] = field(default_factory=list)  # the apiVersions the API server serves
+    not_served: List[str] = field(default_factory=list)  # versions defined with served false or absent
 
 
 def read_crd(data: Dict[str, Any]) -> CrdReading:
     """The schemas a CRD defines for its custom resources, and its problems."""
     name = _get(data, "metadata", "name")
     name = name if isinstance(name, str) and name else "<unnamed>"
+    from .defaulting import build as build_defaults
+
     reading = CrdReading(name)
     api_version = data.get("apiVersion")
     if api_version not in (V1, V1BETA1):
@@ -99,31 +110,38 @@ def read_crd(data: Dict[str, Any]) -> CrdReading:
                                         f"{what} is missing or empty; no custom resource is defined"))
     if not (isinstance(group, str) and group and isinstance(kind, str) and kind):
         return reading
-    reading.kind = kind
+    group_problem = _group_problem(group)
+    if group_problem is not None:  # the API server refuses the CRD: it defines nothing
+        reading.issues.append(Issue(RULE_INVALID_CRD, ("spec", "group"), group_problem))
+        return reading
+    if not beta:
+        reading.issues.extend(_approval_issues(data, group))
+    reading.kind, reading.group = kind, group
     # v1beta1 keeps unknown fields unless told not to; v1 prunes them (true is deprecated there).
     preserve_all = spec.get("preserveUnknownFields", beta) is True
-    converted: Dict[Pointer, Optional[Dict[str, Any]]] = {}
+    converted: Dict[Pointer, Tuple[Optional[Dict[str, Any]], Optional["Defaults"]]] = {}
     for version, served, schema, pointer, where in _versions(spec, beta, reading):
         api = f"{group}/{version}"
         if not served:
-            reading.unusable[api] = f"CRD {name} defines {version} but does not serve it"
+            reading.not_served.append(api)
             continue
+        reading.served.append(api)
         if schema is None:
             if beta:  # no validation in a v1beta1 CRD: the server accepts anything
-                reading.versions.append(CrdVersion(api, kind, name, _open_schema()))
+                reading.versions.append(CrdVersion(api, kind, name, _open_schema(), where))
                 continue
             reading.issues.append(_issue(where, f"version {version} has no schema.openAPIV3Schema "
                                                 f"(required in {V1}); its {kind} objects are not validated"))
             reading.unusable[api] = f"CRD {name} has no valid schema for {version} (see KL107)"
             continue
         if pointer not in converted:
-            converted[pointer] = _Converter(reading.issues, strict_type=not beta, prune=not preserve_all).root(
-                schema, pointer)
-        result = converted[pointer]
+            result = _Converter(reading.issues, strict_type=not beta, prune=not preserve_all).root(schema, pointer)
+            converted[pointer] = (result, None if result is None else build_defaults(schema, MAX_SCHEMA_DEPTH))
+        result, defaults = converted[pointer]
         if result is None:
             reading.unusable[api] = f"CRD {name} has no valid schema for {version} (see KL107)"
         else:
-            reading.versions.append(CrdVersion(api, kind, name, result))
+            reading.versions.append(CrdVersion(api, kind, name, result, where, defaults))
     reading.issues = list(dict.fromkeys(reading.issues))  # a shared v1beta1 schema reports once
     return reading
 
@@ -148,14 +166,65 @@ def _versions(spec: Dict[str, Any], beta: bool, reading: CrdReading) -> List[_Ve
         if not isinstance(entry, dict) or not isinstance(entry.get("name"), str) or not entry["name"]:
             reading.issues.append(_issue(where, "a version needs a name"))
             continue
+        # `served` has no default: a version that does not say `served: true` is not served
+        # (CustomResourceDefinitionVersion.Served is a plain bool in both API versions).
+        served = entry.get("served") is True
         own = _get(entry, "schema", "openAPIV3Schema")
         if own is not None:
-            found.append((entry["name"], entry.get("served", True) is not False, own,
-                          where + ("schema", "openAPIV3Schema"), where))
+            found.append((entry["name"], served, own, where + ("schema", "openAPIV3Schema"), where))
         else:
-            found.append((entry["name"], entry.get("served", True) is not False, shared, shared_pointer,
+            found.append((entry["name"], served, shared, shared_pointer,
                           where + (("schema",) if "schema" in entry else ())))
     return found
+
+
+def _group_problem(group: str) -> Optional[str]:
+    """Why the API server refuses `group` (apiextensions validation.go:
+    validateCustomResourceDefinitionSpec): a DNS subdomain with at least one dot, so a CRD can
+    never define a kind in a built-in group such as `apps` or `batch`."""
+    from ..model.validation import dns1123_subdomain
+
+    errors = dns1123_subdomain(group)
+    if errors:
+        return f'spec.group: Invalid value: "{group}": ' + ",".join(errors)
+    if "." not in group:
+        return f'spec.group: Invalid value: "{group}": should be a domain with at least one dot'
+    return None
+
+
+APPROVAL_ANNOTATION = "api-approved.kubernetes.io"
+
+
+def _approval_issues(data: Dict[str, Any], group: str) -> List[Issue]:
+    """A v1 CRD in a group the Kubernetes project owns (`*.k8s.io`, `*.kubernetes.io`) needs the
+    approval annotation: a URL, or a reason starting with "unapproved" (apiextensions
+    validation.go:validateAPIApproval, apihelpers.GetAPIApprovalState)."""
+    if not (group in ("k8s.io", "kubernetes.io") or group.endswith((".k8s.io", ".kubernetes.io"))):
+        return []
+    annotations = _get(data, "metadata", "annotations")
+    value = annotations.get(APPROVAL_ANNOTATION) if isinstance(annotations, dict) else None
+    pointer: Pointer = ("metadata", "annotations", APPROVAL_ANNOTATION)
+    if not value:
+        return [Issue(RULE_INVALID_CRD, _deepest(data, pointer),
+                      f"metadata.annotations[{APPROVAL_ANNOTATION}]: Required value: protected groups must have "
+                      f'approval annotation "{APPROVAL_ANNOTATION}", see https://github.com/kubernetes/enhancements/pull/1111')]
+    if not isinstance(value, str) or not (value.startswith("unapproved") or _is_url(value)):
+        return [Issue(RULE_INVALID_CRD, pointer,
+                      f"metadata.annotations[{APPROVAL_ANNOTATION}]: Invalid value: protected groups must have "
+                      f'approval annotation "{APPROVAL_ANNOTATION}" with either a URL or a reason starting with '
+                      '"unapproved", see https://github.com/kubernetes/enhancements/pull/1111')]
+    return []
+
+
+def _is_url(value: str) -> bool:
+    """Go's url.ParseRequestURI with a scheme and a host."""
+    from urllib.parse import urlsplit
+
+    try:
+        parts = urlsplit(value)
+    except ValueError:
+        return False
+    return bool(parts.scheme and parts.netloc) and " " not in value
 
 
 def _get(node: Any, *keys: str) -> Any:
@@ -234,10 +303,17 @@ class _Converter:
             return dict(OBJECT_META_REF)
         return {"allOf": [dict(OBJECT_META_REF), {"properties": restrictions}]}
 
-    def node(self, node: Dict[str, Any], pointer: Pointer, structural: bool, may_be_null: bool) -> Dict[str, Any]:
+    def node(self, node: Dict[str, Any], pointer: Pointer, structural: bool, may_be_null: bool,
+             keeps_unknown: bool = False) -> Dict[str, Any]:
         """Convert one schema node. `structural`: not inside allOf/anyOf/oneOf/not.
-        `may_be_null`: an optional object field, whose null the server drops."""
+        `may_be_null`: an optional object field, whose null the server drops. `keeps_unknown`:
+        the items of an array that preserves unknown fields, which keep theirs too."""
         out: Dict[str, Any] = {}
+        # The API server's pruning (apiextensions-apiserver pruning/algorithm.go: prune and
+        # skipPrune) keeps the unknown fields of a node with x-kubernetes-preserve-unknown-fields
+        # and of the items of such an array (and of arrays nested in it), but prunes the
+        # properties and additionalProperties of that node as usual.
+        preserves = node.get("x-kubernetes-preserve-unknown-fields") is True or keeps_unknown
         required: List[Any] = node["required"] if isinstance(node.get("required"), list) else []
         for key, value in node.items():
             here = pointer + (key,)
@@ -273,7 +349,7 @@ class _Converter:
                     self.report(here, "additionalProperties must be a schema or true/false")
             elif key == "items":
                 if isinstance(value, dict):
-                    out[key] = self.node(value, here, structural, may_be_null=False)
+                    out[key] = self.node(value, here, structural, may_be_null=False, keeps_unknown=preserves)
                 else:
                     self.report(here, "items must be one schema (a list of schemas is not allowed in a CRD)")
             elif key in ("allOf", "anyOf", "oneOf"):
@@ -335,11 +411,11 @@ class _Converter:
                     out[key] = list(value)
                 else:
                     self.report(here, "x-kubernetes-list-map-keys must be a list of field names")
-        self._finish(node, out, pointer, structural, may_be_null)
+        self._finish(node, out, pointer, structural, may_be_null, preserves)
         return out
 
     def _finish(self, node: Dict[str, Any], out: Dict[str, Any], pointer: Pointer, structural: bool,
-                may_be_null: bool) -> None:
+                may_be_null: bool, preserves: bool) -> None:
         preserve = node.get("x-kubernetes-preserve-unknown-fields") is True
         int_or_string = node.get("x-kubernetes-int-or-string") is True
         embedded = node.get("x-kubernetes-embedded-resource") is True
@@ -361,7 +437,7 @@ class _Converter:
             properties["metadata"] = dict(OBJECT_META_REF)
             out["required"] = list(dict.fromkeys(out.get("required", []) + ["apiVersion", "kind"]))
         is_object = out.get("type") == "object" or "properties" in out or embedded
-        if structural and self.prune and is_object and not preserve and "additionalProperties" not in out:
+        if structural and self.prune and is_object and not preserves and "additionalProperties" not in out:
             out["additionalProperties"] = False  # the server prunes (strict: rejects) unknown fields
         if node.get("nullable") is True or may_be_null:
             _allow_null(out)

@@ -10,11 +10,14 @@ JSON Schema cannot express per item.
 from __future__ import annotations
 
 import json
-from typing import Any, Dict, List, Optional, Tuple
+from typing import TYPE_CHECKING, Any, Dict, List, Optional, Tuple
 
 from ..findings import Issue, Pointer, pointer_to_dotted
 from .crd import ORIGINAL_PATTERN
 from .validator import RULE_INVALID_VALUE, KindValidator, _show, _unknown_field, _where
+
+if TYPE_CHECKING:
+    from .defaulting import Defaults
 
 RULE_DUPLICATE_ENTRY = "KL108"
 
@@ -67,11 +70,17 @@ def keyword_message(keyword: str, value: Any, instance: Any, node: Optional[Dict
 class StructuralValidator(KindValidator):
     """A KindValidator with engine-independent messages and list-type duplicate checks."""
 
-    def __init__(self, schema: Dict[str, Any], engine: Optional[str] = None) -> None:
+    def __init__(self, schema: Dict[str, Any], engine: Optional[str] = None,
+                 defaults: Optional["Defaults"] = None) -> None:
         super().__init__(schema, engine)
         self._list_types = _has_list_types(self.schema)
+        self.defaults = defaults  # a CRD's: applied first, as the API server does while decoding
 
     def issues(self, instance: Any, strict: bool = True) -> List[Issue]:
+        if self.defaults is not None:
+            from .defaulting import apply
+
+            instance = apply(instance, self.defaults)
         self._root = instance  # the Rust engine reports some errors at the value, not the object
         found = super().issues(instance, strict)
         if self._list_types:
