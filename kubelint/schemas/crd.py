@@ -54,7 +54,14 @@ _DROPPED = ("description", "title", "example", "externalDocs", "format", "x-kube
             "x-kubernetes-embedded-resource", "nullable")
 _LIST_TYPES = ("atomic", "set", "map")
 ORIGINAL_PATTERN = "x-kubelint-pattern"
-MAX_SCHEMA_DEPTH = 100  # schema nodes nested deeper are not converted (see _Converter.node)
+INVALID_PATTERN = "x-kubelint-invalid-pattern"  # [pattern, RE2's complaint]: every string fails
+# Bounds on what kubelint converts (hostile or absurd schemas must not exhaust time, memory or the
+# stack). Real CRDs stay far below: a few thousand nodes, a path of some 80 keys at the deepest.
+MAX_SCHEMA_DEPTH = 160  # keys on the path from openAPIV3Schema to a node (properties.x counts 2)
+MAX_SCHEMA_NODES = 60_000  # schema nodes in one version's schema
+# The API server refuses a request body over 3 MiB (k8s.io/apiserver server/config.go:
+# MaxRequestBodyBytes = 3 * 1024 * 1024), so no CRD larger than that exists in a cluster.
+MAX_REQUEST_BYTES = 3 * 1024 * 1024
 
 
 @dataclass
@@ -96,6 +103,12 @@ def read_crd(data: Dict[str, Any]) -> CrdReading:
                                     "its custom resources are not validated"))
         return reading
     beta = api_version == V1BETA1
+    size = _json_size(data)
+    if size > MAX_REQUEST_BYTES:
+        reading.issues.append(Issue(RULE_INVALID_CRD, (), f"the CRD is {size / 1048576:.1f} MiB as JSON; the API server "
+                                    "refuses a request over 3 MiB, so it cannot be created (its custom resources "
+                                    "are not validated)"))
+        return reading
     spec = data.get("spec")
     if not isinstance(spec, dict):
         reading.issues.append(Issue(RULE_INVALID_CRD, ("spec",) if "spec" in data else (),
@@ -119,7 +132,7 @@ def read_crd(data: Dict[str, Any]) -> CrdReading:
     reading.kind, reading.group = kind, group
     # v1beta1 keeps unknown fields unless told not to; v1 prunes them (true is deprecated there).
     preserve_all = spec.get("preserveUnknownFields", beta) is True
-    converted: Dict[Pointer, Tuple[Optional[Dict[str, Any]], Optional["Defaults"]]] = {}
+    converted: Dict[Pointer, Tuple[Optional[Dict[str, Any]], Optional["Defaults"], bool]] = {}
     for version, served, schema, pointer, where in _versions(spec, beta, reading):
         api = f"{group}/{version}"
         if not served:
@@ -135,11 +148,14 @@ def read_crd(data: Dict[str, Any]) -> CrdReading:
             reading.unusable[api] = f"CRD {name} has no valid schema for {version} (see KL107)"
             continue
         if pointer not in converted:
-            result = _Converter(reading.issues, strict_type=not beta, prune=not preserve_all).root(schema, pointer)
-            converted[pointer] = (result, None if result is None else build_defaults(schema, MAX_SCHEMA_DEPTH))
-        result, defaults = converted[pointer]
+            converter = _Converter(reading.issues, strict_type=not beta, prune=not preserve_all)
+            result = converter.root(schema, pointer)
+            converted[pointer] = (result, None if result is None else build_defaults(schema, MAX_SCHEMA_DEPTH // 2),
+                                  converter.too_large)
+        result, defaults, too_large = converted[pointer]
         if result is None:
-            reading.unusable[api] = f"CRD {name} has no valid schema for {version} (see KL107)"
+            reading.unusable[api] = (f"the schema of CRD {name} for {version} is too large for kubelint (see KL107)"
+                                     if too_large else f"CRD {name} has no valid schema for {version} (see KL107)")
         else:
             reading.versions.append(CrdVersion(api, kind, name, result, where, defaults))
     reading.issues = list(dict.fromkeys(reading.issues))  # a shared v1beta1 schema reports once
@@ -227,6 +243,39 @@ def _is_url(value: str) -> bool:
     return bool(parts.scheme and parts.netloc) and " " not in value
 
 
+def _json_size(data: Any) -> int:
+    """The size of the request body kubectl would send (compact JSON)."""
+    import json
+
+    try:
+        return len(json.dumps(data, separators=(",", ":"), ensure_ascii=False, default=str).encode("utf-8",
+                                                                                               "surrogatepass"))
+    except RecursionError:  # deeper than json.dumps goes (the server's decoder allows 10,000 levels)
+        return _json_size_iterative(data)
+
+
+def _json_size_iterative(data: Any) -> int:
+    """About the compact JSON size of `data`, without recursion (strings without escapes)."""
+    size, stack = 0, [data]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, dict):
+            size += 1 + len(node) * 4  # braces, quotes, colon and comma per entry
+            for key, value in node.items():
+                size += len(str(key))
+                stack.append(value)
+        elif isinstance(node, list):
+            size += 1 + len(node)
+            stack.extend(node)
+        else:
+            size += len(str(node)) + (2 if isinstance(node, str) else 0)
+    return size
+
+
+class _TooLarge(Exception):
+    """The schema is nested too deeply or has too many nodes for kubelint to convert."""
+
+
 def _get(node: Any, *keys: str) -> Any:
     for key in keys:
         if not isinstance(node, dict):
@@ -251,6 +300,16 @@ def _issue(pointer: Pointer, problem: str) -> Issue:
     return Issue(RULE_INVALID_CRD, pointer, where + problem)
 
 
+def _warning(pointer: Pointer, problem: str) -> Issue:
+    """A CRD the API server may well accept, but that kubelint cannot check."""
+    from ..findings import Severity
+
+    where = pointer_to_dotted(pointer)
+    if len(where) > 120:  # a path hundreds of levels deep: its end says enough
+        where = "..." + where[-100:]
+    return Issue(RULE_INVALID_CRD, pointer, f"{where}: {problem}", severity=Severity.WARNING)
+
+
 def _open_schema() -> Dict[str, Any]:
     return {"type": "object", "properties": {"metadata": dict(OBJECT_META_REF)}}
 
@@ -262,6 +321,9 @@ class _Converter:
         self.issues = issues
         self.strict_type = strict_type  # v1: every structural node needs a type
         self.prune = prune  # unknown fields are errors (not preserved everywhere)
+        self.nodes = 0
+        self.root_depth = 0
+        self.too_large = False
 
     def report(self, pointer: Pointer, problem: str) -> None:
         self.issues.append(_issue(pointer, problem))
@@ -275,12 +337,17 @@ class _Converter:
         body = dict(schema)
         if isinstance(schema.get("properties"), dict):  # metadata is ObjectMeta, see metadata()
             body["properties"] = {k: v for k, v in schema["properties"].items() if k != "metadata"}
-        out = self.node(body, pointer, structural=True, may_be_null=False)
+        self.root_depth = len(pointer)
+        try:
+            out = self.node(body, pointer, structural=True, may_be_null=False)
+            properties = out.setdefault("properties", {})
+            properties["metadata"] = self.metadata(schema, pointer)
+        except _TooLarge:
+            self.too_large = True
+            return None
         out["type"] = "object"
-        properties = out.setdefault("properties", {})
         properties.setdefault("apiVersion", {"type": "string"})
         properties.setdefault("kind", {"type": "string"})
-        properties["metadata"] = self.metadata(schema, pointer)
         if self.prune and schema.get("x-kubernetes-preserve-unknown-fields") is not True:
             out["additionalProperties"] = False
         return out
@@ -308,6 +375,15 @@ class _Converter:
         """Convert one schema node. `structural`: not inside allOf/anyOf/oneOf/not.
         `may_be_null`: an optional object field, whose null the server drops. `keeps_unknown`:
         the items of an array that preserves unknown fields, which keep theirs too."""
+        self.nodes += 1
+        if self.nodes > MAX_SCHEMA_NODES:
+            self.issues.append(_warning(pointer, f"the schema has more than {MAX_SCHEMA_NODES:,} nodes; kubelint does "
+                                                 "not validate the custom resources of this version"))
+            raise _TooLarge
+        if len(pointer) - self.root_depth > MAX_SCHEMA_DEPTH:
+            self.issues.append(_warning(pointer, f"the schema is nested more than {MAX_SCHEMA_DEPTH} keys deep here; "
+                                                 "kubelint does not validate the custom resources of this version"))
+            raise _TooLarge
         out: Dict[str, Any] = {}
         # The API server's pruning (apiextensions-apiserver pruning/algorithm.go: prune and
         # skipPrune) keeps the unknown fields of a node with x-kubernetes-preserve-unknown-fields
@@ -374,11 +450,7 @@ class _Converter:
                     self.report(here, "enum must be a list of values")
             elif key == "pattern":
                 if isinstance(value, str):
-                    translated = translate_pattern(value)
-                    if translated is not None:  # a dialect feature neither engine has: not checked
-                        out[key] = translated
-                        if translated != value:  # messages show the pattern as the CRD wrote it
-                            out[ORIGINAL_PATTERN] = value
+                    self.pattern(value, out, here)
                 else:
                     self.report(here, "pattern must be a string")
             elif key in _NUMBERS:
@@ -413,6 +485,29 @@ class _Converter:
                     self.report(here, "x-kubernetes-list-map-keys must be a list of field names")
         self._finish(node, out, pointer, structural, may_be_null, preserves)
         return out
+
+    def pattern(self, pattern: str, out: Dict[str, Any], pointer: Pointer) -> None:
+        """Keep `pattern` in a form both engines compile. One that is not valid RE2 (Go's
+        regexp) is an error: the server accepts the CRD, but every string value of the field
+        then fails ("should match '+', but pattern is invalid", apiextensions-apiserver
+        validation_test.go: TestValidateCustomResource "invalid regex"); kubelint says so for
+        each such value too. One kubelint's engines cannot compile is a warning: not checked."""
+        from ..cel.regex import UNKNOWN, re2_problem
+
+        shown = _show(pattern if len(pattern) <= 80 else pattern[:77] + "...")
+        problem = re2_problem(pattern)
+        translated = translate_pattern(pattern)
+        if problem is not None and problem != UNKNOWN and not (translated is not None and _nested_repeats(problem, pattern)):
+            self.report(pointer, f"pattern {shown} is not a valid regular expression ({problem}): the API server "
+                                 "refuses every value of this field")
+            out.setdefault("allOf", []).append({"not": {"type": "string"}, INVALID_PATTERN: [pattern, problem]})
+        elif translated is None:
+            self.issues.append(_warning(pointer, f"pattern {shown} cannot be checked: kubelint's regular expression "
+                                                 "engines do not compile it"))
+        else:
+            out["pattern"] = translated
+            if translated != pattern:  # messages show the pattern as the CRD wrote it
+                out[ORIGINAL_PATTERN] = pattern
 
     def _finish(self, node: Dict[str, Any], out: Dict[str, Any], pointer: Pointer, structural: bool,
                 may_be_null: bool, preserves: bool) -> None:
@@ -481,7 +576,9 @@ def translate_pattern(pattern: str) -> Optional[str]:
     """`pattern` in a form both engines compile, or None when one cannot (then it is not
     checked). RE2 allows `(?i)` anywhere; Python only at the start: a later one becomes a
     scoped group `(?i:...)` up to the end of its enclosing group."""
-    translated = pattern
+    translated = _posix_classes(pattern)
+    if translated is None:
+        return None
     match = _INLINE_FLAGS.search(translated)
     while match is not None and match.start() > 0:
         if "U" in match.group(1):
@@ -493,6 +590,40 @@ def translate_pattern(pattern: str) -> Optional[str]:
     if not _compiles(translated):
         return None
     return translated
+
+
+# RE2's ASCII classes, written out for engines that lack `[[:alpha:]]` (Python reads it as a set
+# of the characters "[:alph" followed by "]").
+_POSIX = {"alnum": "0-9A-Za-z", "alpha": "A-Za-z", "ascii": "\\x00-\\x7F", "blank": "\\t ",
+          "cntrl": "\\x00-\\x1F\\x7F", "digit": "0-9", "graph": "!-~", "lower": "a-z", "print": " -~",
+          "punct": "!-/:-@\\[-`{-~", "space": "\\t\\n\\v\\f\\r ", "upper": "A-Z", "word": "0-9A-Za-z_",
+          "xdigit": "0-9A-Fa-f"}
+_POSIX_CLASS = re.compile(r"\[:(\^?)([a-z]+):\]")
+
+
+def _posix_classes(pattern: str) -> Optional[str]:
+    """`pattern` with `[:name:]` inside brackets written out, or None for a negated one."""
+    if "[:" not in pattern:
+        return pattern
+
+    def expand(match: "re.Match[str]") -> str:
+        if match.group(1) or match.group(2) not in _POSIX:
+            raise ValueError(match.group())
+        return _POSIX[match.group(2)]
+
+    try:
+        return _POSIX_CLASS.sub(expand, pattern)
+    except ValueError:
+        return None
+
+
+def _nested_repeats(problem: str, pattern: str) -> bool:
+    """RE2 refuses repetitions whose nested counts multiply past 1000; Go's regexp only refuses a
+    single count over 1000 (and expressions too large to compile), so such a refusal is no proof."""
+    if "repetition size" not in problem:
+        return False
+    counts = re.findall(r"\{(\d+)(?:,(\d*))?\}", pattern)
+    return all(int(low) <= 1000 and (not high or int(high) <= 1000) for low, high in counts)
 
 
 def _group_end(text: str, start: int) -> int:
@@ -534,10 +665,14 @@ def _rust_compiles(pattern: str) -> bool:
 
 def _compiles(pattern: str) -> bool:
     if pattern not in _compiled:
+        import warnings
+
         ok = True
         try:
-            re.compile(pattern)
-        except (re.error, RecursionError, OverflowError):
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")  # "possible nested set" and the like
+                re.compile(pattern)
+        except (re.error, RecursionError, OverflowError, MemoryError):
             ok = False
         if ok:
             ok = _rust_compiles(pattern)

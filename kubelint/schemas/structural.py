@@ -13,7 +13,7 @@ import json
 from typing import TYPE_CHECKING, Any, Dict, List, Optional, Tuple
 
 from ..findings import Issue, Pointer, pointer_to_dotted
-from .crd import ORIGINAL_PATTERN
+from .crd import INVALID_PATTERN, ORIGINAL_PATTERN
 from .validator import RULE_INVALID_VALUE, KindValidator, _show, _unknown_field, _where
 
 if TYPE_CHECKING:
@@ -61,6 +61,9 @@ def keyword_message(keyword: str, value: Any, instance: Any, node: Optional[Dict
     if keyword == "oneOf":
         return "must match exactly one of the allowed forms (oneOf)"
     if keyword == "not":
+        invalid = node.get(INVALID_PATTERN) if isinstance(node, dict) else None
+        if isinstance(invalid, list) and len(invalid) == 2:
+            return f"{shown} should match '{invalid[0]}', but pattern is invalid: {invalid[1]}"
         return "matches a form that is not allowed (not)"
     if keyword in ("false", "falseSchema"):
         return "is not allowed here"
