@@ -88,7 +88,10 @@ def builtin_rules() -> List[Rule]:
             "a domain with a dot (a CRD cannot define kinds of built-in groups such as `apps`), a `*.k8s.io` or "
             "`*.kubernetes.io` group without the `api-approved.kubernetes.io` annotation (apiextensions "
             "validation.go: validateCustomResourceDefinitionSpec, validateAPIApproval). A version whose "
-            "schema cannot be used is not validated, and its objects say so. As a warning: a version that "
+            "schema cannot be used is not validated, and its objects say so. Also: an x-kubernetes-validations "
+            "rule that does not compile (or whose reason, fieldPath or message is invalid), a pattern that is not "
+            "a valid RE2 regular expression, a CRD over the API server's 3 MiB request limit. As a warning: a "
+            "schema too deep or too large for kubelint to check, a pattern kubelint cannot compile, a version that "
             "defines a built-in kind (the API server serves the built-in API instead, and its objects keep the "
             "built-in schema).",
             "The API server rejects the CRD, so none of its custom resources can be created.",
@@ -113,6 +116,20 @@ def builtin_rules() -> List[Rule]:
             "--reject, as kubeconform does. Such objects get no schema check.",
             "The repository's policy forbids that kind (for example PodSecurityPolicy or a legacy CRD).",
             "--reject Secret\napiVersion: v1\nkind: Secret", "(no object of a rejected kind)")),
+        make_builtin("KL111", "crd-validation-rule", E, "A custom resource fails an x-kubernetes-validations rule of its CRD.", RuleDoc(
+            "Evaluates the CEL rules (`x-kubernetes-validations`) of the CRD of each custom resource, at every "
+            "non-null value of the rule's schema node, with the Kubernetes CEL environment (standard macros, "
+            "strings, optional types, the lists, regex, url, quantity, ip, cidr and semver libraries, sets). A rule "
+            "that is false is reported at its node (or its `fieldPath`) with its `message` or `messageExpression`, "
+            "as `Invalid value`, or `Required value` / `Forbidden` / `Duplicate value` per its `reason` "
+            "(apiextensions-apiserver pkg/apiserver/schema/cel/validation.go: validateExpressions). Transition "
+            "rules (using `oldSelf`) are skipped: there is no old object. As warnings: a rule that fails to "
+            "evaluate (the server refuses the object, but kubelint types `self` more loosely than the server), "
+            "and a rule not evaluated because its cost on the value could exceed kubelint's budget. Needs the "
+            "CEL engine (cel-expr-python, Python 3.11 and later); without it rules are not evaluated.",
+            "The API server refuses the object with the rule's message.",
+            "# rule: self.minReplicas <= self.maxReplicas\nspec: {minReplicas: 5, maxReplicas: 2}",
+            "spec: {minReplicas: 1, maxReplicas: 2}")),
         make_builtin("KL112", "unserved-version", E, "A custom resource uses a version its CRD does not serve.", RuleDoc(
             "Reports a custom resource whose kind is defined by a CRD of the run (input or --crd) at an apiVersion "
             "that CRD does not serve: a version it does not define, or one without `served: true` (`served` has "

@@ -35,6 +35,7 @@ from typing import TYPE_CHECKING, Any, Dict, List, Optional, Tuple
 from ..findings import Issue, Pointer, pointer_to_dotted
 
 if TYPE_CHECKING:
+    from .crdrules import Site
     from .defaulting import Defaults
 
 RULE_INVALID_CRD = "KL107"
@@ -74,6 +75,7 @@ class CrdVersion:
     schema: Dict[str, Any]  # refers to #/$defs/<ObjectMeta>; the store attaches the definitions
     where: Pointer = ()  # the version's entry in the CRD, for findings about it
     defaults: Optional["Defaults"] = None  # applied before validation, as the API server does
+    rules: Optional["Site"] = None  # x-kubernetes-validations, compiled
 
 
 @dataclass
@@ -93,6 +95,7 @@ def read_crd(data: Dict[str, Any]) -> CrdReading:
     """The schemas a CRD defines for its custom resources, and its problems."""
     name = _get(data, "metadata", "name")
     name = name if isinstance(name, str) and name else "<unnamed>"
+    from .crdrules import read_rules
     from .defaulting import build as build_defaults
 
     reading = CrdReading(name)
@@ -103,7 +106,7 @@ def read_crd(data: Dict[str, Any]) -> CrdReading:
                                     "its custom resources are not validated"))
         return reading
     beta = api_version == V1BETA1
-    size = _json_size(data)
+    size, has_rules = _json_size(data)
     if size > MAX_REQUEST_BYTES:
         reading.issues.append(Issue(RULE_INVALID_CRD, (), f"the CRD is {size / 1048576:.1f} MiB as JSON; the API server "
                                     "refuses a request over 3 MiB, so it cannot be created (its custom resources "
@@ -132,7 +135,7 @@ def read_crd(data: Dict[str, Any]) -> CrdReading:
     reading.kind, reading.group = kind, group
     # v1beta1 keeps unknown fields unless told not to; v1 prunes them (true is deprecated there).
     preserve_all = spec.get("preserveUnknownFields", beta) is True
-    converted: Dict[Pointer, Tuple[Optional[Dict[str, Any]], Optional["Defaults"], bool]] = {}
+    converted: Dict[Pointer, Tuple[Optional[Dict[str, Any]], Optional["Defaults"], Optional["Site"], bool]] = {}
     for version, served, schema, pointer, where in _versions(spec, beta, reading):
         api = f"{group}/{version}"
         if not served:
@@ -150,14 +153,16 @@ def read_crd(data: Dict[str, Any]) -> CrdReading:
         if pointer not in converted:
             converter = _Converter(reading.issues, strict_type=not beta, prune=not preserve_all)
             result = converter.root(schema, pointer)
-            converted[pointer] = (result, None if result is None else build_defaults(schema, MAX_SCHEMA_DEPTH // 2),
-                                  converter.too_large)
-        result, defaults, too_large = converted[pointer]
+            usable = result is not None
+            converted[pointer] = (result, build_defaults(schema, MAX_SCHEMA_DEPTH // 2) if usable else None,
+                                  read_rules(schema, pointer, reading.issues, MAX_SCHEMA_DEPTH // 2)
+                                  if usable and has_rules else None, converter.too_large)
+        result, defaults, rules, too_large = converted[pointer]
         if result is None:
             reading.unusable[api] = (f"the schema of CRD {name} for {version} is too large for kubelint (see KL107)"
                                      if too_large else f"CRD {name} has no valid schema for {version} (see KL107)")
         else:
-            reading.versions.append(CrdVersion(api, kind, name, result, where, defaults))
+            reading.versions.append(CrdVersion(api, kind, name, result, where, defaults, rules))
     reading.issues = list(dict.fromkeys(reading.issues))  # a shared v1beta1 schema reports once
     return reading
 
@@ -243,15 +248,16 @@ def _is_url(value: str) -> bool:
     return bool(parts.scheme and parts.netloc) and " " not in value
 
 
-def _json_size(data: Any) -> int:
-    """The size of the request body kubectl would send (compact JSON)."""
+def _json_size(data: Any) -> Tuple[int, bool]:
+    """The size of the request body kubectl would send (compact JSON), and whether the CRD has
+    x-kubernetes-validations rules anywhere."""
     import json
 
     try:
-        return len(json.dumps(data, separators=(",", ":"), ensure_ascii=False, default=str).encode("utf-8",
-                                                                                               "surrogatepass"))
+        text = json.dumps(data, separators=(",", ":"), ensure_ascii=False, default=str)
     except RecursionError:  # deeper than json.dumps goes (the server's decoder allows 10,000 levels)
-        return _json_size_iterative(data)
+        return _json_size_iterative(data), True
+    return len(text.encode("utf-8", "surrogatepass")), '"x-kubernetes-validations"' in text
 
 
 def _json_size_iterative(data: Any) -> int:

@@ -226,7 +226,8 @@ class SchemaStore:
         if problem is not None:
             return None, problem
         try:
-            return StructuralValidator(schema, self.engine, crd.defaults if crd is not None else None), None
+            return StructuralValidator(schema, self.engine, crd.defaults if crd is not None else None,
+                                       crd.rules if crd is not None else None), None
         except Exception as exc:  # an engine refusing what the meta-schema allowed: not a crash
             text = str(exc).strip()
             return None, text.splitlines()[0] if text else type(exc).__name__

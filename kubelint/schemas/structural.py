@@ -17,6 +17,7 @@ from .crd import INVALID_PATTERN, ORIGINAL_PATTERN
 from .validator import RULE_INVALID_VALUE, KindValidator, _show, _unknown_field, _where
 
 if TYPE_CHECKING:
+    from .crdrules import Site
     from .defaulting import Defaults
 
 RULE_DUPLICATE_ENTRY = "KL108"
@@ -74,10 +75,11 @@ class StructuralValidator(KindValidator):
     """A KindValidator with engine-independent messages and list-type duplicate checks."""
 
     def __init__(self, schema: Dict[str, Any], engine: Optional[str] = None,
-                 defaults: Optional["Defaults"] = None) -> None:
+                 defaults: Optional["Defaults"] = None, rules: Optional["Site"] = None) -> None:
         super().__init__(schema, engine)
         self._list_types = _has_list_types(self.schema)
         self.defaults = defaults  # a CRD's: applied first, as the API server does while decoding
+        self.rules = rules  # a CRD's x-kubernetes-validations
 
     def issues(self, instance: Any, strict: bool = True) -> List[Issue]:
         if self.defaults is not None:
@@ -86,11 +88,16 @@ class StructuralValidator(KindValidator):
             instance = apply(instance, self.defaults)
         self._root = instance  # the Rust engine reports some errors at the value, not the object
         found = super().issues(instance, strict)
+        extra: List[Issue] = []
         if self._list_types:
-            duplicates = duplicate_issues(self.schema, instance)
-            if duplicates:
-                found = sorted(set(found) | set(duplicates),
-                               key=lambda i: (tuple(str(p) for p in i.pointer), i.rule, i.message))
+            extra += duplicate_issues(self.schema, instance)
+        if self.rules is not None:
+            from .crdrules import rule_issues
+
+            schema_errors = any(i.rule in (RULE_INVALID_VALUE, "KL103") for i in found)
+            extra += rule_issues(self.rules, instance, report_errors=not schema_errors)
+        if extra:
+            found = sorted(set(found) | set(extra), key=lambda i: (tuple(str(p) for p in i.pointer), i.rule, i.message))
         return found
 
     def _from_rust(self, error: Any) -> List[Issue]:
