@@ -84,8 +84,16 @@ def builtin_rules() -> List[Rule]:
         make_builtin("KL107", "invalid-crd", E, "A CustomResourceDefinition is invalid; its custom resources may not be validated.", RuleDoc(
             "Reports problems in a CRD of the run (input or --crd) at their node: no group, kind or versions, a "
             "version without openAPIV3Schema, a schema node that is not a schema (unknown type, `items` as a list, "
-            "`$ref` or another keyword Kubernetes forbids), a structural node without a type. A version whose "
-            "schema cannot be used is not validated, and its objects say so.",
+            "`$ref` or another keyword Kubernetes forbids), a structural node without a type, a group that is not "
+            "a domain with a dot (a CRD cannot define kinds of built-in groups such as `apps`), a `*.k8s.io` or "
+            "`*.kubernetes.io` group without the `api-approved.kubernetes.io` annotation (apiextensions "
+            "validation.go: validateCustomResourceDefinitionSpec, validateAPIApproval). A version whose "
+            "schema cannot be used is not validated, and its objects say so. Also: an x-kubernetes-validations "
+            "rule that does not compile (or whose reason, fieldPath or message is invalid), a pattern that is not "
+            "a valid RE2 regular expression, a CRD over the API server's 3 MiB request limit. As a warning: a "
+            "schema too deep or too large for kubelint to check, a pattern kubelint cannot compile, a version that "
+            "defines a built-in kind (the API server serves the built-in API instead, and its objects keep the "
+            "built-in schema).",
             "The API server rejects the CRD, so none of its custom resources can be created.",
             "openAPIV3Schema:\n  type: object\n  properties:\n    spec: {type: int}",
             "openAPIV3Schema:\n  type: object\n  properties:\n    spec: {type: integer}")),
@@ -108,6 +116,29 @@ def builtin_rules() -> List[Rule]:
             "--reject, as kubeconform does. Such objects get no schema check.",
             "The repository's policy forbids that kind (for example PodSecurityPolicy or a legacy CRD).",
             "--reject Secret\napiVersion: v1\nkind: Secret", "(no object of a rejected kind)")),
+        make_builtin("KL111", "crd-validation-rule", E, "A custom resource fails an x-kubernetes-validations rule of its CRD.", RuleDoc(
+            "Evaluates the CEL rules (`x-kubernetes-validations`) of the CRD of each custom resource, at every "
+            "non-null value of the rule's schema node, with the Kubernetes CEL environment (standard macros, "
+            "strings, optional types, the lists, regex, url, quantity, ip, cidr and semver libraries, sets). A rule "
+            "that is false is reported at its node (or its `fieldPath`) with its `message` or `messageExpression`, "
+            "as `Invalid value`, or `Required value` / `Forbidden` / `Duplicate value` per its `reason` "
+            "(apiextensions-apiserver pkg/apiserver/schema/cel/validation.go: validateExpressions). Transition "
+            "rules (using `oldSelf`) are skipped: there is no old object. As warnings: a rule that fails to "
+            "evaluate (the server refuses the object, but kubelint types `self` more loosely than the server), "
+            "and a rule not evaluated because its cost on the value could exceed kubelint's budget. Needs the "
+            "CEL engine (cel-expr-python, Python 3.11 and later); without it rules are not evaluated.",
+            "The API server refuses the object with the rule's message.",
+            "# rule: self.minReplicas <= self.maxReplicas\nspec: {minReplicas: 5, maxReplicas: 2}",
+            "spec: {minReplicas: 1, maxReplicas: 2}")),
+        make_builtin("KL112", "unserved-version", E, "A custom resource uses a version its CRD does not serve.", RuleDoc(
+            "Reports a custom resource whose kind is defined by a CRD of the run (input or --crd) at an apiVersion "
+            "that CRD does not serve: a version it does not define, or one without `served: true` (`served` has "
+            "no default). The message lists the versions it serves. The API server hands requests for a version "
+            "no CRD serves to its 404 handler (apiextensions-apiserver customresource_handler.go: ServeHTTP, "
+            "HasServedCRDVersion), so kubectl says \"no matches for kind\".",
+            "The apply fails: the object cannot be created at that version.",
+            "apiVersion: example.com/v1beta1   # the CRD serves only v1\nkind: Widget",
+            "apiVersion: example.com/v1\nkind: Widget")),
         make_builtin("KL118", "unserved-api", E, "An API group the server serves itself has no such version or kind.", RuleDoc(
             "Reports an apiVersion in one of Kubernetes' own API groups that the chosen version does not serve "
             "(`apps/v2`), or a kind that version does not have (`kind: configmap`), with what is served instead. "

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, List, Optional, Sequence, Tuple
 from ..findings import Issue, ObjectRef, Pointer, Severity
 from ..input.loader import Manifest
 from ..schemas.deprecations import lookup as lookup_deprecation
-from ..schemas.store import SchemaStore
+from ..schemas.store import RULE_UNSERVED_VERSION, SchemaStore
 
 if TYPE_CHECKING:
     from .settings import Settings
@@ -44,6 +44,8 @@ def schema_issues(manifest: Manifest, store: SchemaStore, settings: "Settings") 
         issues.append(Issue("KL105", ("apiVersion",),
                             f"{ref.kind} {ref.api_version} is deprecated since Kubernetes "
                             f"{deprecation.deprecated_in}{removal}{replacement}"))
+    if resolution.unserved:
+        return issues + [Issue(RULE_UNSERVED_VERSION, ("apiVersion",), resolution.unserved)]
     if validator is None:
         unserved = None if resolution.failed or resolution.hint else unserved_builtin(store, ref)
         if unserved is not None:

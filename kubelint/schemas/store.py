@@ -19,6 +19,7 @@ from .validator import KindValidator
 
 RULE_INVALID_CRD = "KL107"
 RULE_LOCATION_ERROR = "KL109"
+RULE_UNSERVED_VERSION = "KL112"
 
 if TYPE_CHECKING:
     from ..input.loader import Manifest
@@ -35,7 +36,8 @@ class Resolution:
     source: str = ""  # "bundled", "CRD <name>", or the file or URL it came from
     errors: List[Tuple[str, str]] = field(default_factory=list)  # (rule, message), once per run
     failed: bool = False  # a location or CRD failed: the missing schema is already explained
-    hint: str = ""  # why a custom resource has no schema (its CRD does not serve that version...)
+    hint: str = ""  # why a custom resource has no schema (its CRD's schema for it is invalid...)
+    unserved: str = ""  # the CRD of this kind does not serve this version: why, and what it serves
 
 
 class SchemaStore:
@@ -58,6 +60,8 @@ class SchemaStore:
         self._sources: List[Optional["Location"]] = _parse_locations(self.locations)
         self._crds: Dict[Tuple[str, str], "CrdVersion"] = {}
         self._crd_hints: Dict[Tuple[str, str], str] = {}
+        # (group, kind) -> (CRD name, the apiVersions it serves, those it defines but does not serve)
+        self._crd_served: Dict[Tuple[str, str], Tuple[str, List[str], List[str]]] = {}
         self._resolved: Dict[Tuple[str, str, bool], Resolution] = {}
         self._reported: set = set()  # locations (and CRD versions) whose failure was reported
         self._finder: Optional["SchemaFinder"] = None
@@ -118,8 +122,14 @@ class SchemaStore:
         for manifest in crds:
             reading = read_crd(manifest.data)
             problems.extend((manifest, issue) for issue in reading.issues)
+            if reading.group and reading.kind:
+                self._crd_served.setdefault((reading.group, reading.kind),
+                                            (reading.name, reading.served, reading.not_served))
             for version in reading.versions:
                 key = (version.api_version, version.kind)
+                if self.definition_name(*key) is not None:
+                    problems.append((manifest, _shadow_issue(version)))
+                    continue
                 if key not in self._crds:
                     self._crds[key] = version
                     self._crd_hints.pop(key, None)
@@ -143,7 +153,7 @@ class SchemaStore:
             return self._resolved[key]
         resolution = self._lookup(api_version, kind)
         self._resolved[key] = Resolution(resolution.validator, resolution.source, [], resolution.failed,
-                                         resolution.hint)
+                                         resolution.hint, resolution.unserved)
         return resolution
 
     def _lookup(self, api_version: str, kind: str) -> Resolution:
@@ -154,6 +164,10 @@ class SchemaStore:
             if validator is not None:
                 return Resolution(validator, f"CRD {crd.crd}")
             self._fail(result, ("crd", crd.api_version, crd.kind), error, RULE_INVALID_CRD)
+        else:
+            result.unserved = self._unserved(api_version, kind)
+            if result.unserved:  # the cluster refuses the object, whatever a location says
+                return result
         for source in self._sources:
             if source is None:
                 validator = self._bundled(api_version, kind)
@@ -173,6 +187,17 @@ class SchemaStore:
                            f"schema location {source.spec}: {lookup.address}: cannot be used: {error}",
                            RULE_LOCATION_ERROR)
         return result
+
+    def _unserved(self, api_version: str, kind: str) -> str:
+        """Why a CRD of the run that defines this kind does not serve this apiVersion, or ""."""
+        group, _, version = api_version.rpartition("/")
+        entry = self._crd_served.get((group, kind))
+        if entry is None or api_version in entry[1] or self.definition_name(api_version, kind) is not None:
+            return ""
+        name, served, not_served = entry
+        what = "defines it but does not serve it" if api_version in not_served else f"does not define {version}"
+        serves = f"serves {', '.join(served)}" if served else "serves no version of it"
+        return f"{kind} {api_version} is not served: CRD {name} {what}; it {serves}"
 
     def _fail(self, result: Resolution, what: Tuple[str, ...], message: Optional[str], rule: str) -> None:
         result.failed = True
@@ -196,19 +221,21 @@ class SchemaStore:
 
         schema = dict(crd.schema)
         schema["$defs"] = self._bundled_schemas.definitions(OBJECT_META)
-        validator, error = self._compile(schema)
+        validator, error = self._compile(schema, crd)
         if validator is None:
             error = f"the schema of CRD {crd.crd} for {crd.api_version} cannot be used: {error}"
         return validator, error
 
-    def _compile(self, schema: Dict[str, Any]) -> Tuple[Optional[KindValidator], Optional[str]]:
+    def _compile(self, schema: Dict[str, Any], crd: Optional["CrdVersion"] = None
+                 ) -> Tuple[Optional[KindValidator], Optional[str]]:
         from .structural import StructuralValidator, schema_problem
 
         problem = schema_problem(schema)
         if problem is not None:
             return None, problem
         try:
-            return StructuralValidator(schema, self.engine), None
+            return StructuralValidator(schema, self.engine, crd.defaults if crd is not None else None,
+                                       crd.rules if crd is not None else None), None
         except Exception as exc:  # an engine refusing what the meta-schema allowed: not a crash
             text = str(exc).strip()
             return None, text.splitlines()[0] if text else type(exc).__name__
@@ -219,6 +246,18 @@ class SchemaStore:
 
             self._finder = SchemaFinder(self.full_version, lambda: self.downloader, self.notices)
         return self._finder
+
+
+def _shadow_issue(version: "CrdVersion") -> Issue:
+    """A CRD version of a built-in kind is never served: the built-in API answers first (the CRD
+    handler only gets what kube-apiserver's own groups do not serve). Its objects keep the
+    built-in schema; the CRD itself is accepted, hence a warning."""
+    from ..findings import Severity
+
+    return Issue(RULE_INVALID_CRD, version.where,
+                 f"{version.kind} {version.api_version} is a built-in kind: the API server serves its built-in "
+                 "API, never this version of the CRD (objects are validated against the built-in schema)",
+                 severity=Severity.WARNING)
 
 
 def _parse_locations(specs: Sequence[str]) -> List[Optional["Location"]]:

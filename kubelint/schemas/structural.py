@@ -10,11 +10,15 @@ JSON Schema cannot express per item.
 from __future__ import annotations
 
 import json
-from typing import Any, Dict, List, Optional, Tuple
+from typing import TYPE_CHECKING, Any, Dict, List, Optional, Tuple
 
 from ..findings import Issue, Pointer, pointer_to_dotted
-from .crd import ORIGINAL_PATTERN
+from .crd import INVALID_PATTERN, ORIGINAL_PATTERN
 from .validator import RULE_INVALID_VALUE, KindValidator, _show, _unknown_field, _where
+
+if TYPE_CHECKING:
+    from .crdrules import Site
+    from .defaulting import Defaults
 
 RULE_DUPLICATE_ENTRY = "KL108"
 
@@ -58,6 +62,9 @@ def keyword_message(keyword: str, value: Any, instance: Any, node: Optional[Dict
     if keyword == "oneOf":
         return "must match exactly one of the allowed forms (oneOf)"
     if keyword == "not":
+        invalid = node.get(INVALID_PATTERN) if isinstance(node, dict) else None
+        if isinstance(invalid, list) and len(invalid) == 2:
+            return f"{shown} should match '{invalid[0]}', but pattern is invalid: {invalid[1]}"
         return "matches a form that is not allowed (not)"
     if keyword in ("false", "falseSchema"):
         return "is not allowed here"
@@ -69,18 +76,30 @@ class StructuralValidator(KindValidator):
 
     formats = None  # CRD formats follow kube-openapi's registry, not the built-in types' decoding
 
-    def __init__(self, schema: Dict[str, Any], engine: Optional[str] = None) -> None:
+    def __init__(self, schema: Dict[str, Any], engine: Optional[str] = None,
+                 defaults: Optional["Defaults"] = None, rules: Optional["Site"] = None) -> None:
         super().__init__(schema, engine)
         self._list_types = _has_list_types(self.schema)
+        self.defaults = defaults  # a CRD's: applied first, as the API server does while decoding
+        self.rules = rules  # a CRD's x-kubernetes-validations
 
     def issues(self, instance: Any, strict: bool = True) -> List[Issue]:
+        if self.defaults is not None:
+            from .defaulting import apply
+
+            instance = apply(instance, self.defaults)
         self._root = instance  # the Rust engine reports some errors at the value, not the object
         found = super().issues(instance, strict)
+        extra: List[Issue] = []
         if self._list_types:
-            duplicates = duplicate_issues(self.schema, instance)
-            if duplicates:
-                found = sorted(set(found) | set(duplicates),
-                               key=lambda i: (tuple(str(p) for p in i.pointer), i.rule, i.message))
+            extra += duplicate_issues(self.schema, instance)
+        if self.rules is not None:
+            from .crdrules import rule_issues
+
+            schema_errors = any(i.rule in (RULE_INVALID_VALUE, "KL103") for i in found)
+            extra += rule_issues(self.rules, instance, report_errors=not schema_errors)
+        if extra:
+            found = sorted(set(found) | set(extra), key=lambda i: (tuple(str(p) for p in i.pointer), i.rule, i.message))
         return found
 
     def _from_rust(self, error: Any, instance: Any = None) -> List[Issue]:

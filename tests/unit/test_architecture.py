@@ -18,6 +18,7 @@ LAYERS: List[Set[str]] = [
     {"kubelint", "kubelint.findings", "kubelint.config"},
     {"kubelint.input"},
     {"kubelint.model"},
+    {"kubelint.cel"},
     {"kubelint.schemas"},
     {"kubelint.rules"},
     {"kubelint.run", "kubelint.formatters"},

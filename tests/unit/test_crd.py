@@ -61,10 +61,46 @@ def test_nulls_follow_the_api_server():
     ]
 
 
-def test_a_version_the_crd_does_not_serve_is_named():
+def test_a_version_the_crd_does_not_serve_is_an_error_that_names_the_served_ones():
     assert widget_findings()[-1] == (
-        "KL106", 62, 7, "no schema for Widget example.com/v1beta1 in Kubernetes 1.37: "
-                        "CRD widgets.example.com defines v1beta1 but does not serve it")
+        "KL112", 61, 13, "Widget example.com/v1beta1 is not served: CRD widgets.example.com defines it but does "
+                         "not serve it; it serves example.com/v1")
+
+
+UNSERVED_CRD = """apiVersion: apiextensions.k8s.io/v1
+kind: CustomResourceDefinition
+metadata: {name: gizmos.example.com}
+spec:
+  group: example.com
+  scope: Namespaced
+  names: {kind: Gizmo, plural: gizmos}
+  versions:
+  - name: v1
+    served: true
+    storage: true
+    schema: {openAPIV3Schema: {type: object, x-kubernetes-preserve-unknown-fields: true}}
+  - name: v1alpha1
+    storage: false
+    schema: {openAPIV3Schema: {type: object, x-kubernetes-preserve-unknown-fields: true}}
+"""
+
+
+@pytest.mark.parametrize("version, message", [
+    # `served` is a plain bool of CustomResourceDefinitionVersion: absent means not served.
+    ("v1alpha1", "Gizmo example.com/v1alpha1 is not served: CRD gizmos.example.com defines it but does not serve "
+                 "it; it serves example.com/v1"),
+    ("v2", "Gizmo example.com/v2 is not served: CRD gizmos.example.com does not define v2; it serves example.com/v1"),
+])
+def test_fire_a_custom_resource_at_a_version_its_crd_does_not_serve(version, message):
+    text = UNSERVED_CRD + f"---\napiVersion: example.com/{version}\nkind: Gizmo\nmetadata: {{name: fire-g}}\n"
+    line = UNSERVED_CRD.count("\n") + 2
+    assert messages(run_text(text, select=["KL106", "KL112"])) == [("KL112", line, 13, message)]
+
+
+def test_dont_fire_a_served_version_or_a_kind_no_crd_defines():
+    text = (UNSERVED_CRD + "---\napiVersion: example.com/v1\nkind: Gizmo\nmetadata: {name: dont-fire-g}\n"
+            "---\napiVersion: example.com/v2\nkind: Gadget\nmetadata: {name: dont-fire-other-kind}\n")
+    assert [f[0] for f in messages(run_text(text, select=["KL106", "KL112"]))] == ["KL106"]  # Gadget: no CRD
 
 
 def test_no_strict_drops_unknown_fields_of_custom_resources_too():
