@@ -21,6 +21,7 @@ LAYERS: List[Set[str]] = [
     {"kubelint.schemas"},
     {"kubelint.rules"},
     {"kubelint.run", "kubelint.formatters"},
+    {"kubelint.fix"},
     {"kubelint.cli"},
     {"kubelint.__main__"},
 ]
