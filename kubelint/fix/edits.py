@@ -76,7 +76,15 @@ class DocumentEditor:
         self.text.check_rewritable(key)
         self.text.check_rewritable(found.node)
         start, end = key.start_mark.index, self.text.entry_end(key, found.node)
-        return [Edit(start, end, self._entry_text(parent, key, new_key, value))]
+        replacement = self._entry_text(parent, key, new_key, value)
+        first, newline, rest = replacement.partition(self.text.newline)
+        if newline and not parent.flow_style:
+            # A comment after the old entry stays on the new entry's first line, not its last.
+            line_end = self.text.next_line_start(end)
+            tail = self.text.text[end:line_end].rstrip("\r\n")
+            if tail.strip().startswith("#"):
+                return [Edit(start, end + len(tail), first + tail + newline + rest)]
+        return [Edit(start, end, replacement)]
 
     # -- removing ------------------------------------------------------------------------
 

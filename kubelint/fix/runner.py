@@ -1,0 +1,184 @@
+"""`kubelint fix`: check, fix what can be fixed, check again, until nothing more changes.
+
+Each pass fixes the findings of the whole set's check (cross-object rules included) and checks
+the set again with the fixed texts, so a fix that reveals another fixable finding (a migrated
+Ingress whose path then lacks a pathType) is fixed in the next pass. Files are written only
+at the end, each atomically; the result reports what remains.
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING, Dict, List, Optional, Sequence, Tuple
+
+from ..findings import Applicability, Finding, RunResult
+from ..input.files import InputFile
+from .planner import FilePlanner, Planned
+from .providers import Provider, providers
+from .providers.base import FixContext
+from .write import replace_file, writable_path
+
+if TYPE_CHECKING:
+    from ..run.engine import Checker
+
+MAX_PASSES = 6  # each pass re-checks the whole set; fixes reach a fixed point in two or three
+
+
+@dataclass
+class FileState:
+    """A file being fixed: the bytes read, and its text now."""
+
+    path: str
+    real_path: str
+    read: bytes
+    original: str  # the text read (without its BOM)
+    text: str
+    bom: bool = False
+
+    @property
+    def changed(self) -> bool:
+        return self.text != self.original
+
+    def encoded(self) -> bytes:
+        return ("\ufeff" if self.bom else "").encode("utf-8") + self.text.encode("utf-8")
+
+
+@dataclass
+class FixOutcome:
+    result: RunResult  # the check of the fixed files: what remains
+    applied: List[Planned] = field(default_factory=list)  # the findings fixed (in the files as read)
+    files: List[FileState] = field(default_factory=list)  # the files that changed
+    problems: List[Tuple[str, str]] = field(default_factory=list)  # (path, why it was not written)
+
+    def unsafe_left(self) -> int:
+        return sum(1 for f in self.result.active()
+                   if f.fix is not None and f.fix.applicability == Applicability.UNSAFE)
+
+
+class Fixer:
+    """One `kubelint fix` run over a checker and its inputs."""
+
+    def __init__(self, checker: "Checker", inputs: Sequence[InputFile], unsafe: bool = False,
+                 roots: Sequence[str] = (), chosen: Optional[Sequence[Provider]] = None) -> None:
+        self.checker = checker
+        self.inputs = list(inputs)
+        self.unsafe = unsafe
+        self.roots = list(roots)
+        self.providers = list(chosen) if chosen is not None else providers()
+        # Only files read from disk can be fixed (not stdin, not rendered kustomize output).
+        self._fixable = {item.path: item for item in self.inputs if item.content is None and item.real_path != "-"}
+        self._states: Dict[str, FileState] = {}
+        self._unreadable: set = set()
+
+    def run(self, write: bool = True, first: Optional[RunResult] = None) -> FixOutcome:
+        result = first if first is not None else self.checker.run(self.inputs)
+        applied: List[Planned] = []
+        for _ in range(MAX_PASSES):
+            result, done = self._pass(result, apply=True)
+            if not done:
+                break
+            applied.extend(done)
+            result = self.checker.run(self._current_inputs())
+        else:
+            result, _ = self._pass(result, apply=False)
+        outcome = FixOutcome(result, applied, [s for s in self._states.values() if s.changed])
+        if write and outcome.files:
+            self._write(outcome)
+        return outcome
+
+    def mark_fixable(self, result: RunResult) -> RunResult:
+        """`result` with each finding that has a fix marked fixable (what `check` reports)."""
+        marked, _ = self._pass(result, apply=False)
+        return marked
+
+    # -- passes --------------------------------------------------------------------------
+
+    def _pass(self, result: RunResult, apply: bool) -> Tuple[RunResult, List[Planned]]:
+        """Plan (and with `apply`, apply) the fixes of `result`'s findings; returns `result`
+        with fixable findings marked, and the fixes applied."""
+        wanted: Dict[str, List[Finding]] = {}
+        for finding in result.active():
+            if finding.path in self._fixable and any(p.wants(finding) for p in self.providers):
+                wanted.setdefault(finding.path, []).append(finding)
+        if not wanted:
+            return result, []
+        context = FixContext(self.checker.store, frozenset(
+            ref.name for _, ref in result.checked if ref.kind == "IngressClass" and ref.name))
+        fixes: Dict[int, Planned] = {}
+        applied: List[Planned] = []
+        for path, findings in wanted.items():
+            state = self._state(path)
+            if state is None:
+                continue
+            planner = FilePlanner(path, state.text, context, self.providers)
+            planned = planner.plan(findings)
+            fixes.update((id(p.finding), p) for p in planned)
+            if apply and planned:
+                text, done = planner.apply(planned, self.unsafe)
+                if done:
+                    state.text = text
+                    applied.extend(done)
+        if not fixes:
+            return result, applied
+        findings = [replace(f, fixable=True, fix=fixes[id(f)].fix) if id(f) in fixes else f for f in result.findings]
+        return replace(result, findings=findings), applied
+
+    def _state(self, path: str) -> Optional[FileState]:
+        if path in self._states:
+            return self._states[path]
+        if path in self._unreadable:
+            return None
+        item = self._fixable[path]
+        try:
+            with open(item.real_path, "rb") as handle:
+                read = handle.read()
+            text = read.decode("utf-8")
+        except (OSError, UnicodeDecodeError):
+            self._unreadable.add(path)
+            return None
+        bom = text.startswith("\ufeff")
+        text = text[1:] if bom else text
+        state = self._states[path] = FileState(path, item.real_path, read, text, text, bom)
+        return state
+
+    def _current_inputs(self) -> List[InputFile]:
+        return [item._replace(content=self._states[item.path].encoded())
+                if item.path in self._states and self._states[item.path].changed else item
+                for item in self.inputs]
+
+    # -- writing -------------------------------------------------------------------------
+
+    def _write(self, outcome: FixOutcome) -> None:
+        for state in outcome.files:
+            target, why = writable_path(state.real_path, self.roots)
+            if target is not None:
+                why = replace_file(target, state.encoded(), state.read)
+            if why is not None:
+                outcome.problems.append((state.path, why))
+                state.text = state.original
+        if outcome.problems:  # report what is on disk: those files as they were
+            failed = {path for path, _ in outcome.problems}
+            outcome.applied = [p for p in outcome.applied if p.finding.path not in failed]
+            outcome.files = [s for s in outcome.files if s.changed]
+            outcome.result = self.mark_fixable(self.checker.run(self._current_inputs()))
+
+
+def checked_roots(paths: Sequence[str]) -> List[str]:
+    """The trees a fix may write in: each directory given, and the working directory for files
+    given one by one (as pre-commit passes them)."""
+    roots = [path for path in paths if path != "-" and os.path.isdir(path)]
+    if any(path != "-" and not os.path.isdir(path) for path in paths):
+        roots.append(os.getcwd())
+    return roots
+
+
+def unified_diff(state: FileState) -> str:
+    """The change to one file as a unified diff (`a/` and `b/` prefixes, as git writes it)."""
+    lines = difflib.unified_diff(state.original.splitlines(keepends=True), state.text.splitlines(keepends=True),
+                                 fromfile=f"a/{state.path}", tofile=f"b/{state.path}")
+    out = []
+    for line in lines:
+        out.append(line if line.endswith("\n") else line + "\n\\ No newline at end of file\n")
+    return "".join(out)
