@@ -24,6 +24,7 @@ class Planned(NamedTuple):
     fix: Fix
     document: int
     ops: Tuple[Op, ...]  # relative to the document
+    provider: str  # the provider's name
 
 
 class FilePlanner:
@@ -71,7 +72,7 @@ class FilePlanner:
         except (OpError, Unplaceable):
             return None
         fix = Fix(proposal.description, proposal.applicability, tuple(edits))
-        return Planned(target.finding, fix, target.document, document_ops)
+        return Planned(target.finding, fix, target.document, document_ops, provider.name)
 
     def _target(self, finding: Finding) -> Optional[Target]:
         """Which object of the file the finding is about, and its pointer in that object."""
