@@ -195,7 +195,11 @@ def _key_name(node: yaml.Node) -> str:
 def combine(edits: Sequence[Edit]) -> List[Edit]:
     """One fix's edits in text order, insertions at one place joined in the order given;
     overlapping edits are a provider's mistake (Unplaceable)."""
-    ordered = sorted(enumerate(edits), key=lambda item: (item[1].start, item[1].end > item[1].start, item[0]))
+    # At one place, an insertion into a more deeply nested mapping comes first: entries added to
+    # `capabilities` and to its parent `securityContext` both go after the last line of
+    # `capabilities`, and the parent's must come after the child's.
+    ordered = sorted(enumerate(edits), key=lambda item: (item[1].start, item[1].end > item[1].start,
+                                                         -_indent(item[1].replacement), item[0]))
     result: List[Edit] = []
     for _, edit in ordered:
         if result:
@@ -230,3 +234,9 @@ def apply_edits(text: str, edits: Sequence[Edit]) -> str:
 def line_column(text: str, offset: int) -> Tuple[int, int]:
     line = text.count("\n", 0, offset) + 1
     return line, offset - (text.rfind("\n", 0, offset) + 1) + 1
+
+
+def _indent(text: str) -> int:
+    """The indentation an inserted block entry starts with (0 for other edits)."""
+    body = text.lstrip("\r\n")
+    return len(body) - len(body.lstrip(" ")) if body.strip() else 0

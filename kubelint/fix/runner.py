@@ -67,8 +67,16 @@ class Fixer:
         self.unsafe = unsafe
         self.roots = list(roots)
         self.providers = list(chosen) if chosen is not None else providers()
-        # Only files read from disk can be fixed (not stdin, not rendered kustomize output).
-        self._fixable = {item.path: item for item in self.inputs if item.content is None and item.real_path != "-"}
+        # Only files read from disk can be fixed (not stdin, not rendered kustomize output), each
+        # once: two paths to one file (a symlink beside its target) are fixed through the first.
+        self._fixable: Dict[str, InputFile] = {}
+        real_paths = set()
+        for item in self.inputs:
+            if item.content is None and item.real_path != "-":
+                real = os.path.realpath(item.real_path)
+                if real not in real_paths:
+                    real_paths.add(real)
+                    self._fixable[item.path] = item
         self._states: Dict[str, FileState] = {}
         self._unreadable: set = set()
 
@@ -176,8 +184,10 @@ def checked_roots(paths: Sequence[str]) -> List[str]:
 
 def unified_diff(state: FileState) -> str:
     """The change to one file as a unified diff (`a/` and `b/` prefixes, as git writes it)."""
+    relative = not os.path.isabs(state.path)
     lines = difflib.unified_diff(state.original.splitlines(keepends=True), state.text.splitlines(keepends=True),
-                                 fromfile=f"a/{state.path}", tofile=f"b/{state.path}")
+                                 fromfile=f"a/{state.path}" if relative else state.path,
+                                 tofile=f"b/{state.path}" if relative else state.path)
     out = []
     for line in lines:
         out.append(line if line.endswith("\n") else line + "\n\\ No newline at end of file\n")

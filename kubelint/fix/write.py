@@ -45,6 +45,7 @@ def replace_file(real_path: str, data: bytes, read: bytes) -> Optional[str]:
                                              suffix=TEMP_SUFFIX, dir=directory)
     except OSError as exc:
         return f"cannot write in {directory}: {exc.strerror or exc}"
+    replaced = False
     try:
         with os.fdopen(handle, "wb") as out:
             out.write(data)
@@ -56,23 +57,19 @@ def replace_file(real_path: str, data: bytes, read: bytes) -> Optional[str]:
             try:
                 os.chown(temporary, before.st_uid, before.st_gid)
             except OSError:
-                raise _Refused("its owner or group could not be kept; not written") from None
+                return "its owner or group could not be kept; not written"
         # Checked again just before the rename, so an editor's save in between is not lost.
         if _content(real_path) != read:
-            raise _Refused("it changed on disk while it was being fixed; not written")
+            return "it changed on disk while it was being fixed; not written"
         os.replace(temporary, real_path)
-    except _Refused as refused:
-        _remove(temporary)
-        return str(refused)
+        replaced = True
     except OSError as exc:
-        _remove(temporary)
         return f"cannot write it: {exc.strerror or exc}"
+    finally:
+        if not replaced:  # whatever stopped us (an interrupt too), the original stays and no litter
+            _remove(temporary)
     _sync_directory(directory)
     return None
-
-
-class _Refused(Exception):
-    pass
 
 
 def _content(path: str) -> bytes:

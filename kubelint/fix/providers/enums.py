@@ -25,7 +25,7 @@ _QUOTED = r'"(?:[^"\\]|\\.)*"'
 _FORMS = [
     re.compile(rf"Unsupported value: (?P<value>{_QUOTED}): supported values: (?P<rest>.*)"),
     re.compile(rf"(?P<value>{_QUOTED}) is not one of (?P<rest>.*)"),
-    re.compile(rf"(?P<value>{_QUOTED}) is not a supported [^:;\"]*[:;] (?P<rest>.*)"),
+    re.compile(rf"(?P<value>{_QUOTED}) is not a supported (?P<rest>.*)"),
 ]
 _QUOTED_TOKEN = re.compile(_QUOTED)
 # Unquoted lists: `use TCP, UDP or SCTP`, `(supported: ClusterIP, NodePort)`.
