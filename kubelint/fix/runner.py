@@ -8,20 +8,20 @@ at the end, each atomically; the result reports what remains.
 
 from __future__ import annotations
 
-import difflib
 import os
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Dict, List, Optional, Sequence, Tuple
 
 from ..findings import Applicability, Finding, RunResult
 from ..input.files import InputFile
-from .planner import FilePlanner, Planned
 from .providers import Provider, providers
-from .providers.base import FixContext
-from .write import replace_file, writable_path
 
 if TYPE_CHECKING:
     from ..run.engine import Checker
+    from .planner import Planned
+
+# A run with nothing to fix imports no more than this module and the providers' cheap `wants`:
+# the planner (PyYAML node trees, rendering) is imported when some finding has a candidate fix.
 
 MAX_PASSES = 6  # each pass re-checks the whole set; fixes reach a fixed point in two or three
 
@@ -67,18 +67,11 @@ class Fixer:
         self.unsafe = unsafe
         self.roots = list(roots)
         self.providers = list(chosen) if chosen is not None else providers()
-        # Only files read from disk can be fixed (not stdin, not rendered kustomize output), each
-        # once: two paths to one file (a symlink beside its target) are fixed through the first.
-        self._fixable: Dict[str, InputFile] = {}
-        real_paths = set()
-        for item in self.inputs:
-            if item.content is None and item.real_path != "-":
-                real = os.path.realpath(item.real_path)
-                if real not in real_paths:
-                    real_paths.add(real)
-                    self._fixable[item.path] = item
+        # Only files read from disk can be fixed (not stdin, not rendered kustomize output).
+        self._fixable = {item.path: item for item in self.inputs if item.content is None and item.real_path != "-"}
         self._states: Dict[str, FileState] = {}
         self._unreadable: set = set()
+        self._real_paths: Dict[str, str] = {}  # real file -> the path it is fixed through
 
     def run(self, write: bool = True, first: Optional[RunResult] = None) -> FixOutcome:
         result = first if first is not None else self.checker.run(self.inputs)
@@ -112,6 +105,9 @@ class Fixer:
                 wanted.setdefault(finding.path, []).append(finding)
         if not wanted:
             return result, []
+        from .planner import FilePlanner
+        from .providers.base import FixContext
+
         context = FixContext(self.checker.store, frozenset(
             ref.name for _, ref in result.checked if ref.kind == "IngressClass" and ref.name))
         fixes: Dict[int, Planned] = {}
@@ -139,6 +135,11 @@ class Fixer:
         if path in self._unreadable:
             return None
         item = self._fixable[path]
+        # Two paths to one file (a symlink beside its target) are fixed through the first.
+        real = os.path.realpath(item.real_path)
+        if self._real_paths.setdefault(real, path) != path:
+            self._unreadable.add(path)
+            return None
         try:
             with open(item.real_path, "rb") as handle:
                 read = handle.read()
@@ -159,6 +160,8 @@ class Fixer:
     # -- writing -------------------------------------------------------------------------
 
     def _write(self, outcome: FixOutcome) -> None:
+        from .write import replace_file, writable_path
+
         for state in outcome.files:
             target, why = writable_path(state.real_path, self.roots)
             if target is not None:
@@ -184,6 +187,8 @@ def checked_roots(paths: Sequence[str]) -> List[str]:
 
 def unified_diff(state: FileState) -> str:
     """The change to one file as a unified diff (`a/` and `b/` prefixes, as git writes it)."""
+    import difflib
+
     relative = not os.path.isabs(state.path)
     lines = difflib.unified_diff(state.original.splitlines(keepends=True), state.text.splitlines(keepends=True),
                                  fromfile=f"a/{state.path}" if relative else state.path,

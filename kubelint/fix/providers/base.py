@@ -6,7 +6,6 @@ from typing import TYPE_CHECKING, Any, ClassVar, FrozenSet, NamedTuple, Optional
 
 from ...findings import Applicability, Finding, Pointer
 from ..ops import Op, get
-from ..tree import Unplaceable, is_plain
 
 if TYPE_CHECKING:
     from ...schemas.store import SchemaStore
@@ -53,6 +52,8 @@ class Target:
     def plain_source(self, pointer: Optional[Pointer] = None) -> Optional[str]:
         """The text of the plain (unquoted) scalar at `pointer` (default: the finding's), as
         written; None if it is quoted, a block scalar, shared or not in the text."""
+        from ..tree import Unplaceable, is_plain
+
         try:
             found = self.text.locate(self.document, self.base + tuple(self.pointer if pointer is None else pointer))
             self.text.check_rewritable(found.node)
