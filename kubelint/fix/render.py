@@ -85,13 +85,27 @@ def _ruamel_block(value: Any, layout: Layout) -> List[str]:
     yaml.indent(mapping=layout.mapping, sequence=layout.dash_offset + 2, offset=layout.dash_offset)
     yaml.width = 1 << 30  # never fold a long line
     buffer = io.StringIO()
-    yaml.dump(value, buffer)
+    yaml.dump(_quoted_where_retyped(value), buffer)
     lines = buffer.getvalue().split("\n")
     if lines and lines[0].startswith("%YAML"):
         lines = lines[lines.index("---") + 1:] if "---" in lines else lines[1:]
     while lines and lines[-1] == "":
         lines.pop()
     return lines
+
+
+def _quoted_where_retyped(value: Any) -> Any:
+    """Strings that Kubernetes' typing would read as something else (go-yaml also takes 0o17,
+    0b1 and 1_000 as numbers, where ruamel's YAML 1.1 does not) forced into double quotes."""
+    from ruamel.yaml.scalarstring import DoubleQuotedScalarString
+
+    if isinstance(value, dict):
+        return {_quoted_where_retyped(k): _quoted_where_retyped(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_quoted_where_retyped(v) for v in value]
+    if isinstance(value, str) and (value == "" or resolve_plain(value) != STR_TAG):
+        return DoubleQuotedScalarString(value)
+    return value
 
 
 def json_entry(key: str, value: Any, indent: Optional[int], base: str, newline: str) -> str:
