@@ -33,6 +33,8 @@ def report_lines(outcome: FixOutcome, diff: bool) -> List[str]:
                      f"{planned.fix.description}\n")
     for path, why in outcome.problems:
         lines.append(f"kubelint: error: {path}: {why}\n")
+    for path, bug in outcome.internal_errors:
+        lines.append(f"kubelint: warning: {path}: not fixed, internal error ({bug})\n")
     files = len(outcome.files)
     summary = f"kubelint: {verb} {len(outcome.applied)} finding{'s' if len(outcome.applied) != 1 else ''}" \
               f" in {files} file{'s' if files != 1 else ''}"

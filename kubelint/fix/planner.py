@@ -60,7 +60,7 @@ class FilePlanner:
     def _made(self, provider: Provider, target: Target) -> Optional[Planned]:
         try:
             proposal = provider.propose(target)
-        except (OpError, Unplaceable):
+        except (OpError, Unplaceable, RecursionError):
             return None
         if proposal is None or not proposal.ops:
             return None
@@ -69,7 +69,7 @@ class FilePlanner:
         try:
             ops_module.apply(self.parsed.documents[target.document], document_ops)  # the ops fit the data
             edits = combine([edit for op in document_ops for edit in editor.edits(op)])
-        except (OpError, Unplaceable):
+        except (OpError, Unplaceable, RecursionError):
             return None
         fix = Fix(proposal.description, proposal.applicability, tuple(edits))
         return Planned(target.finding, fix, target.document, document_ops, provider.name)
@@ -131,7 +131,7 @@ class FilePlanner:
                 first = group[0]
                 current = expected.get(first.document, self.parsed.documents[first.document])
                 expected[first.document] = ops_module.apply(current, first.ops)
-        except OpError:
+        except (OpError, RecursionError):
             return None
         return new_text if verify(self.path, self.parsed, new_text, expected) else None
 

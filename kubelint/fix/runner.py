@@ -51,6 +51,7 @@ class FixOutcome:
     applied: List[Planned] = field(default_factory=list)  # the findings fixed (in the files as read)
     files: List[FileState] = field(default_factory=list)  # the files that changed
     problems: List[Tuple[str, str]] = field(default_factory=list)  # (path, why it was not written)
+    internal_errors: List[Tuple[str, str]] = field(default_factory=list)  # (path, the bug): not fixed
 
     def unsafe_left(self) -> int:
         return sum(1 for f in self.result.active()
@@ -72,6 +73,7 @@ class Fixer:
         self._states: Dict[str, FileState] = {}
         self._unreadable: set = set()
         self._real_paths: Dict[str, str] = {}  # real file -> the path it is fixed through
+        self.internal_errors: List[Tuple[str, str]] = []  # (path, what went wrong): left unfixed
 
     def run(self, write: bool = True, first: Optional[RunResult] = None) -> FixOutcome:
         result = first if first is not None else self.checker.run(self.inputs)
@@ -85,6 +87,7 @@ class Fixer:
         else:
             result, _ = self._pass(result, apply=False)
         outcome = FixOutcome(result, applied, [s for s in self._states.values() if s.changed])
+        outcome.internal_errors = self.internal_errors
         if write and outcome.files:
             self._write(outcome)
         return outcome
@@ -116,24 +119,28 @@ class Fixer:
             state = self._state(path)
             if state is None:
                 continue
-            planner = FilePlanner(path, state.text, context, self.providers)
-            planned = planner.plan(findings)
+            try:
+                planner = FilePlanner(path, state.text, context, self.providers)
+                planned = planner.plan(findings)
+                text, done = planner.apply(planned, self.unsafe) if apply and planned else (state.text, [])
+            except Exception as exc:  # a bug must not stop the run: this file stays as it is
+                self.internal_errors.append((path, f"{type(exc).__name__}: {exc}"))
+                self._unreadable.add(path)  # no more fixes here; those of earlier passes stand
+                continue
             fixes.update((id(p.finding), p) for p in planned)
-            if apply and planned:
-                text, done = planner.apply(planned, self.unsafe)
-                if done:
-                    state.text = text
-                    applied.extend(done)
+            if done:
+                state.text = text
+                applied.extend(done)
         if not fixes:
             return result, applied
         findings = [replace(f, fixable=True, fix=fixes[id(f)].fix) if id(f) in fixes else f for f in result.findings]
         return replace(result, findings=findings), applied
 
     def _state(self, path: str) -> Optional[FileState]:
-        if path in self._states:
-            return self._states[path]
         if path in self._unreadable:
             return None
+        if path in self._states:
+            return self._states[path]
         item = self._fixable[path]
         # Two paths to one file (a symlink beside its target) are fixed through the first.
         real = os.path.realpath(item.real_path)

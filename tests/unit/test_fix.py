@@ -435,3 +435,38 @@ def test_rules_lists_fixes():
     assert any(line.startswith("KL304  service-unsupported-value") and " safe   " in line for line in listing)
     assert any(line.startswith("KL102  unknown-field") and " -      " in line for line in listing)
     assert "Fix: mixed: Moves the object" in invoke("explain", "KL104").stdout
+
+
+# -- robustness ------------------------------------------------------------------------------
+
+def test_a_provider_bug_leaves_the_file_alone_and_the_run_goes_on(tmp_path, monkeypatch):
+    path = write(tmp_path, CONFIGMAP)
+    other = write(tmp_path, CONFIGMAP.replace("name: c", "name: d"), "other.yaml")
+
+    def broken(self, target):  # type: ignore[no-untyped-def]
+        if target.finding.path.endswith("m.yaml"):
+            raise ValueError("a bug")
+        return original(self, target)
+
+    from kubelint.fix.providers.values import QuoteRetypedString
+    original = QuoteRetypedString.propose
+    monkeypatch.setattr(QuoteRetypedString, "propose", broken)
+    outcome = Fixer(Checker(Settings()), discover([str(tmp_path)]), roots=[str(tmp_path)]).run()
+    assert outcome.internal_errors == [(str(path), "ValueError: a bug")]
+    assert path.read_text() == CONFIGMAP and other.read_text().endswith('a: "yes"\n')
+
+
+def test_aliases_used_many_times_cost_their_size_not_their_expansion(tmp_path):
+    layers = ["a0: &a0 [x, x, x, x, x, x, x, x]"] + [f"a{i}: &a{i} [*a{i - 1}, *a{i - 1}, *a{i - 1}]" for i in range(1, 9)]
+    text = ("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\ndata:\n  a: yes\n---\n" + "\n".join(layers) + "\n")
+    path = write(tmp_path, text)
+    outcome = fix(path)  # 8 * 3^8 = 52,488 expanded leaves in the second document
+    assert [p.provider for p in outcome.applied] == ["quote-yaml11-string"]
+
+
+def test_deep_nesting_elsewhere_in_the_file_does_not_break_the_fix(tmp_path):
+    deep = "x: " + "[" * 3000 + "]" * 3000 + "\n"
+    text = "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\ndata:\n  a: yes\n---\n" + deep
+    path = write(tmp_path, text)
+    outcome = fix(path)
+    assert outcome.internal_errors == [] and path.read_text() in (text, text.replace("a: yes", 'a: "yes"'))
