@@ -131,7 +131,7 @@ class DocumentEditor:
         if op.before is not None and op.before in names:
             key = mapping.value[names.index(op.before)][0]
             if text.own_line(key):
-                at = text.line_start(key.start_mark.index)
+                at = text.comments_above(text.line_start(key.start_mark.index))
                 return [Edit(at, at, " " * column + entry + newline)]
             at = key.start_mark.index  # the first key of a list item: `- new: 1\n  old: 2`
             return [Edit(at, at, entry + newline + " " * column)]
@@ -176,14 +176,13 @@ class DocumentEditor:
     def _multiline(self, mapping: yaml.MappingNode) -> bool:
         return mapping.value[0][0].start_mark.line > mapping.start_mark.line
 
-    def _json_indent(self, mapping: yaml.Node) -> Optional[int]:
-        """Spaces per level of a pretty-printed JSON file (None: written on one line)."""
+    def _json_indent(self, mapping: yaml.Node) -> Optional[str]:
+        """The indentation one level adds in a pretty-printed JSON file (None: on one line)."""
         if not isinstance(mapping, yaml.MappingNode) or not mapping.value or not self._multiline(mapping):
             return None
-        first = mapping.value[0][0]
-        own = len(self.text.line_indent(mapping.start_mark.index))
-        step = first.start_mark.column - own
-        return step if step > 0 else 2
+        own = self.text.line_indent(mapping.start_mark.index)
+        child = self.text.line_indent(mapping.value[0][0].start_mark.index)
+        return child[len(own):] if child.startswith(own) and len(child) > len(own) else "  "
 
 
 def _key_name(node: yaml.Node) -> str:

@@ -108,12 +108,12 @@ def _quoted_where_retyped(value: Any) -> Any:
     return value
 
 
-def json_entry(key: str, value: Any, indent: Optional[int], base: str, newline: str) -> str:
+def json_entry(key: str, value: Any, indent: Optional[str], base: str, newline: str) -> str:
     """`"key": value` as JSON; nested lines are indented by `indent` more than `base`."""
     return f"{json.dumps(key, ensure_ascii=False)}: {json_value(value, indent, base, newline)}"
 
 
-def json_value(value: Any, indent: Optional[int], base: str, newline: str) -> str:
+def json_value(value: Any, indent: Optional[str], base: str, newline: str) -> str:
     if indent is None or not isinstance(value, (dict, list)) or not value:
         return json.dumps(value, ensure_ascii=False, separators=(", ", ": "))
     lines = json.dumps(value, ensure_ascii=False, indent=indent).split("\n")

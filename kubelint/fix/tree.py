@@ -173,16 +173,27 @@ class YamlText:
         at = self.text.find("\n", offset)
         return len(self.text) if at < 0 else at + 1
 
+    def comments_above(self, line_start: int) -> int:
+        """The start of the comment lines right above the line at `line_start` (they describe
+        it, so what is inserted before that line goes above them)."""
+        at = line_start
+        while at > 0:
+            previous = self.text.rfind("\n", 0, at - 1) + 1
+            if not self.text[previous:at].strip().startswith("#"):
+                break
+            at = previous
+        return at
+
     def own_line(self, node: yaml.Node) -> bool:
         """Does `node` start its line (only spaces before it)?"""
         start = node.start_mark.index
         return self.text[self.line_start(start):start].strip(" ") == ""
 
     def line_indent(self, offset: int) -> str:
-        """The leading spaces of the line holding `offset`."""
+        """The leading spaces (or tabs: JSON may use them) of the line holding `offset`."""
         start = self.line_start(offset)
         end = start
-        while end < len(self.text) and self.text[end] == " ":
+        while end < len(self.text) and self.text[end] in " \t":
             end += 1
         return self.text[start:end]
 

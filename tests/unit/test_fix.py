@@ -470,3 +470,36 @@ def test_deep_nesting_elsewhere_in_the_file_does_not_break_the_fix(tmp_path):
     path = write(tmp_path, text)
     outcome = fix(path)
     assert outcome.internal_errors == [] and path.read_text() in (text, text.replace("a: yes", 'a: "yes"'))
+
+
+def test_a_custom_resource_enum_in_the_wrong_case_is_fixed(tmp_path):
+    path = write(tmp_path, """apiVersion: apiextensions.k8s.io/v1
+kind: CustomResourceDefinition
+metadata: {name: widgets.example.com}
+spec:
+  group: example.com
+  names: {kind: Widget, plural: widgets}
+  scope: Namespaced
+  versions:
+  - name: v1
+    served: true
+    storage: true
+    schema:
+      openAPIV3Schema:
+        type: object
+        properties:
+          spec:
+            type: object
+            properties:
+              policy: {type: string, enum: [Always, Never]}
+---
+apiVersion: example.com/v1
+kind: Widget
+metadata: {name: w}
+spec:
+  policy: 'always'
+""")
+    outcome = fix(path)
+    assert [(p.finding.rule, p.provider) for p in outcome.applied] == [("KL101", "enum-case")]
+    assert outcome.applied[0].finding.message == 'spec.policy: "always" is not one of "Always", "Never"; did you mean "Always"?'
+    assert path.read_text().endswith("  policy: 'Always'\n")

@@ -125,3 +125,15 @@ def test_ops_on_data():
 def test_scalars_read_back_as_written(value, written):
     assert scalar(value) == written
     assert plain_ok("Always") and not plain_ok("on")
+
+
+def test_tab_indented_json_gets_tabs():
+    text = '{\n\t"m": {\n\t\t"b": 1\n\t}\n}\n'
+    assert edited(text, [Add(("m",), "c", {"d": 2})], is_json=True) == \
+        '{\n\t"m": {\n\t\t"b": 1,\n\t\t"c": {\n\t\t\t"d": 2\n\t\t}\n\t}\n}\n'
+
+
+def test_an_entry_added_before_a_key_goes_above_the_comments_that_describe_that_key():
+    text = "spec:\n  replicas: 1\n\n  # the pods\n  # (two lines)\n  template: {}\n"
+    assert edited(text, [Add(("spec",), "selector", {"matchLabels": {"app": "web"}}, before="template")]) == \
+        "spec:\n  replicas: 1\n\n  selector:\n    matchLabels:\n      app: web\n  # the pods\n  # (two lines)\n  template: {}\n"
