@@ -83,6 +83,9 @@ def _workload(kind: str) -> Callable[[str, str, Dict[str, Any]], Conversion]:
         if (kind, source) in _ON_DELETE_DEFAULT and not (isinstance(strategy, dict) and strategy.get("type")):
             unsafe.append("the default updateStrategy becomes RollingUpdate (it was OnDelete): pods are replaced "
                           "on the next template change")
+        labels = get(data, ("metadata", "labels"))
+        if source in _SELECTOR_DEFAULTED and not labels and template_labels(data) is not None:
+            notes.append("metadata.labels no longer default to the template's")
         if kind == "Deployment" and source == "extensions/v1beta1":
             notes.append("apps/v1 defaults apply (revisionHistoryLimit 10, progressDeadlineSeconds 600, "
                          "maxSurge and maxUnavailable 25%)")
