@@ -75,8 +75,8 @@ class Fixer:
         self._real_paths: Dict[str, str] = {}  # real file -> the path it is fixed through
         self.internal_errors: List[Tuple[str, str]] = []  # (path, what went wrong): left unfixed
 
-    def run(self, write: bool = True, first: Optional[RunResult] = None) -> FixOutcome:
-        result = first if first is not None else self.checker.run(self.inputs)
+    def run(self, write: bool = True) -> FixOutcome:
+        result = self.checker.run(self.inputs)
         applied: List[Planned] = []
         for _ in range(MAX_PASSES):
             result, done = self._pass(result, apply=True)
