@@ -90,7 +90,7 @@ class DocumentEditor:
 
     def _remove(self, op: Remove) -> List[Edit]:
         found = self._locate(op.pointer)
-        key, parent, index = found.key, found.parent, found.index
+        key, parent, index = found.key, found.parent, found.entry
         if key is None or not isinstance(parent, yaml.MappingNode):
             raise Unplaceable("only mapping entries can be removed")
         self.text.check_rewritable(key)

@@ -26,7 +26,7 @@ class Located(NamedTuple):
     node: yaml.Node
     key: Optional[yaml.ScalarNode]  # the key node, when the node is a mapping value
     parent: Optional[yaml.Node]
-    index: int  # its entry's index in the parent (-1 for the root)
+    entry: int  # its entry's index in the parent (-1 for the root)
 
 
 class Layout(NamedTuple):

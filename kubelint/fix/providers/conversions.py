@@ -9,7 +9,7 @@ move needs a person (a CustomResourceDefinition's schema, say).
 
 from __future__ import annotations
 
-from typing import Any, Callable, Dict, List, NamedTuple, Optional, Tuple
+from typing import Any, Callable, Dict, List, NamedTuple, Optional, Set, Tuple
 
 from ...findings import Pointer
 from ..ops import Add, Op, RenameKey, ReplaceEntry, Remove, get
@@ -259,7 +259,7 @@ _WEBHOOK_DEFAULTS = (("failurePolicy", "Ignore"), ("matchPolicy", "Exact"), ("ti
 
 
 def _webhooks(source: str, target: str, data: Dict[str, Any]) -> Conversion:
-    missing = set()
+    missing: Set[str] = set()
     for webhook in data.get("webhooks") or []:
         if isinstance(webhook, dict):
             missing.update(f"{field} (was {old})" for field, old in _WEBHOOK_DEFAULTS if field not in webhook)
