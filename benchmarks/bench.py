@@ -38,7 +38,7 @@ import corpus  # noqa: E402
 
 MiB = 1024 * 1024
 TIMEOUT = 1800  # seconds for one command; a hung tool is a broken benchmark
-GROUPS = ["throughput", "defects", "scaling", "namespace", "latency", "memory", "kubernetes-validate", "kubeconform"]
+GROUPS = ["throughput", "defects", "scaling", "namespace", "latency", "fix", "memory", "kubernetes-validate", "kubeconform"]
 SUBSET_OBJECTS = 600
 
 BASELINE = r"""
@@ -240,7 +240,8 @@ def make_subset(source: Path, target: Path, n: int) -> dict[str, Any]:
 def prepare_corpora(workdir: Path, groups: set[str], quick: bool) -> dict[str, tuple[Path, dict[str, Any]]]:
     workdir.mkdir(parents=True, exist_ok=True)
     c: dict[str, tuple[Path, dict[str, Any]]] = {}
-    need_clean = groups & {"throughput", "defects", "scaling", "namespace", "kubernetes-validate", "kubeconform", "memory"}
+    need_clean = groups & {"throughput", "defects", "scaling", "namespace", "fix", "kubernetes-validate", "kubeconform",
+                           "memory"}
     if need_clean:
         c["clean"] = cached(workdir, "corpus-clean", {"files": 500, "seed": 0}, lambda d: corpus.generate(d, files=500, seed=0))
     if "defects" in groups:
@@ -400,8 +401,10 @@ def run(args: argparse.Namespace) -> Results:
 
     # One interleaved timing session for every kubelint-vs-something ratio.
     cmds: list[Cmd] = []
-    if groups & {"throughput", "defects", "scaling"}:
+    if groups & {"throughput", "defects", "scaling", "fix"}:
         cmds.append(kl("clean"))
+    if "fix" in groups:  # the clean corpus has nothing to fix: fix writes nothing
+        cmds.append(Cmd("kubelint fix clean", kubelint + ["fix", *kl_extra, str(corpora["clean"][0])]))
     if "throughput" in groups:
         cmds.append(Cmd("baseline clean", [sys.executable, "-c", BASELINE, str(corpora["clean"][0])], ok=(0,)))
     if "defects" in groups:
@@ -482,6 +485,15 @@ def run(args: argparse.Namespace) -> Results:
                 v = t(label)
                 assert v is not None
                 rows.append(Row(name, fmt_s(v), f"≤ {bar} s", "PASS" if v <= bar else "FAIL", f"min {min(times[label]):.3f} s"))
+    if "fix" in groups:
+        e = need("kubelint clean", "kubelint fix clean")
+        if e:
+            rows.append(Row("fix: `kubelint fix` / `check`, nothing to fix", "-", "≤ 1.10", "ERROR", e))
+        else:
+            a, b = t("kubelint fix clean"), t("kubelint clean")
+            assert a is not None and b is not None
+            rows.append(ratio_row("fix: `kubelint fix` / `check`, nothing to fix", a / b, 1.10, True,
+                                  f"{fmt_s(a)} vs {fmt_s(b)}" + per_round(times, "kubelint fix clean", "kubelint clean")))
     if "defects" in groups:
         rows.extend(detection_rows(kubelint + ["check", *kl_extra], corpora))
     if "memory" in groups:

@@ -83,6 +83,9 @@ class CheckOptions(NamedTuple):
     reject_kinds: Sequence[str] = ()
     cache_ttl: Optional[int] = None
     jobs: Optional[int] = None
+    fix: bool = False  # apply fixes (kubelint fix, check --fix)
+    diff: bool = False  # print the fixes as a diff, write nothing
+    unsafe_fixes: bool = False
 
 
 @main.command()
@@ -113,6 +116,9 @@ class CheckOptions(NamedTuple):
 @click.option("--cache-ttl", type=click.IntRange(min=0), metavar="SECONDS",
               help="Use a downloaded schema this long before revalidating it (default 86400, one day).")
 @click.option("-j", "--jobs", type=click.IntRange(min=1), help="Worker processes (default: number of cores, for large inputs).")
+@click.option("--fix", is_flag=True, help="Apply safe fixes, then report what remains (as `kubelint fix`).")
+@click.option("--diff", is_flag=True, help="Print the fixes as a unified diff; write nothing.")
+@click.option("--unsafe-fixes", is_flag=True, help="Also apply fixes that change meaning (review them).")
 def check(**parsed: object) -> None:
     """Check manifests in PATHS (files, directories, or - for stdin)."""
     try:
@@ -167,23 +173,58 @@ def _execute(options: CheckOptions, out: TextIO) -> int:
         checker = Checker(settings)
     except (ConfigError, DiscoveryError, UnknownVersionError) as exc:
         raise UsageProblem(str(exc)) from None
+    output_format = options.output_format or ("github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text")
+    fixing = options.fix or options.diff
     try:
-        result = checker.run(inputs, progress=_progress_bar(len(inputs)))
+        if fixing:
+            from .fix.command import run_fix
+
+            outcome = run_fix(checker, inputs, options.paths, diff=options.diff, unsafe=options.unsafe_fixes,
+                              out=out, err=sys.stderr)
+            result = outcome.result
+        else:
+            result = checker.run(inputs, progress=_progress_bar(len(inputs)))
+            if "json" in [output_format] + [f for f, _ in outputs]:
+                from .fix.command import mark_fixable
+
+                result = mark_fixable(checker, inputs, result)
     except WorkerError as exc:  # killed (out of memory?) or a bug: say so without a traceback
         last = (str(exc).strip().splitlines() or ["no detail"])[-1]
         raise UsageProblem(f"a worker process failed ({last}); rerun with --jobs 1 to check in one process") from None
     for notice in checker.store.notices:  # failed schema locations, stale cached copies
         click.echo(f"kubelint: {notice}", err=True)
-    output_format = options.output_format or ("github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text")
-    out.write(render(result, output_format, options.color, out))
+    if not options.diff:  # with --diff, stdout is the diff
+        out.write(render(result, output_format, options.color, out))
     for output_format, path in outputs:
         try:
             with open(path, "w", encoding="utf-8") as handle:
                 handle.write(render(result, output_format, False, handle))
         except OSError as exc:
             raise UsageProblem(f"cannot write {path}: {exc.strerror or exc}") from None
+    if fixing and outcome.problems:  # a file that could not be written is an I/O error
+        return EXIT_USAGE
     threshold = Severity.parse(options.fail_on).rank
     return EXIT_FINDINGS if any(f.severity.rank >= threshold for f in result.active()) else EXIT_OK
+
+
+def _fix_command() -> click.Command:
+    """`kubelint fix`: `check --fix` with the same options."""
+    params = [p for p in check.params if p.name != "fix"]
+
+    def fix(**parsed: object) -> None:
+        try:
+            code = execute(CheckOptions(fix=True, **parsed))  # type: ignore[arg-type]
+        except UsageProblem as exc:
+            raise _fail(str(exc))
+        sys.exit(code)
+
+    return click.Command("fix", params=params, callback=fix, help=(
+        "Fix what can be fixed in PATHS, then report what remains.\n\n"
+        "Only safe fixes unless --unsafe-fixes; only changed files are rewritten (atomically), "
+        "and every other byte stays as it was. The exit code is check's, for what remains."))
+
+
+main.add_command(_fix_command())
 
 
 PROGRESS_MIN_FILES = 200
@@ -256,14 +297,15 @@ def _source_line_reader():  # type: ignore[no-untyped-def]
 @main.command()
 @click.option("--all", "show_all", is_flag=True, help="Also list rules that are off by default.")
 def rules(show_all: bool) -> None:
-    """List every rule: id, name, default severity, on/off, summary."""
+    """List every rule: id, name, default severity, on/off, fix (safe, unsafe, mixed or -), summary."""
     from .rules import all_rules
 
     for rule in all_rules():
         if not show_all and not rule.enabled_by_default:
             continue
         state = "on" if rule.enabled_by_default else "off"
-        click.echo(f"{rule.id}  {rule.name:<34} {rule.severity.value:<8} {state:<4} {rule.summary}")
+        fix = rule.fix.safety if rule.fix else "-"
+        click.echo(f"{rule.id}  {rule.name:<34} {rule.severity.value:<8} {state:<4} {fix:<6} {rule.summary}")
 
 
 @main.command()
@@ -282,7 +324,8 @@ def explain(rule: str) -> None:
     click.echo(f"{found.id} {found.name} ({found.severity.value}, "
                f"{'on' if found.enabled_by_default else 'off'} by default)\n\n{found.summary}\n\n"
                f"What it checks\n  {found.doc.what}\n\nWhy it matters\n  {found.doc.why}\n\n"
-               f"Applies to: {kinds}\nOptions:{options}\n\n"
+               f"Applies to: {kinds}\nOptions:{options}\n"
+               f"Fix: {f'{found.fix.safety}: {found.fix.what}' if found.fix else 'none'}\n\n"
                f"Fails\n{_indent(found.doc.failing)}\n\nPasses\n{_indent(found.doc.passing)}")
 
 

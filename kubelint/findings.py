@@ -84,6 +84,33 @@ class Position(NamedTuple):
 FILE_START = Position(1, 1, 1, 1)
 
 
+class Applicability(str, enum.Enum):
+    """How far a fix can be trusted. SAFE keeps the object's meaning (or gives the only meaning
+    the API server would accept); UNSAFE changes what it does, so a person should confirm it
+    (`--unsafe-fixes`)."""
+
+    SAFE = "safe"
+    UNSAFE = "unsafe"
+
+
+class Edit(NamedTuple):
+    """Replace the characters [start, end) of a file's text (after its BOM, if any) with
+    `replacement`; start == end inserts."""
+
+    start: int
+    end: int
+    replacement: str
+
+
+@dataclass(frozen=True)
+class Fix:
+    """What `kubelint fix` would change for a finding: text edits, how safe, and in words."""
+
+    description: str
+    applicability: Applicability
+    edits: Tuple[Edit, ...]
+
+
 @dataclass(frozen=True)
 class Finding:
     path: str
@@ -94,8 +121,9 @@ class Finding:
     message: str
     object: Optional[ObjectRef] = None
     json_path: str = ""
-    fixable: bool = False
+    fixable: bool = False  # a fix exists (see `fix`), whether or not this run applied it
     suppressed: bool = field(default=False, compare=False)
+    fix: Optional[Fix] = field(default=None, compare=False)
 
     @property
     def line(self) -> int:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import re
 import sys
-from typing import TYPE_CHECKING, Any, Dict, List, Optional, Tuple
+from typing import TYPE_CHECKING, Any, Dict, List, NamedTuple, Optional, Tuple
 
 from ..findings import (
     FILE_START,
@@ -205,23 +205,41 @@ def load_file(path: str, data: bytes, max_size: int = DEFAULT_MAX_FILE_SIZE,
     result = LoadResult(source=source, issues=issues)
     if text is None:
         return result
-    may_alias = False  # only the exact YAML loader accepts aliases (the fast path refuses them)
-    if path.endswith(".json") and text.lstrip().startswith(("{", "[")):
-        documents, lines, error = _parse_json(text)
-    else:
-        source.safe_parser = _looks_deep(text)
-        fast = None if source.safe_parser else fast_load(text, share_strings)
-        if fast is not None:
-            (documents, lines), error = fast, None
-        else:
-            documents, lines, error = _parse_yaml(text, source.safe_parser)
-            may_alias = "*" in text
+    parsed = parse_documents(path, text, share_strings)
+    documents, lines, error = parsed.documents, parsed.lines, parsed.error
+    source.safe_parser, may_alias = parsed.safe_parser, parsed.may_alias
     source.document_lines = lines
     if error is not None:
         result.issues.append(error)
     for index, document in enumerate(documents):
         _collect(result, index, document, may_alias)
     return result
+
+
+class ParsedText(NamedTuple):
+    """A file's documents as Kubernetes reads them, before they become manifests."""
+
+    documents: List[Any]
+    lines: List[int]  # 0-based line each document starts on
+    error: Optional[LocatedIssue]  # the error that ended parsing (documents before it are kept)
+    is_json: bool
+    safe_parser: bool  # parsed with the pure-Python parser (deep nesting)
+    may_alias: bool  # parsed by the exact loader, which accepts aliases
+
+
+def parse_documents(path: str, text: str, share_strings: bool = False) -> ParsedText:
+    """Every document of a file's text, typed as Kubernetes types them (JSON for a .json file
+    that starts like JSON, else YAML 1.1 the go-yaml way)."""
+    if path.endswith(".json") and text.lstrip().startswith(("{", "[")):
+        documents, lines, error = _parse_json(text)
+        return ParsedText(documents, lines, error, True, False, False)
+    safe = _looks_deep(text)
+    fast = None if safe else fast_load(text, share_strings)
+    if fast is not None:
+        return ParsedText(fast[0], fast[1], None, False, False, False)
+    documents, lines, error = _parse_yaml(text, safe)
+    # only the exact YAML loader accepts aliases (the fast path refuses them)
+    return ParsedText(documents, lines, error, False, safe, "*" in text)
 
 
 def _looks_deep(text: str) -> bool:

@@ -50,7 +50,7 @@ def _mapping_entry(node: yaml.MappingNode, key: str) -> Optional[Tuple[yaml.Node
     for key_node, value_node in node.value:
         if _tag(key_node) == MERGE_TAG:
             merged.append(value_node)
-        elif isinstance(key_node, yaml.ScalarNode) and _key_text(key_node) == key:
+        elif isinstance(key_node, yaml.ScalarNode) and key_text(key_node) == key:
             return key_node, value_node
     for source in merged:  # keys brought in by `<<: *anchor`
         candidates = source.value if isinstance(source, yaml.SequenceNode) else [source]
@@ -67,7 +67,8 @@ def _tag(node: yaml.Node) -> str:
     return resolve_plain(node.value) if node.tag == UNRESOLVED_PLAIN else node.tag
 
 
-def _key_text(node: yaml.ScalarNode) -> str:
+def key_text(node: yaml.ScalarNode) -> str:
+    """A key node's text as the key of the JSON object Kubernetes builds (`on` -> "true")."""
     from .yaml_k8s import _TRUE, BOOL_TAG, NULL_TAG, go_number, json_key
 
     tag = _tag(node)

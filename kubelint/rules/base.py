@@ -40,6 +40,15 @@ class RuleDoc(NamedTuple):
     passing: str  # the same, fixed
 
 
+class FixSupport(NamedTuple):
+    """What `kubelint fix` can do about a rule's findings, as `kubelint rules` and `explain`
+    show it. The fixes themselves live in kubelint.fix (they edit text); this is the rule's
+    declaration of them."""
+
+    safety: str  # "safe", "unsafe", or "mixed" (safe or unsafe depending on the case)
+    what: str  # what the fix changes, in one sentence
+
+
 class Rule:
     """Subclass and set the class attributes; override `check` (per object, may query the index)."""
 
@@ -53,6 +62,7 @@ class Rule:
     enabled_by_default: ClassVar[bool] = True
     # Rules stamped by the loader or the schema check rather than by `check`.
     builtin: ClassVar[bool] = False
+    fix: ClassVar[Optional[FixSupport]] = None  # None: `kubelint fix` cannot fix its findings
 
     def check(self, obj: "K8sObject", ctx: "RuleContext") -> Iterator[Report]:
         return iter(())
@@ -61,11 +71,12 @@ class Rule:
         return self.kinds is None or kind in self.kinds
 
 
-def make_builtin(rule_id: str, name: str, severity: Severity, summary: str, doc: RuleDoc) -> Rule:
+def make_builtin(rule_id: str, name: str, severity: Severity, summary: str, doc: RuleDoc,
+                 fix: Optional[FixSupport] = None) -> Rule:
     """A rule whose findings come from the loader or the schema check."""
     cls = type(name.title().replace("-", ""), (Rule,), {
         "id": rule_id, "name": name, "severity": severity, "summary": summary, "doc": doc,
-        "builtin": True, "__doc__": summary})
+        "builtin": True, "fix": fix, "__doc__": summary})
     return cls()
 
 

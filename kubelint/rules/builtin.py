@@ -6,9 +6,20 @@ from __future__ import annotations
 from typing import List
 
 from ..findings import Severity
-from .base import Rule, RuleDoc, make_builtin
+from .base import FixSupport, Rule, RuleDoc, make_builtin
 
 E, W, I = Severity.ERROR, Severity.WARNING, Severity.INFO
+
+MIGRATE = FixSupport("mixed", "Moves the object to the API version the chosen Kubernetes version serves, "
+                              "converting the fields that differ (Ingress backends, HPA metric targets, a workload's selector); "
+                              "unsafe where the meaning changes (an empty PodDisruptionBudget selector, a changed "
+                              "default).")
+VALUE_FORM = FixSupport("safe", "Quotes a YAML 1.1 boolean or number written in a string field (`yes`, `0644`) "
+                                 "and unquotes a whole number written in an integer field (`replicas: \"3\"`); "
+                                 "corrects the case of a value with fixed choices.")
+ADD_REQUIRED = FixSupport("mixed", "Adds a missing Ingress pathType (Prefix: safe for the path /, unsafe otherwise) "
+                                   "and a missing apps/v1 workload selector from the template's labels (unsafe).")
+KIND_CASE = FixSupport("safe", "Corrects the case of a kind (`configmap` -> `ConfigMap`).")
 
 
 def builtin_rules() -> List[Rule]:
@@ -56,7 +67,7 @@ def builtin_rules() -> List[Rule]:
             "Validates every object against the OpenAPI schema of the chosen Kubernetes version and "
             "reports each value of the wrong type or outside its allowed values, at that value.",
             "The API server rejects the object.",
-            "ports:\n- port: \"80\"", "ports:\n- port: 80")),
+            "ports:\n- port: \"80\"", "ports:\n- port: 80"), fix=VALUE_FORM),
         make_builtin("KL102", "unknown-field", E, "A field is not defined by the schema.", RuleDoc(
             "Reports fields the schema does not define (strict, as kubectl's field validation), at the key, "
             "with the closest known field when there is one. --no-strict turns it off.",
@@ -66,21 +77,21 @@ def builtin_rules() -> List[Rule]:
             "Reports fields the schema requires that the object lacks, at the object that lacks them.",
             "The API server rejects the object.",
             "paths:\n- path: /\n  backend: {service: {name: web, port: {number: 80}}}",
-            "paths:\n- path: /\n  pathType: Prefix\n  backend: {service: {name: web, port: {number: 80}}}")),
+            "paths:\n- path: /\n  pathType: Prefix\n  backend: {service: {name: web, port: {number: 80}}}"), fix=ADD_REQUIRED),
         make_builtin("KL104", "removed-api", E, "The apiVersion was removed from the chosen Kubernetes version.", RuleDoc(
             "Reports an apiVersion/kind that the deprecation table says was removed at or before the "
             "chosen Kubernetes version, naming the version and the replacement.",
             "The API server no longer serves it: the apply fails.",
-            "apiVersion: extensions/v1beta1\nkind: Ingress", "apiVersion: networking.k8s.io/v1\nkind: Ingress")),
+            "apiVersion: extensions/v1beta1\nkind: Ingress", "apiVersion: networking.k8s.io/v1\nkind: Ingress"), fix=MIGRATE),
         make_builtin("KL105", "deprecated-api", W, "The apiVersion is deprecated and will be removed.", RuleDoc(
             "Reports an apiVersion/kind that is still served but deprecated, naming when it goes and the replacement.",
             "It will stop working on a future upgrade.",
-            "apiVersion: flowcontrol.apiserver.k8s.io/v1beta3", "apiVersion: flowcontrol.apiserver.k8s.io/v1")),
+            "apiVersion: flowcontrol.apiserver.k8s.io/v1beta3", "apiVersion: flowcontrol.apiserver.k8s.io/v1"), fix=MIGRATE),
         make_builtin("KL106", "unknown-kind", W, "No schema is known for the apiVersion and kind.", RuleDoc(
             "Reports objects whose apiVersion/kind has no bundled schema in the chosen Kubernetes version "
             "(usually a custom resource, or a typo in apiVersion or kind).",
             "The object cannot be validated; a typo'd apiVersion or kind is rejected by the API server.",
-            "apiVersion: apps/v1\nkind: Deploymnet", "apiVersion: apps/v1\nkind: Deployment")),
+            "apiVersion: apps/v1\nkind: Deploymnet", "apiVersion: apps/v1\nkind: Deployment"), fix=KIND_CASE),
         make_builtin("KL107", "invalid-crd", E, "A CustomResourceDefinition is invalid; its custom resources may not be validated.", RuleDoc(
             "Reports problems in a CRD of the run (input or --crd) at their node: no group, kind or versions, a "
             "version without openAPIV3Schema, a schema node that is not a schema (unknown type, `items` as a list, "

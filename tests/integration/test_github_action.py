@@ -51,9 +51,9 @@ def expand(value: str, inputs: dict) -> str:
 
 def test_inputs_are_never_pasted_into_shell_lines():
     action = load_action()
-    assert set(action["inputs"]) == {"paths", "kubernetes-version", "config", "fail-on", "format", "sarif-file"}
+    assert set(action["inputs"]) == {"paths", "kubernetes-version", "config", "fail-on", "format", "sarif-file", "mode"}
     for step in action["runs"]["steps"]:
-        assert "${{" not in step["run"], step["name"]
+        assert "${{" not in step.get("run", ""), step["name"]
     run_env = action["runs"]["steps"][1]["env"]
     for name in action["inputs"]:
         assert run_env[f"INPUT_{name.upper().replace('-', '_')}"] == "${{ inputs." + name + " }}"
@@ -105,3 +105,19 @@ def test_action_passes_on_clean_manifests_and_tolerates_odd_paths(runner_temp, t
     completed = run_action(runner_temp, tmp_path, paths=".", fail_on="warning")
     assert completed.returncode == 0, completed.stdout + completed.stderr
     assert "injected" not in completed.stdout.replace("dir with spaces; echo injected", "")
+
+
+def test_fix_mode_writes_nothing_and_gives_the_diff_as_summary_and_artifact(runner_temp, tmp_path, monkeypatch):
+    (tmp_path / "k8s").mkdir()
+    (tmp_path / "k8s" / "app.yaml").write_text(BAD)
+    summary = tmp_path / "summary.md"
+    monkeypatch.setenv("GITHUB_STEP_SUMMARY", str(summary))
+    completed = run_action(runner_temp, tmp_path, paths="k8s", mode="fix", fail_on="error")
+    assert completed.returncode == 0, completed.stdout + completed.stderr  # nothing at error level remains
+    assert (tmp_path / "k8s" / "app.yaml").read_text() == BAD
+    diff = (runner_temp / "kubelint-fix.diff").read_text()
+    assert diff.startswith("--- a/k8s/app.yaml\n+++ b/k8s/app.yaml\n") and '+  a: "1"\n' in diff and "+  - port: 80\n" in diff
+    assert "## kubelint fix" in summary.read_text() and '+  a: "1"' in summary.read_text()
+    upload = load_action()["runs"]["steps"][-1]
+    assert upload["uses"].startswith("actions/upload-artifact@") and upload["if"] == "always() && inputs.mode == 'fix'"
+    assert upload["with"]["path"] == "${{ runner.temp }}/kubelint-fix.diff"

@@ -67,3 +67,17 @@ def test_hook_fails_on_a_bad_manifest_printing_the_line(tmp_path, home):
     completed = try_repo(repo, home)
     assert completed.returncode == 1
     assert "k8s/cm.yaml:6:6: error KL101 data.a: expected string, got integer 1" in completed.stdout
+
+
+def test_fix_hook_fixes_the_file_and_fails_because_it_changed_it(tmp_path, home):
+    repo = make_repo(tmp_path / "fixable", {"k8s/cm.yaml": "# keep me\n" + BAD, "k8s/ok.yaml": GOOD})
+    env = {**os.environ, "PRE_COMMIT_HOME": str(home)}
+    completed = subprocess.run([pre_commit(), "try-repo", REPO, "kubelint-fix", "--all-files"], cwd=repo,
+                               capture_output=True, text=True, env=env, timeout=900)
+    assert completed.returncode == 1, completed.stdout + completed.stderr
+    assert "files were modified by this hook" in completed.stdout
+    assert (repo / "k8s" / "cm.yaml").read_text() == "# keep me\n" + BAD.replace("a: 1", 'a: "1"')
+    assert (repo / "k8s" / "ok.yaml").read_text() == GOOD
+    again = subprocess.run([pre_commit(), "try-repo", REPO, "kubelint-fix", "--all-files"], cwd=repo,
+                           capture_output=True, text=True, env=env, timeout=900)
+    assert again.returncode == 0, again.stdout + again.stderr

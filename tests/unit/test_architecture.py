@@ -22,6 +22,7 @@ LAYERS: List[Set[str]] = [
     {"kubelint.schemas"},
     {"kubelint.rules"},
     {"kubelint.run", "kubelint.formatters"},
+    {"kubelint.fix"},
     {"kubelint.cli"},
     {"kubelint.__main__"},
 ]

@@ -55,7 +55,7 @@ def test_json_output_is_the_design_contract(tree):
         "rule": "KL101", "name": "invalid-field-value", "severity": "error",
         "message": "data.a: expected string, got integer 1",
         "object": {"apiVersion": "v1", "kind": "ConfigMap", "namespace": None, "name": "bad"},
-        "jsonPath": "/data/a", "fixable": False,
+        "jsonPath": "/data/a", "fixable": True,  # `kubelint fix` quotes it: "1"
     }]
     assert document["summary"] == {"files": 2, "objects": 2, "skipped": 0, "errors": 1,
                                    "warnings": 0, "infos": 0, "suppressed": 0}

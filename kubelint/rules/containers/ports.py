@@ -13,7 +13,7 @@ from typing import Any, Dict, Iterator, List, Tuple
 from ...findings import Pointer, Severity
 from ...model.objects import Container, K8sObject
 from ...model.validation import iana_svc_name, port_number
-from ..base import Report, Rule, RuleDoc
+from ..base import FixSupport, Report, Rule, RuleDoc
 from ..common.pods import (
     INIT,
     POD_KINDS,
@@ -39,6 +39,7 @@ class ContainerPort(Rule):
     id = "KL506"
     name = "invalid-container-port"
     severity = Severity.ERROR
+    fix = FixSupport("safe", "Corrects the case of a protocol: `tcp` -> `TCP`.")
     summary = "containerPort is 1-65535, hostPort 0-65535, protocol TCP/UDP/SCTP, host ports do not collide."
     kinds = POD_KINDS
     doc = RuleDoc(

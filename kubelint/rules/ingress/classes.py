@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Iterator, Optional
 
 from ...findings import Pointer, Severity
 from ...model.objects import K8sObject, as_dict, as_list
-from ..base import Report, RuleDoc
+from ..base import FixSupport, Report, RuleDoc
 from ..common.values import dotted, str_or_none
 from .fields import IngressRule
 
@@ -64,6 +64,8 @@ class IngressClassAnnotation(IngressRule):
     id = "KL412"
     name = "ingress-class-annotation"
     severity = Severity.WARNING
+    fix = FixSupport("mixed", "Moves the class to spec.ingressClassName when the Ingress has none; safe when an "
+                              "IngressClass of that name is in the set.")
     summary = "An Ingress uses the deprecated kubernetes.io/ingress.class annotation."
     options = {"annotation-only-classes": ["gce", "gce-internal"]}
     doc = RuleDoc(

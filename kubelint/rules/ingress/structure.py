@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any, Dict, Iterator
 from ...findings import Pointer, Severity
 from ...model.objects import K8sObject, as_dict
 from ...model.validation import iana_svc_name, port_number
-from ..base import Report, RuleDoc
+from ..base import FixSupport, Report, RuleDoc
 from ..common.values import dotted, int_or_none, str_or_none
 from .fields import IngressRule, backends, http_paths, rules_of, tls_hosts
 from .hosts import host_problems, is_ip_sloppy
@@ -31,6 +31,7 @@ class IngressPathType(IngressRule):
     id = "KL401"
     name = "ingress-path-type"
     severity = Severity.ERROR
+    fix = FixSupport("safe", "Corrects the case of a pathType: `prefix` -> `Prefix`.")
     summary = "An Ingress path's pathType is Exact, Prefix or ImplementationSpecific."
     doc = RuleDoc(
         what="Reports a pathType that is not one of Exact, Prefix, ImplementationSpecific (the values "

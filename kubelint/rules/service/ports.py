@@ -13,7 +13,7 @@ from typing import Any, Dict, Iterator, Tuple
 from ...findings import Pointer, Severity
 from ...model.objects import K8sObject, as_list
 from ...model.validation import dns1123_label, iana_svc_name
-from ..base import Report, Rule, RuleDoc
+from ..base import FixSupport, Report, Rule, RuleDoc
 from ..common.values import dotted, int_or_none, is_int
 from .fields import (
     EXTERNAL_NAME,
@@ -64,6 +64,7 @@ class ServicePortValue(Rule):
     id = "KL301"
     name = "service-port-value"
     severity = Severity.ERROR
+    fix = FixSupport("safe", "Writes a targetPort given as a quoted number as the number.")
     summary = "Service port, targetPort, nodePort and healthCheckNodePort values are valid."
     kinds = SERVICE
     options = {"node-port-range": DEFAULT_NODE_PORT_RANGE}

@@ -13,7 +13,7 @@ from typing import Any, Iterator, Sequence
 from ...findings import Pointer, Severity
 from ...model.objects import K8sObject, as_dict, as_list
 from ...model.validation import dns1123_subdomain
-from ..base import Report, Rule, RuleDoc
+from ..base import FixSupport, Report, Rule, RuleDoc
 from ..common.values import dotted, int_or_none
 from .fields import (
     CLUSTER_IP,
@@ -45,6 +45,8 @@ class ServiceUnsupportedValue(Rule):
     id = "KL304"
     name = "service-unsupported-value"
     severity = Severity.ERROR
+    fix = FixSupport("safe", "Corrects the case (and surrounding spaces) of a value: `type: nodeport` -> "
+                             "`NodePort`.")
     summary = "A Service field with a fixed set of values (type, protocol, ...) holds another value."
     kinds = SERVICE
     doc = RuleDoc(
