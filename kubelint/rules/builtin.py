@@ -156,7 +156,7 @@ def builtin_rules() -> List[Rule]:
             "Removed versions in the deprecation table are KL104; groups of custom resources stay KL106.",
             "The API server answers \"no matches for kind\" (kubectl: \"resource mapping not found\"): the "
             "RESTMapper of k8s.io/apimachinery/pkg/api/meta finds no resource, and nothing is applied.",
-            "apiVersion: apps/v2\nkind: Deployment", "apiVersion: apps/v1\nkind: Deployment")),
+            "apiVersion: apps/v2\nkind: Deployment", "apiVersion: apps/v1\nkind: Deployment"), fix=KIND_CASE),
         make_builtin("KL901", "unused-suppression", I, "A suppression matches no finding.", RuleDoc(
             "Reports a `kubelint: disable...` comment or `kubelint.io/ignore` annotation that suppressed nothing.",
             "Stale suppressions hide future problems and mislead readers.",

@@ -110,7 +110,7 @@ def test_kind_case_is_keyed_on_the_kind_not_the_rule(tmp_path):
                            "---\napiVersion: example.com/v1\nkind: widget\nmetadata: {name: w}\n")
     outcome = fix(path)
     assert [(p.finding.rule, p.fix.description) for p in outcome.applied] == [
-        ("KL106", 'kind "Deployment" instead of "deployment" (kinds are case-sensitive)')]
+        ("KL118", 'kind "Deployment" instead of "deployment" (kinds are case-sensitive)')]
     assert "kind: Deployment\n" in path.read_text() and "kind: widget\n" in path.read_text()
 
 

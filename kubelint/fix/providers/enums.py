@@ -86,12 +86,12 @@ class EnumCase(Provider):
 
 
 class KindCase(Provider):
-    """`kind: configmap` -> `ConfigMap`, for any finding at `kind` (today KL106, unknown kind)
+    """`kind: configmap` -> `ConfigMap`, for any finding at `kind` (KL118, a kind the group does not serve)
     when the kind is not served as written and exactly one kind of its apiVersion is, but for
     case."""
 
     name = "kind-case"
-    rules = frozenset({"KL106"})
+    rules = frozenset({"KL106", "KL118"})
 
     def wants(self, finding: Finding) -> bool:
         return finding.json_path.endswith("/kind")
