@@ -188,19 +188,35 @@ def test_a_redirect_to_another_origin_is_refused(server):
         front.server_close()
 
 
-def test_a_redirect_within_the_origin_is_followed(server):
-    server.routes["/moved.json"] = Route({"type": "object", "properties": {"spec": {"type": "string"}}})
-    handler = type("Within", (Redirect,), {"target": "/moved.json"})
-    front = serve(handler)
+class Moved(BaseHTTPRequestHandler):
+    def do_GET(self) -> None:  # noqa: N802
+        if self.path == "/moved.json":
+            body = json.dumps({"type": "object", "properties": {"spec": {"type": "string"}}}).encode()
+            self.send_response(200)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+            return
+        self.send_response(301)
+        self.send_header("Location", "/moved.json" if self.path == "/thing.json" else self.path)
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+
+    def log_message(self, *args) -> None:
+        pass
+
+
+def test_redirects_within_the_origin_are_followed_a_few_times():
+    httpd = serve(Moved)
     try:
-        port = front.server_address[1]
-        # the redirecting server is its own origin: it redirects to a path of itself, which it
-        # answers with another redirect... until the limit
-        result, _ = check(THING, [f"http://127.0.0.1:{port}/{{{{ .ResourceKind }}}}.json"])
-        assert findings(result)[0][3].endswith("more than 5 redirects")
+        location = f"http://127.0.0.1:{httpd.server_address[1]}/{{{{ .ResourceKind }}}}.json"
+        result, _ = check(THING, [location])
+        assert findings(result) == [("KL101", 4, 7, "spec: expected string, got integer 1")]
+        looping, _ = check(THING.replace("kind: Thing", "kind: Loop"), [location])
+        assert findings(looping)[0][3].endswith("more than 5 redirects")
     finally:
-        front.shutdown()
-        front.server_close()
+        httpd.shutdown()
+        httpd.server_close()
 
 
 def test_a_host_filled_in_from_a_manifest_may_not_be_private(server):
