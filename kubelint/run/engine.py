@@ -326,7 +326,13 @@ class Checker:
         return plan
 
     def _check_object(self, obj: K8sObject, index: SetIndex) -> List[Finding]:
-        issues: List[Issue] = list(schema_issues(obj.manifest, self.store, self.settings))
+        try:
+            issues: List[Issue] = list(schema_issues(obj.manifest, self.store, self.settings))
+        except RecursionError:
+            issues = [Issue("KL009", (), "nesting too deep to validate against the schema")]
+        except Exception as exc:  # an engine's bug must not hide every other finding
+            issues = [Issue("KL101", (), f"internal error while validating against the schema: "
+                                         f"{type(exc).__name__}: {exc}", severity=Severity.ERROR)]
         for rule, context in self._plan(obj.kind, index):
             try:
                 for report in rule.check(obj, context):
