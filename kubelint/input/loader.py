@@ -20,7 +20,7 @@ from ..findings import (
     pointer_to_json_path,
 )
 from .reading import Identity
-from .yaml_fast import fast_load
+from .yaml_fast import fast_load, has_refused_characters
 
 if TYPE_CHECKING:
     import yaml
@@ -217,7 +217,7 @@ def load_file(path: str, data: bytes, max_size: int = DEFAULT_MAX_FILE_SIZE,
         documents, lines, error = _parse_json(text)
     else:
         source.safe_parser = _looks_deep(text)
-        fast = None if source.safe_parser else fast_load(text, share_strings)
+        fast = None if source.safe_parser or has_refused_characters(data) else fast_load(text, share_strings)
         if fast is not None:
             (documents, lines), error = fast, None
         else:
@@ -284,6 +284,15 @@ def _parse_error(text: str, exc: BaseException) -> LocatedIssue:
         return LocatedIssue("KL009", FILE_START, "nesting too deep to be a Kubernetes manifest")
     if isinstance(exc, yaml.MarkedYAMLError):
         return _syntax_error(text, exc)
+    if isinstance(exc, yaml.reader.ReaderError) and isinstance(exc.position, int):
+        # A raw control character. libyaml counts the offset in UTF-8 bytes.
+        offset = exc.position
+        if not text.isascii():
+            offset = len(text.encode("utf-8", "surrogatepass")[:offset].decode("utf-8", "ignore"))
+        character = exc.character if isinstance(exc.character, int) else ord(exc.character or "\0")
+        return LocatedIssue("KL001", _offset_position(text, min(offset, len(text))),
+                            f"YAML syntax error: character #x{character:04x} is not allowed in YAML "
+                            f"({exc.reason})")
     return LocatedIssue("KL001", FILE_START, f"YAML error: {exc}")
 
 
@@ -334,9 +343,25 @@ def _no_duplicates(pairs: List[Tuple[str, Any]]) -> Dict[str, Any]:
     return result
 
 
+class _NotJSONNumber(ValueError):
+    pass
+
+
+def _refuse_constant(name: str) -> Any:
+    raise _NotJSONNumber(name)
+
+
+_JSON_CONSTANT = re.compile(r"(?<![\w\"])(?:-?Infinity|NaN)(?![\w\"])")
+
+
 def _parse_json(text: str) -> Tuple[List[Any], List[int], Optional[LocatedIssue]]:
     try:
-        return [json.loads(text, object_pairs_hook=_no_duplicates)], [0], None
+        return [json.loads(text, object_pairs_hook=_no_duplicates, parse_constant=_refuse_constant)], [0], None
+    except _NotJSONNumber as exc:
+        # Python's json reads NaN and Infinity; JSON (and Kubernetes' decoder) has no such numbers.
+        found = _JSON_CONSTANT.search(text)
+        return [], [], LocatedIssue("KL001", _offset_position(text, found.start()) if found else FILE_START,
+                                    f"JSON syntax error: {exc} is not a JSON number")
     except _DuplicateJSONKey as exc:
         key = str(exc)
         match = [m.start() for m in re.finditer(re.escape(json.dumps(key)) + r"\s*:", text)]
