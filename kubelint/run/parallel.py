@@ -35,8 +35,8 @@ def workers_for(files: int, jobs: Optional[int]) -> int:
     # fork is the only start method that shares memory cheaply; the shards' memory files are memfds.
     if sys.platform != "linux" or not hasattr(os, "memfd_create"):
         return 1
-    wanted = jobs if jobs is not None else default_jobs()
-    return max(1, min(wanted, files // MIN_FILES_PER_WORKER, MAX_WORKERS, _descriptor_room()))
+    wanted = min(jobs if jobs is not None else default_jobs(), files // MIN_FILES_PER_WORKER, MAX_WORKERS)
+    return max(1, min(wanted, _descriptor_room()) if wanted > 1 else 1)
 
 
 def _descriptor_room() -> int:
