@@ -227,3 +227,36 @@ def test_json_nan_and_infinity_are_refused(constant):
         ("KL001", 2, 16, f"JSON syntax error: {constant} is not a JSON number")]
     assert loaded.manifests == []
     assert load_file("x.json", b'{"apiVersion": "v1", "kind": "NaN"}').issues == []
+
+
+@pytest.mark.parametrize("change", ["delete", "rewrite"])
+def test_files_deleted_or_rewritten_during_a_parallel_run_are_no_traceback(tmp_path, monkeypatch, change):
+    for number in range(4):
+        write_file(str(tmp_path / f"f{number}.yaml"),
+                   f"apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c{number}\ndata:\n  a: 1\n")
+    monkeypatch.setattr(parallel, "MIN_FILES_PER_WORKER", 1)
+    check_shard = engine.Checker._check_shard
+
+    def change_files_first(self, number, state, summaries):
+        for result in state[0]:  # this shard's files, whose text positions will read again
+            if change == "delete":
+                os.remove(result.source.path)
+            else:
+                write_file(result.source.path, "rewritten: [\n" * 3)
+        return check_shard(self, number, state, summaries)
+
+    monkeypatch.setattr(engine.Checker, "_check_shard", change_files_first)
+    result = run_paths([str(tmp_path)], jobs=2, select=["KL1"])
+    # Each finding is still there; as its file changed, it points at its document's first line.
+    assert sorted((os.path.basename(f.path), f.rule, f.line, f.column) for f in result.active()) == [
+        (f"f{n}.yaml", "KL101", 1, 1) for n in range(4)]
+
+
+def test_an_unchanged_file_in_a_parallel_run_keeps_exact_positions(tmp_path, monkeypatch):
+    for number in range(4):
+        write_file(str(tmp_path / f"f{number}.yaml"),
+                   f"apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c{number}\ndata:\n  a: 1\n")
+    monkeypatch.setattr(parallel, "MIN_FILES_PER_WORKER", 1)
+    result = run_paths([str(tmp_path)], jobs=2, select=["KL1"])
+    assert sorted((os.path.basename(f.path), f.rule, f.line, f.column) for f in result.active()) == [
+        (f"f{n}.yaml", "KL101", 6, 6) for n in range(4)]
