@@ -25,8 +25,20 @@ class UsageProblem(Exception):
 
 
 def _fail(message: str) -> "click.exceptions.Exit":
-    click.echo(f"kubelint: error: {message}", err=True)
+    from .formatters.escape import visible
+
+    click.echo(f"kubelint: error: {visible(message)}", err=True)
     return click.exceptions.Exit(EXIT_USAGE)
+
+
+def _tolerate_unencodable_output() -> None:
+    """Characters the output's encoding lacks (PYTHONIOENCODING=ascii, a C locale) are written
+    as backslash escapes instead of failing the run with UnicodeEncodeError."""
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.reconfigure(errors="backslashreplace")  # type: ignore[union-attr]
+        except (AttributeError, ValueError, OSError):  # not a text file (a test's buffer)
+            pass
 
 
 def run() -> None:
@@ -121,6 +133,7 @@ class CheckOptions(NamedTuple):
 @click.option("--unsafe-fixes", is_flag=True, help="Also apply fixes that change meaning (review them).")
 def check(**parsed: object) -> None:
     """Check manifests in PATHS (files, directories, or - for stdin)."""
+    _tolerate_unencodable_output()
     try:
         code = execute(CheckOptions(**parsed))  # type: ignore[arg-type]
     except UsageProblem as exc:
@@ -191,13 +204,15 @@ def _execute(options: CheckOptions, out: TextIO) -> int:
     except WorkerError as exc:  # killed (out of memory?) or a bug: say so without a traceback
         last = (str(exc).strip().splitlines() or ["no detail"])[-1]
         raise UsageProblem(f"a worker process failed ({last}); rerun with --jobs 1 to check in one process") from None
+    from .formatters.escape import visible
+
     for notice in checker.store.notices:  # failed schema locations, stale cached copies
-        click.echo(f"kubelint: {notice}", err=True)
+        click.echo(f"kubelint: {visible(notice)}", err=True)
     if not options.diff:  # with --diff, stdout is the diff
         out.write(render(result, output_format, options.color, out))
     for output_format, path in outputs:
         try:
-            with open(path, "w", encoding="utf-8") as handle:
+            with open(path, "w", encoding="utf-8", errors="backslashreplace") as handle:
                 handle.write(render(result, output_format, False, handle))
         except OSError as exc:
             raise UsageProblem(f"cannot write {path}: {exc.strerror or exc}") from None
@@ -283,11 +298,11 @@ def _source_line_reader():  # type: ignore[no-untyped-def]
         if path == "-":
             return None
         if path not in cache:
-            try:
-                with open(path, encoding="utf-8-sig", errors="replace") as handle:
-                    cache[path] = handle.read().splitlines()
-            except OSError:
-                cache[path] = []
+            from .input.loader import DEFAULT_MAX_FILE_SIZE
+            from .input.reading import read_file
+
+            read = read_file(path, DEFAULT_MAX_FILE_SIZE)  # a FIFO or /dev/zero is not read
+            cache[path] = read.data.decode("utf-8-sig", errors="replace").splitlines() if read.data else []
         lines: List[str] = cache[path]
         return lines[line - 1] if 0 < line <= len(lines) else None
 

@@ -8,6 +8,8 @@ from dataclasses import dataclass, field
 from typing import Any, Dict, List, Optional
 
 CONFIG_NAMES = (".kubelint.yaml", ".kubelint.yml")
+MAX_CONFIG_BYTES = 1024 * 1024
+MAX_CONFIG_VALUES = 100_000
 
 
 class ConfigError(Exception):
@@ -91,12 +93,59 @@ def _may_name_kubelint_as_key(text: bytes) -> bool:
     return False
 
 
-def _pyproject_section(path: str) -> Optional[dict]:
+def _read_config(path: str) -> bytes:
+    """A config file's bytes: a regular file of at most MAX_CONFIG_BYTES (a FIFO or /dev/zero
+    named as the config would hang the run or fill memory)."""
+    import stat
+
     try:
-        with open(path, "rb") as handle:
-            text = handle.read()
+        descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
     except OSError as exc:
-        raise ConfigError(f"{path}: {exc}") from None
+        raise ConfigError(f"{path}: cannot read config: {exc.strerror or exc}") from None
+    try:
+        if not stat.S_ISREG(os.fstat(descriptor).st_mode):
+            raise ConfigError(f"{path}: cannot read config: not a regular file")
+        with open(descriptor, "rb", closefd=False) as handle:
+            data = handle.read(MAX_CONFIG_BYTES + 1)
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read config: {exc.strerror or exc}") from None
+    finally:
+        os.close(descriptor)
+    if len(data) > MAX_CONFIG_BYTES:
+        raise ConfigError(f"{path}: cannot read config: over {MAX_CONFIG_BYTES:,} bytes")
+    return data
+
+
+def _check_expansion(raw: Any, where: str) -> None:
+    """Refuse a config whose aliases expand it past MAX_CONFIG_VALUES values (an alias bomb,
+    or an alias that contains itself): every check below walks the expanded values."""
+    count, stack = 0, [raw]
+    while stack:
+        node = stack.pop()
+        count += 1
+        if count > MAX_CONFIG_VALUES:
+            raise ConfigError(f"{where}: more than {MAX_CONFIG_VALUES:,} values once YAML aliases are expanded: "
+                              "refused as an alias-expansion bomb")
+        if isinstance(node, dict):
+            stack.extend(node)
+            stack.extend(node.values())
+        elif isinstance(node, list):
+            stack.extend(node)
+
+
+def _describe(value: Any) -> str:
+    """A value for an error message, short whatever it is (never a whole repr of a large or
+    alias-expanded structure)."""
+    if isinstance(value, dict):
+        return f"a mapping of {len(value)} keys"
+    if isinstance(value, list):
+        return f"a list of {len(value)} items"
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _pyproject_section(path: str) -> Optional[dict]:
+    text = _read_config(path)
     if not _may_name_kubelint_as_key(text):
         # No [tool.kubelint] can be in it: skip the TOML parse (5 ms of every run started in
         # a Python project), and do not fail on a file that is not ours to judge.
@@ -109,8 +158,14 @@ def _pyproject_section(path: str) -> Optional[dict]:
         data = tomllib.loads(text.decode("utf-8"))
     except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
         raise ConfigError(f"{path}: {exc}") from None
-    section = data.get("tool", {}).get("kubelint")
-    return section if isinstance(section, dict) else None
+    tool = data.get("tool")
+    if not isinstance(tool, dict) or "kubelint" not in tool:
+        return None
+    section = tool["kubelint"]
+    if not isinstance(section, dict):
+        # `[tool] kubelint = "x"`: meant as our config, so say so rather than ignore it.
+        raise ConfigError(f"{path}: [tool.kubelint] must be a table of settings, got {_describe(section)}")
+    return section
 
 
 def load_config(path: Optional[str]) -> Config:
@@ -123,11 +178,13 @@ def load_config(path: Optional[str]) -> Config:
         import yaml
 
         try:
-            with open(path, encoding="utf-8") as handle:
-                raw = yaml.safe_load(handle) or {}
-        except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
+            raw = yaml.safe_load(_read_config(path)) or {}
+        except (UnicodeDecodeError, yaml.YAMLError) as exc:
             raise ConfigError(f"{path}: cannot read config: {exc}") from None
+        except RecursionError:
+            raise ConfigError(f"{path}: cannot read config: nested too deeply") from None
         where = path
+        _check_expansion(raw, where)
     return parse_config(raw, where, path)
 
 
@@ -141,7 +198,7 @@ def parse_config(raw: Any, where: str, path: Optional[str] = None) -> Config:
             raise ConfigError(f'{where}: unknown key "{key}" (known keys: {known})')
         attribute, expected, check = _KEYS[key]
         if not check(value):
-            raise ConfigError(f'{where}: "{key}" must be {expected}, got {value!r}')
+            raise ConfigError(f'{where}: "{key}" must be {expected}, got {_describe(value)}')
         setattr(config, attribute, value)
     for rule, settings in config.rules.items():
         if not isinstance(settings, dict):
@@ -151,4 +208,11 @@ def parse_config(raw: Any, where: str, path: Optional[str] = None) -> Config:
             raise ConfigError(f'{where}: rules.{rule}: unknown key "{sorted(unknown)[0]}" (use severity, options, enabled)')
         if "options" in settings and not isinstance(settings["options"], dict):
             raise ConfigError(f"{where}: rules.{rule}.options must be a mapping")
+        if "enabled" in settings and not isinstance(settings["enabled"], bool):
+            # bool("false") is True: a quoted "false" would have left the rule on.
+            raise ConfigError(f"{where}: rules.{rule}.enabled must be true or false (unquoted), "
+                              f"got {_describe(settings['enabled'])}")
+        if "severity" in settings and not isinstance(settings["severity"], str):
+            raise ConfigError(f"{where}: rules.{rule}.severity must be error, warning or info, "
+                              f"got {_describe(settings['severity'])}")
     return config

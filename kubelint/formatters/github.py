@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from .base import Formatter, summary_counts
+from .escape import stripped
 
 _LEVELS = {"error": "error", "warning": "warning", "info": "notice"}
 
 
 def escape_data(text: str) -> str:
-    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    """GitHub's workflow-command escaping (%, CR, LF), after dropping every other control
+    character: GitHub passes ESC and NUL on to the log and the annotation."""
+    return stripped(text, keep="\r\n").replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
 
 
 def escape_property(text: str) -> str:

@@ -7,6 +7,7 @@ from typing import Dict, List, Optional, Tuple
 from xml.etree import ElementTree as ET
 
 from .base import Formatter
+from .escape import visible
 
 
 class JunitFormatter(Formatter):
@@ -29,10 +30,11 @@ class JunitFormatter(Formatter):
         suite = ET.SubElement(suites, "testsuite", name="kubelint", tests=str(len(cases)),
                               failures=str(failures), errors="0", skipped="0")
         for path, name, found in cases:
-            case = ET.SubElement(suite, "testcase", classname=path, name=name)
+            # Control characters are not allowed in XML 1.0 at all, escaped or not: shown as \x1b.
+            case = ET.SubElement(suite, "testcase", classname=visible(path), name=visible(name))
             for f in found:
                 failure = ET.SubElement(case, "failure", type=f"{f.rule} {f.name}",
-                                        message=f"{f.severity.value}: {f.message}")
-                failure.text = f"{f.path}:{f.line}:{f.column}: {f.severity.value} {f.rule} {f.message}"
+                                        message=visible(f"{f.severity.value}: {f.message}"))
+                failure.text = visible(f"{f.path}:{f.line}:{f.column}: {f.severity.value} {f.rule} {f.message}")
         ET.indent(suites)
         return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(suites, encoding="unicode") + "\n"

@@ -31,7 +31,19 @@ def _rule_descriptor(rule) -> dict:  # type: ignore[no-untyped-def]
 
 
 def _uri(path: str) -> str:
-    return "stdin" if path == "-" else path.replace("\\", "/")
+    """An RFC 3986 relative reference for a file path: percent-encoded, so `a b#c?d.yaml` is one
+    path (not a path, a query and a fragment) and `C:evil.yaml` no scheme; a path starting
+    with `//` gets `/.` in front so that it names no host."""
+    from urllib.parse import quote
+
+    if path == "-":
+        return "stdin"
+    path = path.replace("\\", "/")
+    try:  # an undecodable file name's bytes come back through surrogateescape
+        uri = quote(path, safe="/", errors="surrogateescape")
+    except UnicodeEncodeError:
+        uri = quote(path, safe="/", errors="backslashreplace")
+    return "/." + uri if uri.startswith("//") else uri
 
 
 class SarifFormatter(Formatter):

@@ -6,6 +6,7 @@ from typing import List
 
 from ..findings import Severity
 from .base import Formatter, summary_counts
+from .escape import visible
 
 _COLORS = {Severity.ERROR: "\033[31m", Severity.WARNING: "\033[33m", Severity.INFO: "\033[36m"}
 _BOLD, _DIM, _RESET = "\033[1m", "\033[2m", "\033[0m"
@@ -23,15 +24,15 @@ class TextFormatter(Formatter):
             severity = f.severity.value
             if color:
                 severity = f"{_COLORS[f.severity]}{severity}{_RESET}"
-            where = f"{f.path}:{f.line}:{f.column}:"
+            where = f"{visible(f.path)}:{f.line}:{f.column}:"
             if color:
                 where = f"{_BOLD}{where}{_RESET}"
             label = f" [{f.object.label()}]" if f.object else ""
-            lines.append(f"{where} {severity} {f.rule} {f.message}{label}")
+            lines.append(f"{where} {severity} {f.rule} {visible(f.message + label)}")
             if self.options.show_source and self.options.source_lines:
                 source = self.options.source_lines(f.path, f.line)
                 if source is not None:
-                    source = source.rstrip("\n").expandtabs(1)
+                    source = visible(source.rstrip("\n").expandtabs(1))
                     lines.append(f"    {source}")
                     caret = " " * (f.column - 1) + "^"
                     lines.append(f"    {_COLORS[f.severity] if color else ''}{caret}{_RESET if color else ''}")

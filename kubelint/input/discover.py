@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import fnmatch
 import os
-from typing import Iterable, List, Sequence
+from typing import Iterable, List, Optional, Sequence, Tuple
 
 from .files import DiscoveryError, InputFile
 
@@ -42,10 +42,10 @@ def discover(paths: Iterable[str], exclude: Sequence[str] = (), kustomize: bool 
                 found.append(kustomize_input(path))
                 continue
         if os.path.isdir(path):
-            for file_path in _walk(path):
+            for file_path, problem in _walk(path):
                 if file_path not in seen and not _excluded(file_path, exclude):
                     seen.add(file_path)
-                    found.append(InputFile(file_path, file_path))
+                    found.append(InputFile(file_path, file_path, problem=problem))
         elif os.path.exists(path) or os.path.islink(path):
             # A file named explicitly is checked whatever its suffix (pre-commit passes files).
             if path not in seen and not _excluded(path, exclude):
@@ -56,11 +56,19 @@ def discover(paths: Iterable[str], exclude: Sequence[str] = (), kustomize: bool 
     return found
 
 
-def _walk(root: str) -> List[str]:
-    files: List[str] = []
-    for directory, subdirs, names in os.walk(root):
+def _walk(root: str) -> List[Tuple[str, Optional[str]]]:
+    """(path, None) for each manifest file under `root`, and (directory, why) for each
+    directory that cannot be listed: reported, not skipped in silence. Symlinks to
+    directories are not followed (os.walk's default)."""
+    files: List[Tuple[str, Optional[str]]] = []
+
+    def unlistable(error: OSError) -> None:
+        where = os.path.normpath(error.filename) if error.filename else os.path.normpath(root)
+        files.append((where, f"cannot read directory: {error.strerror or error}"))
+
+    for directory, subdirs, names in os.walk(root, onerror=unlistable):
         subdirs[:] = sorted(d for d in subdirs if not d.startswith("."))
         for name in sorted(names):
             if name.endswith(MANIFEST_SUFFIXES) and not name.startswith("."):
-                files.append(os.path.normpath(os.path.join(directory, name)))
+                files.append((os.path.normpath(os.path.join(directory, name)), None))
     return files

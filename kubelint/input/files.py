@@ -13,3 +13,4 @@ class InputFile(NamedTuple):  # not a frozen dataclass: 4x cheaper to define at 
     path: str  # as shown in findings: relative stays relative; "-" for stdin
     real_path: str  # what to open; "-" for stdin
     content: Optional[bytes] = None  # already rendered (kustomize): no file to open
+    problem: Optional[str] = None  # found but unreadable (a directory that cannot be listed)

@@ -19,7 +19,8 @@ from ..findings import (
     Position,
     pointer_to_json_path,
 )
-from .yaml_fast import fast_load
+from .reading import Identity
+from .yaml_fast import fast_load, has_refused_characters
 
 if TYPE_CHECKING:
     import yaml
@@ -35,18 +36,22 @@ DEFAULT_MAX_FILE_SIZE = 10 * 1024 * 1024
 # An alias-expansion bomb: the document expands to far more nodes than it holds.
 MAX_EXPANDED_NODES = 1_000_000
 MAX_ALIAS_RATIO = 10
+# Nodes that aliases may add to a file, per byte of it: every check walks the expanded data, so
+# this keeps a run's work linear in its input (thousands of small documents, each under the
+# limits above, took 12 s from 600 KB). Anchors reused as written in manifests add far fewer.
+ALIAS_NODES_PER_BYTE = 4
+EXPANSION_CAP = 2**62
 # libyaml recurses in C and can crash on very deep nesting; beyond this many brackets or a
 # long run of block indicators, the pure-Python parser (which raises RecursionError) is used.
 DEEP_NESTING_BRACKETS = 4000
 _DEEP_BLOCK = re.compile(r"\n[ \t?:-]{1000,}")  # at a line start; searched in "\n" + text
-_HELM = re.compile(r"\{\{.*?\}\}")
 
 
 class SourceFile:
     """One input file's text, where its documents start, and (on demand) their node trees.
     A plain class, not a dataclass: cheaper to define on every start."""
 
-    __slots__ = ("path", "text", "safe_parser", "document_lines", "_nodes", "_lines", "_reread_from")
+    __slots__ = ("path", "text", "safe_parser", "document_lines", "identity", "_nodes", "_lines", "_reread_from")
 
     def __init__(self, path: str, text: str = "", safe_parser: bool = False,
                  document_lines: Optional[List[int]] = None) -> None:
@@ -54,19 +59,28 @@ class SourceFile:
         self.text = text
         self.safe_parser = safe_parser
         self.document_lines: List[int] = document_lines if document_lines is not None else []
+        self.identity: Optional[Identity] = None  # the file as read (see forget_text)
         self._nodes: Dict[int, Tuple[Optional[Any], int]] = {}
         self._lines: Optional[List[str]] = None
         self._reread_from: Optional[str] = None
 
     def forget_text(self, real_path: str) -> None:
         """Drop the text to save memory; positions read it again from `real_path` when needed
-        (a large run reports positions for few files)."""
+        (a large run reports positions for few files). If the file has changed or gone by
+        then, positions fall back on each document's first line."""
         self.text, self._reread_from = "", real_path
 
     def _full_text(self) -> str:
         if self._reread_from is not None:
-            with open(self._reread_from, "rb") as handle:
-                self.text = handle.read().decode("utf-8-sig")
+            from .reading import read_file
+
+            read = read_file(self._reread_from, DEFAULT_MAX_FILE_SIZE if self.identity is None
+                             else self.identity[2])
+            if read.data is not None and read.identity == self.identity:
+                try:
+                    self.text = read.data.decode("utf-8-sig")
+                except UnicodeDecodeError:
+                    pass
             self._reread_from = None
         return self.text
 
@@ -205,14 +219,15 @@ def load_file(path: str, data: bytes, max_size: int = DEFAULT_MAX_FILE_SIZE,
     result = LoadResult(source=source, issues=issues)
     if text is None:
         return result
-    parsed = parse_documents(path, text, share_strings)
+    parsed = parse_documents(path, text, share_strings, data)
     documents, lines, error = parsed.documents, parsed.lines, parsed.error
     source.safe_parser, may_alias = parsed.safe_parser, parsed.may_alias
     source.document_lines = lines
     if error is not None:
         result.issues.append(error)
+    budget = [ALIAS_NODES_PER_BYTE * len(text)]
     for index, document in enumerate(documents):
-        _collect(result, index, document, may_alias)
+        _collect(result, index, document, may_alias, budget)
     return result
 
 
@@ -227,14 +242,15 @@ class ParsedText(NamedTuple):
     may_alias: bool  # parsed by the exact loader, which accepts aliases
 
 
-def parse_documents(path: str, text: str, share_strings: bool = False) -> ParsedText:
+def parse_documents(path: str, text: str, share_strings: bool = False, data: Optional[bytes] = None) -> ParsedText:
     """Every document of a file's text, typed as Kubernetes types them (JSON for a .json file
-    that starts like JSON, else YAML 1.1 the go-yaml way)."""
+    that starts like JSON, else YAML 1.1 the go-yaml way). `data`: the file's bytes, if at hand."""
     if path.endswith(".json") and text.lstrip().startswith(("{", "[")):
         documents, lines, error = _parse_json(text)
         return ParsedText(documents, lines, error, True, False, False)
     safe = _looks_deep(text)
-    fast = None if safe else fast_load(text, share_strings)
+    refused = has_refused_characters(data if data is not None else text.encode("utf-8", "surrogatepass"))
+    fast = None if safe or refused else fast_load(text, share_strings)
     if fast is not None:
         return ParsedText(fast[0], fast[1], None, False, False, False)
     documents, lines, error = _parse_yaml(text, safe)
@@ -243,7 +259,25 @@ def parse_documents(path: str, text: str, share_strings: bool = False) -> Parsed
 
 
 def _looks_deep(text: str) -> bool:
-    return (text.count("[") + text.count("{") > DEEP_NESTING_BRACKETS) or bool(_DEEP_BLOCK.search("\n" + text))
+    return _most_brackets_in_a_document(text) > DEEP_NESTING_BRACKETS or bool(_DEEP_BLOCK.search("\n" + text))
+
+
+def _most_brackets_in_a_document(text: str) -> int:
+    """Flow brackets of the document with the most: nesting cannot be deeper. Counted per
+    document, so a stream of many small flow-style documents does not take the slow parser
+    (2,000 such documents took 12 s). A `---` line inside a flow collection ends the parse
+    with an error there, so it cannot hide depth either."""
+    most = text.count("[") + text.count("{")
+    if most <= DEEP_NESTING_BRACKETS:
+        return most
+    most, start = 0, 0
+    while True:
+        marker = text.find("\n---", start)
+        end = len(text) if marker == -1 else marker
+        most = max(most, text.count("[", start, end) + text.count("{", start, end))
+        if marker == -1:
+            return most
+        start = marker + 4
 
 
 def _parse_yaml(text: str, safe: bool) -> Tuple[List[Any], List[int], Optional[LocatedIssue]]:
@@ -276,14 +310,23 @@ def _parse_error(text: str, exc: BaseException) -> LocatedIssue:
         return LocatedIssue("KL009", FILE_START, "nesting too deep to be a Kubernetes manifest")
     if isinstance(exc, yaml.MarkedYAMLError):
         return _syntax_error(text, exc)
+    if isinstance(exc, yaml.reader.ReaderError) and isinstance(exc.position, int):
+        # A raw control character. libyaml counts the offset in UTF-8 bytes.
+        offset = exc.position
+        if not text.isascii():
+            offset = len(text.encode("utf-8", "surrogatepass")[:offset].decode("utf-8", "ignore"))
+        character = exc.character if isinstance(exc.character, int) else ord(exc.character or "\0")
+        return LocatedIssue("KL001", _offset_position(text, min(offset, len(text))),
+                            f"YAML syntax error: character #x{character:04x} is not allowed in YAML "
+                            f"({exc.reason})")
     return LocatedIssue("KL001", FILE_START, f"YAML error: {exc}")
 
 
 def _syntax_error(text: str, exc: yaml.MarkedYAMLError) -> LocatedIssue:
-    helm = _HELM.search(text)
-    if helm:
-        start = _offset_position(text, helm.start())
-        return LocatedIssue("KL003", Position(start.line, start.column, start.line, start.column + len(helm.group())),
+    helm = _template_expression(text)
+    if helm is not None:
+        start = _offset_position(text, helm[0])
+        return LocatedIssue("KL003", Position(start.line, start.column, start.line, start.column + helm[1] - helm[0]),
                             "this looks like a Helm or Go template ({{ ... }}); render it first: "
                             "helm template RELEASE CHART | kubelint check -")
     mark = exc.problem_mark or exc.context_mark
@@ -298,6 +341,21 @@ def _syntax_error(text: str, exc: yaml.MarkedYAMLError) -> LocatedIssue:
 
 def _char_at(text: str, index: int) -> str:
     return text[index] if 0 <= index < len(text) else ""
+
+
+def _template_expression(text: str) -> Optional[Tuple[int, int]]:
+    r"""(start, end) of the first `{{ ... }}` within one line, as `\{\{.*?\}\}` finds it, in
+    linear time: that regex took quadratic time on a long line of `{`. When the first `{{`
+    of a line has no `}}` after it on that line, no later `{{` of the line has one either."""
+    start = text.find("{{")
+    while start != -1:
+        line_end = text.find("\n", start)
+        line_end = len(text) if line_end == -1 else line_end
+        close = text.find("}}", start + 2, line_end)
+        if close != -1:
+            return start, close + 2
+        start = text.find("{{", line_end)
+    return None
 
 
 def _mark_position(mark: yaml.Mark) -> Position:
@@ -317,9 +375,25 @@ def _no_duplicates(pairs: List[Tuple[str, Any]]) -> Dict[str, Any]:
     return result
 
 
+class _NotJSONNumber(ValueError):
+    pass
+
+
+def _refuse_constant(name: str) -> Any:
+    raise _NotJSONNumber(name)
+
+
+_JSON_CONSTANT = re.compile(r"(?<![\w\"])(?:-?Infinity|NaN)(?![\w\"])")
+
+
 def _parse_json(text: str) -> Tuple[List[Any], List[int], Optional[LocatedIssue]]:
     try:
-        return [json.loads(text, object_pairs_hook=_no_duplicates)], [0], None
+        return [json.loads(text, object_pairs_hook=_no_duplicates, parse_constant=_refuse_constant)], [0], None
+    except _NotJSONNumber as exc:
+        # Python's json reads NaN and Infinity; JSON (and Kubernetes' decoder) has no such numbers.
+        found = _JSON_CONSTANT.search(text)
+        return [], [], LocatedIssue("KL001", _offset_position(text, found.start()) if found else FILE_START,
+                                    f"JSON syntax error: {exc} is not a JSON number")
     except _DuplicateJSONKey as exc:
         key = str(exc)
         match = [m.start() for m in re.finditer(re.escape(json.dumps(key)) + r"\s*:", text)]
@@ -340,37 +414,68 @@ def _offset_position(text: str, offset: int) -> Position:
     return Position(line, column, line, column)
 
 
-def _expanded_size(document: Any) -> Tuple[int, int]:
-    """(nodes after alias expansion, distinct nodes), without expanding anything."""
+class Expansion(NamedTuple):
+    expanded: int  # nodes (containers and scalars) once every alias is expanded
+    containers: int  # distinct containers
+    written: int  # distinct containers and the scalars they hold: the nodes as written
+    cyclic: bool  # an alias contains itself
+
+
+def expanded_size(document: Any) -> Expansion:
+    """How far aliases expand `document`, in time linear in its distinct nodes and without
+    expanding anything. Sizes are capped at EXPANSION_CAP, so a bomb's count stays small."""
     sizes: Dict[int, int] = {}
+    scalars = 0
+    open_nodes: set = set()  # containers whose children are being measured (the current path)
     stack: List[Tuple[Any, bool]] = [(document, False)]
     while stack:
         node, children_done = stack.pop()
-        if not isinstance(node, (dict, list)) or (id(node) in sizes and not children_done):
-            continue
-        children = list(node.values()) if isinstance(node, dict) else node
+        key = id(node)
+        children = node.values() if isinstance(node, dict) else node
         if children_done:
-            sizes[id(node)] = 1 + sum(sizes.get(id(c), 1) for c in children)
-        else:
-            stack.append((node, True))
-            stack.extend((c, False) for c in children if isinstance(c, (dict, list)))
-    return sizes.get(id(document), 1), len(sizes)
+            open_nodes.discard(key)
+            sizes[key] = min(EXPANSION_CAP, 1 + sum(sizes.get(id(c), 1) for c in children))
+            continue
+        if key in sizes:
+            continue
+        if key in open_nodes:  # reached again from inside itself: `a: &a [*a]`
+            return Expansion(EXPANSION_CAP, len(sizes), len(sizes) + scalars, True)
+        open_nodes.add(key)
+        stack.append((node, True))
+        containers = [c for c in children if isinstance(c, (dict, list))]
+        scalars += len(node) - len(containers)
+        stack.extend((c, False) for c in containers)
+    return Expansion(sizes.get(id(document), 1), len(sizes), len(sizes) + scalars, False)
 
 
-def _collect(result: LoadResult, index: int, document: Any, may_alias: bool) -> None:
+def _collect(result: LoadResult, index: int, document: Any, may_alias: bool, budget: List[int]) -> None:
     source = result.source
     if document is None:
         return  # an empty document
     line = source.document_lines[index] + 1 if index < len(source.document_lines) else 1
     if may_alias and isinstance(document, (dict, list)):
-        expanded, distinct = _expanded_size(document)
-        if expanded > MAX_EXPANDED_NODES or (expanded > 10_000 and expanded > MAX_ALIAS_RATIO * distinct):
-            result.issues.append(LocatedIssue(
-                "KL008", Position(line, 1, line, 1),
-                f"aliases expand this document to {expanded:,} nodes from {distinct:,}: "
-                "refused as an alias-expansion bomb"))
+        refused = _alias_problem(document, budget)
+        if refused is not None:
+            result.issues.append(LocatedIssue("KL008", Position(line, 1, line, 1), refused))
             return
     _collect_object(result, index, (), document, line)
+
+
+def _alias_problem(document: Any, budget: List[int]) -> Optional[str]:
+    """Why this document's aliases are refused, or None. `budget` holds the nodes aliases may
+    still add in this file; what this document adds is taken from it."""
+    expanded, distinct, written, cyclic = expanded_size(document)
+    if cyclic:
+        return "an alias refers to a node that contains it, so the document is infinite: refused"
+    if expanded > MAX_EXPANDED_NODES or (expanded > 10_000 and expanded > MAX_ALIAS_RATIO * distinct):
+        return (f"aliases expand this document to {expanded:,} nodes from {distinct:,}: "
+                "refused as an alias-expansion bomb")
+    added = expanded - written
+    if added > budget[0]:
+        return (f"aliases expand this document to {expanded:,} nodes from {distinct:,}, more than this file's "
+                f"size allows ({ALIAS_NODES_PER_BYTE} added nodes per byte): refused as an alias-expansion bomb")
+    budget[0] -= added
+    return None
 
 
 def _collect_object(result: LoadResult, index: int, base: Pointer, document: Any, line: int) -> None:

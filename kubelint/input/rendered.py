@@ -5,14 +5,13 @@ from __future__ import annotations
 
 import bisect
 import os
-import re
 from typing import List, Optional, Tuple
 
 from .files import DiscoveryError, InputFile
 
 KUSTOMIZATION_FILES = ("kustomization.yaml", "kustomization.yml", "Kustomization")
 RENDER_TIMEOUT_SECONDS = 120
-_SOURCE = re.compile(r"^# Source: (\S.*?)\s*$", re.M)
+SOURCE_PREFIX = "# Source: "
 
 
 def is_kustomization(directory: str) -> bool:
@@ -54,11 +53,22 @@ class SourceComments:
     def __init__(self, text: str) -> None:
         self._lines: List[int] = []  # 1-based line of each comment
         self._paths: List[str] = []
-        if "# Source: " not in text:
+        if SOURCE_PREFIX not in text:
             return
-        for match in _SOURCE.finditer(text):
-            self._lines.append(text.count("\n", 0, match.start()) + 1)
-            self._paths.append(match.group(1))
+        # A find loop, not a regex: `^# Source: (\S.*?)\s*$` took quadratic time on a comment
+        # with a long run of spaces. Lines are counted on from the previous comment.
+        line, counted = 1, 0
+        start = 0 if text.startswith(SOURCE_PREFIX) else _next_comment(text, 0)
+        while start != -1:
+            end = text.find("\n", start)
+            end = len(text) if end == -1 else end
+            path = text[start + len(SOURCE_PREFIX):end]
+            if path and not path[0].isspace():
+                line += text.count("\n", counted, start)
+                counted = start
+                self._lines.append(line)
+                self._paths.append(path.rstrip())
+            start = _next_comment(text, end)
 
     def __bool__(self) -> bool:
         return bool(self._lines)
@@ -69,3 +79,9 @@ class SourceComments:
         if at < 0 or self._lines[at] == line:
             return None
         return self._paths[at], line - self._lines[at]
+
+
+def _next_comment(text: str, after: int) -> int:
+    """Offset of the next line at or after `after` that starts with `# Source: `, or -1."""
+    found = text.find("\n" + SOURCE_PREFIX, after)
+    return -1 if found == -1 else found + 1

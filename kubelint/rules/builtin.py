@@ -46,14 +46,18 @@ def builtin_rules() -> List[Rule]:
             "The API server cannot tell what the object is.",
             "kind: Service\nmetadata: {name: web}", "apiVersion: v1\nkind: Service\nmetadata: {name: web}")),
         make_builtin("KL006", "unreadable-file", E, "A file cannot be read as UTF-8 text.", RuleDoc(
-            "Reports files that cannot be opened, binary files and files that are not UTF-8.",
+            "Reports files that cannot be opened, paths that are not regular files (a named pipe, a device, "
+            "a symlink to /dev/zero: never read), directories that cannot be listed, binary files and files "
+            "that are not UTF-8.",
             "Kubernetes manifests are UTF-8 text.", "(a PNG named deploy.yaml)", "(a UTF-8 YAML file)")),
         make_builtin("KL007", "file-too-large", E, "A file is over the size limit.", RuleDoc(
             "Reports a file larger than --max-file-size (10 MiB by default) without reading it.",
             "A manifest that large is almost always a mistake (a dump, a binary) and would slow every run.",
             "(a 50 MiB file)", "(split it, or raise --max-file-size)")),
         make_builtin("KL008", "alias-bomb", E, "YAML aliases expand a document to an enormous size.", RuleDoc(
-            "Reports a document whose aliases expand it to over a million nodes, or to many times its size.",
+            "Reports a document whose aliases expand it to over a million nodes, or to many times its size, "
+            "whose aliases would add more than four nodes per byte of its file, or with an alias that "
+            "contains itself (`data: &a [*a]`).",
             "An alias-expansion bomb exhausts memory in every tool that expands it, the API server included.",
             "a: &a [x, x]\nb: &b [*a, *a]\n# ... nested many times", "(write the values out)")),
         make_builtin("KL009", "nesting-too-deep", E, "A document is nested too deeply.", RuleDoc(

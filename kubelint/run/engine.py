@@ -4,7 +4,6 @@ findings. Formatters and the CLI only see the RunResult."""
 from __future__ import annotations
 
 import os
-import sys
 from typing import (
     TYPE_CHECKING,
     Callable,
@@ -18,6 +17,7 @@ from typing import (
 
 from ..config import ConfigError
 from ..findings import (
+    FILE_START,
     Finding,
     Issue,
     LocatedIssue,
@@ -28,11 +28,13 @@ from ..findings import (
 )
 from ..input.files import InputFile
 from ..input.loader import (
+    DEFAULT_MAX_FILE_SIZE,
     LoadResult,
     Manifest,
     SourceFile,
     load_file,
 )
+from ..input.reading import Read, read_file, read_stdin
 from ..model.context import AssumePresent, RuleContext
 from ..model.index import SetIndex
 from ..model.objects import K8sObject, release_unpacked, track_unpacked
@@ -99,17 +101,22 @@ def resolve_rule_settings(registry: Registry, settings: Settings) -> Dict[str, R
     return resolved
 
 
-def read_input(item: InputFile) -> Tuple[Optional[bytes], Optional[LocatedIssue]]:
+def read_input(item: InputFile, max_size: int = DEFAULT_MAX_FILE_SIZE) -> Read:
+    """An input's bytes, read with a bound (see kubelint.input.reading), or why not."""
+    if item.problem is not None:
+        return Read(None, item.problem)
     if item.content is not None:
-        return item.content, None
-    try:
-        if item.real_path == "-":
-            return sys.stdin.buffer.read(), None
-        with open(item.real_path, "rb") as handle:
-            return handle.read(), None
-    except OSError as exc:
-        reason = exc.strerror or str(exc)
-        return None, LocatedIssue("KL006", Position(1, 1, 1, 1), f"cannot read file: {reason}")
+        return Read(item.content)
+    if item.real_path == "-":
+        return read_stdin(max_size)
+    return read_file(item.real_path, max_size)
+
+
+def unread(path: str, read: Read) -> LoadResult:
+    """The LoadResult of an input that could not be read: one finding at its start."""
+    result = LoadResult(SourceFile(path))
+    result.issues.append(LocatedIssue("KL007" if read.too_large else "KL006", FILE_START, read.problem or ""))
+    return result
 
 
 class Checker:
@@ -145,12 +152,12 @@ class Checker:
         return self.check_loaded(loaded)
 
     def _load(self, item: InputFile, share_strings: bool = False) -> LoadResult:
-        data, problem = read_input(item)
-        if data is None:
-            result = LoadResult(SourceFile(item.path))
-            result.issues.append(problem)  # type: ignore[arg-type]
-            return result
-        return load_file(item.path, data, self.settings.max_file_size, share_strings)
+        read = read_input(item, self.settings.max_file_size)
+        if read.data is None:
+            return unread(item.path, read)
+        result = load_file(item.path, read.data, self.settings.max_file_size, share_strings)
+        result.source.identity = read.identity
+        return result
 
     def check_loaded(self, loaded: List[LoadResult]) -> RunResult:
         """Check files loaded in this process (a serial run)."""
@@ -297,9 +304,9 @@ class Checker:
             from ..input.discover import discover
 
             for item in discover([path]):
-                data, problem = read_input(item)
-                if data is not None:
-                    results.append(load_file(item.path, data, self.settings.max_file_size))
+                read = read_input(item, self.settings.max_file_size)
+                results.append(unread(item.path, read) if read.data is None
+                               else load_file(item.path, read.data, self.settings.max_file_size))
         return results
 
     def _plan(self, kind: str, index: SetIndex) -> List[Tuple[Rule, RuleContext]]:
@@ -318,7 +325,13 @@ class Checker:
         return plan
 
     def _check_object(self, obj: K8sObject, index: SetIndex) -> List[Finding]:
-        issues: List[Issue] = list(schema_issues(obj.manifest, self.store, self.settings))
+        try:
+            issues: List[Issue] = list(schema_issues(obj.manifest, self.store, self.settings))
+        except RecursionError:
+            issues = [Issue("KL009", (), "nesting too deep to validate against the schema")]
+        except Exception as exc:  # an engine's bug must not hide every other finding
+            issues = [Issue("KL101", (), f"internal error while validating against the schema: "
+                                         f"{type(exc).__name__}: {exc}", severity=Severity.ERROR)]
         for rule, context in self._plan(obj.kind, index):
             try:
                 for report in rule.check(obj, context):

@@ -11,6 +11,12 @@ from typing import Any, List, Optional, Sequence
 
 # Below this many files a run is faster in one process than forking workers.
 MIN_FILES_PER_WORKER = 40
+# More processes than this only cost memory (checking is CPU-bound); each also takes a few file
+# descriptors in the parent (two pipes and a shard's memory file), so `-j 400` ran out of them
+# and `-j 1000` out of memory.
+MAX_WORKERS = 32
+_DESCRIPTORS_PER_WORKER = 6
+_DESCRIPTORS_KEPT = 64  # for everything else the run opens
 
 
 def default_jobs() -> int:
@@ -29,8 +35,21 @@ def workers_for(files: int, jobs: Optional[int]) -> int:
     # fork is the only start method that shares memory cheaply; the shards' memory files are memfds.
     if sys.platform != "linux" or not hasattr(os, "memfd_create"):
         return 1
-    wanted = jobs if jobs is not None else default_jobs()
-    return max(1, min(wanted, files // MIN_FILES_PER_WORKER))
+    wanted = min(jobs if jobs is not None else default_jobs(), files // MIN_FILES_PER_WORKER, MAX_WORKERS)
+    return max(1, min(wanted, _descriptor_room()) if wanted > 1 else 1)
+
+
+def _descriptor_room() -> int:
+    """How many workers the open-file limit leaves room for."""
+    try:
+        import resource
+
+        soft, _ = resource.getrlimit(resource.RLIMIT_NOFILE)
+    except (ImportError, OSError, ValueError):
+        return MAX_WORKERS
+    if soft == resource.RLIM_INFINITY:
+        return MAX_WORKERS
+    return max(1, (soft - _DESCRIPTORS_KEPT) // _DESCRIPTORS_PER_WORKER)
 
 
 def split_by_weight(items: Sequence[Any], weights: Sequence[int], parts: int) -> List[Sequence[Any]]:

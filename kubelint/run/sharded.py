@@ -76,15 +76,24 @@ class _Worker:
         return cls(number, pid, from_child, to_child)
 
     def receive(self) -> bytes:
-        status, payload = _read(self._reader)
+        try:
+            status, payload = _read(self._reader)
+        except OSError as exc:
+            raise WorkerError(f"reading from a worker process failed: {exc.strerror or exc}") from None
         if status != "ok":
             raise WorkerError(payload)
         return payload
 
     def send(self, blobs: List[bytes]) -> None:
-        for blob in blobs:
-            _write(self._writer, "ok", blob)
-        self._writer.flush()
+        """Hand the worker the other shards' summaries. A worker that died after sending its
+        own summary shows here as a broken pipe: a WorkerError, not a BrokenPipeError (which
+        click would turn into exit 1 with no output at all)."""
+        try:
+            for blob in blobs:
+                _write(self._writer, "ok", blob)
+            self._writer.flush()
+        except OSError as exc:
+            raise WorkerError(f"a worker process ended early ({exc.strerror or exc})") from None
 
     def forget(self) -> None:
         """Close this process's copies of the pipe ends (in a later sibling, after fork)."""

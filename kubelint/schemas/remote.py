@@ -23,10 +23,19 @@ PLACEHOLDERS = ("ResourceKind", "ResourceAPIVersion", "Group", "KindSuffix", "No
                 "StrictSuffix")
 _PLACEHOLDER = re.compile(r"\{\{-?\s*\.(\w+)\s*-?\}\}")
 _TEMPLATE = re.compile(r"\{\{.*?\}\}")
+_ANY_URL = re.compile(r"[a-zA-Z][a-zA-Z0-9+.-]*://")
+# Placeholders filled from the manifest (apiVersion and kind) rather than from the run.
+FROM_THE_MANIFEST = ("ResourceKind", "ResourceAPIVersion", "Group", "KindSuffix")
+# What a value filled in from a manifest may not contain: it would leave the location's
+# directory or path (`..`, `/`, `\`), end the path (`?`, `#`), encode either (`%`), or is no
+# name at all (control characters).
+_UNSAFE_VALUE = re.compile(r"\.\.|[/\\?#%\x00-\x1f\x7f]")
+MAX_SCHEMA_BYTES = 32 * 1024 * 1024  # a schema document read from a directory
 
 
 class LocationError(ValueError):
-    """A schema location that cannot be used (an unknown placeholder)."""
+    """A schema location that cannot be used (an unknown placeholder, a scheme other than
+    http(s), a directory that does not exist): a configuration error."""
 
 
 def is_url(text: str) -> bool:
@@ -37,6 +46,7 @@ def is_url(text: str) -> bool:
 class Location:
     spec: str  # as the user wrote it
     template: str
+    root: str = ""  # a directory location's fixed part: nothing is read outside it
 
     @property
     def is_url(self) -> bool:
@@ -45,6 +55,27 @@ class Location:
     def render(self, api_version: str, kind: str, kubernetes_version: str, strict: bool) -> str:
         values = placeholder_values(api_version, kind, kubernetes_version, strict)
         return _PLACEHOLDER.sub(lambda m: values[m.group(1)], self.template)
+
+    def refused_value(self, api_version: str, kind: str, kubernetes_version: str, strict: bool) -> Optional[str]:
+        """Why this object's apiVersion or kind cannot fill this location's placeholders (it
+        would reach outside the location), or None."""
+        values = placeholder_values(api_version, kind, kubernetes_version, strict)
+        for match in _PLACEHOLDER.finditer(self.template):
+            name = match.group(1)
+            if name not in FROM_THE_MANIFEST:
+                continue
+            bad = _UNSAFE_VALUE.search(values[name])
+            if bad is not None:
+                shown = json.dumps(bad.group(), ensure_ascii=True)
+                return (f"{{{{ .{name} }}}} would be {json.dumps(values[name], ensure_ascii=True)} for this object, "
+                        f"which contains {shown}: refused, as it would reach outside the location")
+        return None
+
+    def host_is_fixed(self) -> bool:
+        """Is the URL's host written out (no placeholder in it)?"""
+        from urllib.parse import urlsplit
+
+        return "{{" not in urlsplit(self.template).netloc
 
 
 def placeholder_values(api_version: str, kind: str, kubernetes_version: str, strict: bool) -> Dict[str, str]:
@@ -77,9 +108,35 @@ def parse_location(spec: str) -> Optional[Location]:
             known = ", ".join("{{ .%s }}" % p for p in PLACEHOLDERS)
             raise LocationError(f"schema location {spec!r}: {found.group()} is not a placeholder kubelint knows "
                                 f"(known: {known})")
-    if not is_url(template):
-        template = os.path.expanduser(template)
-    return Location(spec, template)
+    if is_url(template):
+        return Location(spec, template)
+    if _ANY_URL.match(template):
+        raise LocationError(f"schema location {spec!r}: only http:// and https:// URLs and directories "
+                            "can be schema locations")
+    template = os.path.expanduser(template)
+    root = fixed_directory(template)
+    if not os.path.isdir(root):
+        raise LocationError(f"schema location {spec!r}: {root} is not a directory")
+    return Location(spec, template, root)
+
+
+def fixed_directory(template: str) -> str:
+    """The directory a directory template stays in: its part before the first placeholder."""
+    fixed = template.split("{{", 1)[0]
+    return os.path.dirname(fixed) or "."
+
+
+def inside(path: str, root: str) -> bool:
+    """Is `path` in the tree under `root`, symlinks resolved?"""
+    real, real_root = os.path.realpath(path), os.path.realpath(root)
+    return real == real_root or real.startswith(real_root.rstrip(os.sep) + os.sep)
+
+
+def same_origin(url: str, other: str) -> bool:
+    from urllib.parse import urlsplit
+
+    first, second = urlsplit(url), urlsplit(other)
+    return (first.scheme.lower(), first.hostname, first.port) == (second.scheme.lower(), second.hostname, second.port)
 
 
 @dataclass
@@ -89,6 +146,7 @@ class Lookup:
     schema: Optional[Dict[str, Any]] = None
     error: Optional[str] = None
     address: str = ""
+    refused: bool = False  # this object's values cannot fill the template (reported per kind)
 
 
 class SchemaFinder:
@@ -101,11 +159,17 @@ class SchemaFinder:
         self._notices = notices
         self._documents: Dict[str, Tuple[Any, Optional[str]]] = {}
         self._offline_noted: set = set()
+        self._private: Dict[str, bool] = {}  # location spec -> is its host on a private network?
 
     def find(self, location: Location, api_version: str, kind: str, strict: bool) -> Lookup:
         from .refs import RefError, bundle
 
+        refused = location.refused_value(api_version, kind, self.kubernetes_version, strict)
+        if refused is not None:
+            return Lookup(error=refused, refused=True)
         address = location.render(api_version, kind, self.kubernetes_version, strict)
+        if not location.is_url and not inside(address, location.root):
+            return Lookup(error=f"{address}: outside {location.root} (a symbolic link?): refused", address=address)
         document, error = self.document(address, location)
         if error is not None:
             return Lookup(error=f"{address}: {error}", address=address)
@@ -116,6 +180,10 @@ class SchemaFinder:
                           address=address)
 
         def load(reference: str) -> Any:
+            if location.is_url and not same_origin(reference, address):
+                raise RefError(f"$ref to {reference}: only documents of the same origin are followed")
+            if not location.is_url and (_ANY_URL.match(reference) or not inside(reference, location.root)):
+                raise RefError(f"$ref to {reference}: only documents under {location.root} are followed")
             found, problem = self.document(reference, location)
             if problem is not None or found is None:
                 raise RefError(f"cannot load {reference}: {problem or 'not found'}")
@@ -131,7 +199,7 @@ class SchemaFinder:
 
         problem = schema_problem(schema)
         if problem is not None:
-            return Lookup(error=f"{address}: not a valid JSON Schema ({problem})", address=address)
+            return Lookup(error=f"{address}: not a valid JSON Schema ({_without_values(problem)})", address=address)
         return Lookup(schema=schema, address=address)
 
     def document(self, address: str, location: Optional[Location] = None) -> Tuple[Any, Optional[str]]:
@@ -148,7 +216,7 @@ class SchemaFinder:
             parsed["value"] = value
             return problem
 
-        fetched = self._downloader_factory().get(url, validate)
+        fetched = self._downloader_factory().get(url, validate, allow_private=self._location_is_private(location))
         if fetched.notice:
             if fetched.notice.startswith("offline:") and location is not None:
                 # One notice per location, not one per kind it lacks.
@@ -166,15 +234,36 @@ class SchemaFinder:
         return _parse_json(fetched.body or b"")
 
 
+    def _location_is_private(self, location: Optional[Location]) -> bool:
+        """May this location's downloads reach private networks? Only when its own host is
+        written out and is on one: a host filled in from a manifest never is."""
+        if location is None or not location.host_is_fixed():
+            return False
+        if location.spec not in self._private:
+            from urllib.parse import urlsplit
+
+            from .download import is_private_host
+
+            self._private[location.spec] = is_private_host(urlsplit(location.template).hostname or "")
+        return self._private[location.spec]
+
+
+def _without_values(problem: str) -> str:
+    """A schema problem names where, never what: the document may not be a schema at all
+    (a $ref into some other JSON file), and its values must not reach findings or logs."""
+    where, separator, _ = problem.partition(": ")
+    return f"at {where}" if separator else "rejected by the JSON Schema meta-schema"
+
+
 def _read(path: str) -> Tuple[Any, Optional[str]]:
-    try:
-        with open(path, "rb") as handle:
-            data = handle.read()
-    except FileNotFoundError:
+    from ..input.reading import read_file
+
+    if not os.path.lexists(path):
         return None, None
-    except OSError as exc:
-        return None, f"cannot read: {exc.strerror or exc}"
-    return _parse_json(data)
+    read = read_file(path, MAX_SCHEMA_BYTES)
+    if read.data is None:
+        return None, (read.problem or "cannot read").replace("cannot read file: ", "cannot read: ")
+    return _parse_json(read.data)
 
 
 def _parse_json(data: bytes) -> Tuple[Any, Optional[str]]:
@@ -229,5 +318,9 @@ def pull(urls: List[str], downloader: Any = None) -> List[Tuple[bool, str]]:
             document = parsed.get("value")
             if document is None:
                 document, _ = _parse_json(fetched.body or b"")
-            queue.extend(a for a in external_references(document, url) if a not in seen)
+            for address in external_references(document, url):
+                if not same_origin(address, url):
+                    results.append((False, f"{url}: $ref to {address}: only documents of the same origin are pulled"))
+                elif address not in seen:
+                    queue.append(address)
     return results

@@ -176,8 +176,10 @@ class SchemaStore:
                 continue
             lookup = self._finder_for().find(source, api_version, kind, self.strict)
             if lookup.error is not None:
-                self._fail(result, ("location", source.spec), f"schema location {source.spec}: {lookup.error}",
-                           RULE_LOCATION_ERROR)
+                # A refused placeholder value is this kind's problem (reported once per kind),
+                # not the location's.
+                what = ("refused", source.spec, api_version, kind) if lookup.refused else ("location", source.spec)
+                self._fail(result, what, f"schema location {source.spec}: {lookup.error}", RULE_LOCATION_ERROR)
                 continue
             if lookup.schema is not None:
                 validator, error = self._compile(lookup.schema)

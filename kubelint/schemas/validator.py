@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from typing import Any, Callable, Dict, Iterable, List, Optional, Tuple, Union
 
 from ..findings import Issue, Pointer, pointer_to_dotted
@@ -12,7 +13,9 @@ from ..findings import Issue, Pointer, pointer_to_dotted
 RULE_INVALID_VALUE = "KL101"
 RULE_UNKNOWN_FIELD = "KL102"
 RULE_MISSING_FIELD = "KL103"
+RULE_TOO_DEEP = "KL009"
 MAX_ERRORS_PER_OBJECT = 100
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 try:  # Rust validator: many times faster; python-jsonschema is the fallback where no wheel exists
     import jsonschema_rs as _rs
@@ -80,6 +83,17 @@ _FORMAT_HINTS = {
     "byte": "not valid base64 (Secret data and binaryData hold base64; put plain text in stringData)",
     "date-time": "not an RFC 3339 date-time such as 2024-01-31T12:00:00Z",
 }
+
+
+def without_surrogates(value: Any) -> Any:
+    """A copy with each lone surrogate in a key or string replaced by U+FFFD."""
+    if isinstance(value, str):
+        return _SURROGATE.sub("\ufffd", value)
+    if isinstance(value, dict):
+        return {without_surrogates(k): without_surrogates(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [without_surrogates(v) for v in value]
+    return value
 
 
 def normalize_schema(schema: Any) -> Any:
@@ -151,6 +165,18 @@ class KindValidator:
         return self._schema
 
     def issues(self, instance: Any, strict: bool = True) -> List[Issue]:
+        try:
+            return self._issues(instance, strict)
+        except UnicodeEncodeError:
+            # A lone surrogate (JSON "\ud800") cannot cross into Rust; Go's JSON decoder reads
+            # it as U+FFFD, so the API server validates that.
+            return self._issues(without_surrogates(instance), strict)
+        except (RecursionError, ValueError) as exc:
+            if isinstance(exc, ValueError) and "recursion" not in str(exc).lower():
+                raise
+            return [Issue(RULE_TOO_DEEP, (), "nesting too deep to validate against the schema")]
+
+    def _issues(self, instance: Any, strict: bool) -> List[Issue]:
         if self.engine == "rust":
             if self._rust.is_valid(instance):
                 return []
