@@ -1,0 +1,13 @@
+"""Rules KL120-KL139: the API server's hand-written validation of built-in kinds
+(pkg/apis/*/validation, apimachinery's ValidateObjectMeta), one module per area, with messages
+in the API server's own terms (errors.py)."""
+
+from __future__ import annotations
+
+from typing import List
+
+from ..base import Rule
+
+
+def rules() -> List[Rule]:
+    return []
