@@ -66,40 +66,45 @@ def quoted_list(values: Iterable[str]) -> str:
     return ", ".join(go_quote(v) for v in values)
 
 
-def _report(pointer: Pointer, body: str, anchor: str, severity: Optional[Severity], hint: str) -> Report:
-    message = f"{dotted(pointer)}: {body}"
+def _report(pointer: Pointer, body: str, anchor: str, severity: Optional[Severity], hint: str,
+            field: Optional[str]) -> Report:
+    message = f"{dotted(pointer) if field is None else field}: {body}"
     if hint:
         message += f" ({hint})"
     return Report(pointer, message, anchor, severity)
 
 
-def required(pointer: Pointer, detail: str = "", present: bool = False, *,
-             severity: Optional[Severity] = None, hint: str = "") -> Report:
+# Every helper takes the same keywords: `severity` (None: the rule's), `hint` (kubelint's
+# advice, appended in parentheses) and `field` (the field path to print when the API server
+# names another node than the one the finding points at, e.g. a list for an item's error).
+
+def required(pointer: Pointer, detail: str = "", present: bool = False, *, severity: Optional[Severity] = None,
+             hint: str = "", field: Optional[str] = None) -> Report:
     """field.Required. `present`: the field is written but empty ("" or []), so the finding goes
-    to its value; otherwise to its parent."""
+    to its value; otherwise to its parent (the deepest node that exists)."""
     body = f"{REQUIRED}: {detail}" if detail else REQUIRED
-    return _report(pointer, body, "value" if present else "key", severity, hint)
+    return _report(pointer, body, "value" if present else "key", severity, hint, field)
 
 
 def invalid(pointer: Pointer, value: Any, detail: str = "", *, anchor: str = "value",
-            severity: Optional[Severity] = None, hint: str = "") -> Report:
+            severity: Optional[Severity] = None, hint: str = "", field: Optional[str] = None) -> Report:
     """field.Invalid: `Invalid value: <value>: <detail>`."""
     body = f"{INVALID}: {go_value(value)}"
     if detail:
         body += f": {detail}"
-    return _report(pointer, body, anchor, severity, hint)
+    return _report(pointer, body, anchor, severity, hint, field)
 
 
-def invalid_omitted(pointer: Pointer, detail: str, *, anchor: str = "value",
-                    severity: Optional[Severity] = None, hint: str = "") -> Report:
-    """field.Invalid with the value left out (a secret's value, a huge value): `Invalid value: <detail>`."""
-    return _report(pointer, f"{INVALID}: {detail}", anchor, severity, hint)
+def invalid_omitted(pointer: Pointer, detail: str, *, anchor: str = "value", severity: Optional[Severity] = None,
+                    hint: str = "", field: Optional[str] = None) -> Report:
+    """field.Invalid without the value (a secret, a list or object, a huge value): `Invalid value: <detail>`."""
+    return _report(pointer, f"{INVALID}: {detail}", anchor, severity, hint, field)
 
 
-def not_supported(pointer: Pointer, value: Any, supported: Sequence[str], *,
-                  severity: Optional[Severity] = None, hint: str = "") -> Report:
+def not_supported(pointer: Pointer, value: Any, supported: Sequence[str], *, severity: Optional[Severity] = None,
+                  hint: str = "", field: Optional[str] = None) -> Report:
     """field.NotSupported: `Unsupported value: "x": supported values: "A", "B"`. When the value
-    differs from a supported one only in case, the hint names it."""
+    differs from a supported one only in case or surrounding spaces, the hint names it."""
     body = f"{NOT_SUPPORTED}: {go_value(value)}"
     if supported:
         body += f": supported values: {quoted_list(supported)}"
@@ -109,45 +114,44 @@ def not_supported(pointer: Pointer, value: Any, supported: Sequence[str], *,
             if candidate.lower() == folded:
                 hint = f'did you mean "{candidate}"?'
                 break
-    return _report(pointer, body, "value", severity, hint)
+    return _report(pointer, body, "value", severity, hint, field)
 
 
-def duplicate(pointer: Pointer, value: Any, *, severity: Optional[Severity] = None, hint: str = "") -> Report:
+def duplicate(pointer: Pointer, value: Any, *, severity: Optional[Severity] = None, hint: str = "",
+              field: Optional[str] = None) -> Report:
     """field.Duplicate: `Duplicate value: <value>`."""
-    return _report(pointer, f"{DUPLICATE}: {go_value(value)}", "value", severity, hint)
+    return _report(pointer, f"{DUPLICATE}: {go_value(value)}", "value", severity, hint, field)
 
 
-def forbidden(pointer: Pointer, detail: str, *, anchor: str = "key",
-              severity: Optional[Severity] = None, hint: str = "") -> Report:
+def forbidden(pointer: Pointer, detail: str, *, anchor: str = "key", severity: Optional[Severity] = None,
+              hint: str = "", field: Optional[str] = None) -> Report:
     """field.Forbidden: `Forbidden: <detail>`, at the field's key by default."""
-    return _report(pointer, f"{FORBIDDEN}: {detail}", anchor, severity, hint)
+    return _report(pointer, f"{FORBIDDEN}: {detail}", anchor, severity, hint, field)
 
 
-def too_long(pointer: Pointer, max_bytes: int, *, severity: Optional[Severity] = None, hint: str = "") -> Report:
+def too_long(pointer: Pointer, max_bytes: int, *, severity: Optional[Severity] = None, hint: str = "",
+             field: Optional[str] = None) -> Report:
     """field.TooLong: `Too long: must have at most N bytes` (the value is not repeated)."""
-    return _report(pointer, f"{TOO_LONG}: must have at most {max_bytes} bytes", "value", severity, hint)
-
-
-def too_long_max_length(pointer: Pointer, max_length: int, *, severity: Optional[Severity] = None,
-                        hint: str = "") -> Report:
-    """field.TooLongMaxLength: `Too long: may not be longer than N`."""
-    return _report(pointer, f"{TOO_LONG}: may not be longer than {max_length}", "value", severity, hint)
+    return _report(pointer, f"{TOO_LONG}: must have at most {max_bytes} bytes", "value", severity, hint, field)
 
 
 def too_many(pointer: Pointer, actual: int, max_items: int, *, severity: Optional[Severity] = None,
-             hint: str = "") -> Report:
+             hint: str = "", field: Optional[str] = None) -> Report:
     """field.TooMany: `Too many: <n>: must have at most <max> items`."""
-    return _report(pointer, f"{TOO_MANY}: {actual}: must have at most {max_items} items", "value", severity, hint)
+    return _report(pointer, f"{TOO_MANY}: {actual}: must have at most {max_items} items", "value", severity,
+                   hint, field)
 
 
-def not_found(pointer: Pointer, value: Any, *, severity: Optional[Severity] = None, hint: str = "") -> Report:
+def not_found(pointer: Pointer, value: Any, *, severity: Optional[Severity] = None, hint: str = "",
+              field: Optional[str] = None) -> Report:
     """field.NotFound: `Not found: <value>`."""
-    return _report(pointer, f"{NOT_FOUND}: {go_value(value)}", "value", severity, hint)
+    return _report(pointer, f"{NOT_FOUND}: {go_value(value)}", "value", severity, hint, field)
 
 
-def warning(pointer: Pointer, text: str, *, anchor: str = "value", hint: str = "") -> Report:
+def warning(pointer: Pointer, text: str, *, anchor: str = "value", hint: str = "",
+            field: Optional[str] = None) -> Report:
     """An API warning (pkg/api/pod/warnings.go and the like): `<field path>: <text>`, severity warning."""
-    return _report(pointer, text, anchor, Severity.WARNING, hint)
+    return _report(pointer, text, anchor, Severity.WARNING, hint, field)
 
 
 def is_bad_enum(value: Any, supported: "frozenset[str]") -> bool:
