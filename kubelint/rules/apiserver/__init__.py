@@ -10,4 +10,6 @@ from ..base import Rule
 
 
 def rules() -> List[Rule]:
-    return []
+    from .meta import ObjectMetadata
+
+    return [ObjectMetadata()]
