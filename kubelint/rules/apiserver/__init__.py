@@ -11,5 +11,6 @@ from ..base import Rule
 
 def rules() -> List[Rule]:
     from .meta import ObjectMetadata
+    from .pod_spec import PodSpecFields
 
-    return [ObjectMetadata()]
+    return [ObjectMetadata(), PodSpecFields()]

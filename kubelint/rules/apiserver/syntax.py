@@ -1,0 +1,205 @@
+"""Value syntax in the API server's exact words: k8s.io/apimachinery/pkg/util/validation
+(validation.go, ip.go) and pkg/api/validate/content (dns.go, kube.go).
+
+Each check returns a tuple of problems (empty: valid), worded as the Go function words them,
+regex and examples included, so messages read as kubectl prints them. Checks of values that
+repeat across objects (label keys, resource and key names) are memoized, bounded.
+"""
+
+from __future__ import annotations
+
+import functools
+import ipaddress
+import re
+from typing import Tuple
+
+Problems = Tuple[str, ...]
+MEMO = 4096
+
+DNS1123_LABEL_FMT = "[a-z0-9]([-a-z0-9]*[a-z0-9])?"
+DNS1123_SUBDOMAIN_FMT = DNS1123_LABEL_FMT + "(\\." + DNS1123_LABEL_FMT + ")*"
+_DNS1123_LABEL = re.compile(DNS1123_LABEL_FMT + r"\Z")
+_DNS1123_SUBDOMAIN = re.compile(DNS1123_SUBDOMAIN_FMT + r"\Z")
+_UNDERSCORE_LABEL_FMT = "_?[a-z0-9]([-_a-z0-9]*[a-z0-9])?"
+_DNS1123_SUBDOMAIN_UNDERSCORE_FMT = _UNDERSCORE_LABEL_FMT + "(\\." + _UNDERSCORE_LABEL_FMT + ")*"
+_DNS1123_SUBDOMAIN_UNDERSCORE = re.compile(_DNS1123_SUBDOMAIN_UNDERSCORE_FMT + r"\Z")
+LABEL_KEY_FMT = "([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]"
+_LABEL_KEY = re.compile(LABEL_KEY_FMT + r"\Z")
+_LABEL_KEY_MSG = ("must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an "
+                  "alphanumeric character")
+_LABEL_VALUE_FMT = "(" + LABEL_KEY_FMT + ")?"
+CONFIG_MAP_KEY_FMT = "[-._a-zA-Z0-9]+"
+_CONFIG_MAP_KEY = re.compile(CONFIG_MAP_KEY_FMT + r"\Z")
+ENV_VAR_NAME_FMT = "[-._a-zA-Z][-._a-zA-Z0-9]*"
+_ENV_VAR_NAME = re.compile(ENV_VAR_NAME_FMT + r"\Z")
+_SYSCTL_SEGMENT = "[a-z0-9]([-_a-z0-9]*[a-z0-9])?"
+SYSCTL_FMT = "^(" + _SYSCTL_SEGMENT + "[\\./])*" + _SYSCTL_SEGMENT + "$"
+_SYSCTL = re.compile("(" + _SYSCTL_SEGMENT + "[./])*" + _SYSCTL_SEGMENT + r"\Z")
+_DECIMAL = re.compile(r"[0-9]+\Z")
+
+
+def regex_error(message: str, fmt: str, *examples: str) -> str:
+    """validation.RegexError, spacing included ("'a',  or 'b', ")."""
+    if not examples:
+        return f"{message} (regex used for validation is '{fmt}')"
+    text = message + " (e.g. "
+    for index, example in enumerate(examples):
+        if index:
+            text += " or "
+        text += f"'{example}', "
+    return text + f"regex used for validation is '{fmt}')"
+
+
+def max_len_error(length: int) -> str:
+    return f"must be no more than {length} characters"
+
+
+def inclusive_range_error(low: int, high: int) -> str:
+    return f"must be between {low} and {high}, inclusive"
+
+
+EMPTY_ERROR = "must be non-empty"
+
+
+@functools.lru_cache(maxsize=MEMO)
+def dns1123_label(value: str) -> Problems:
+    problems = []
+    if len(value) > 63:
+        problems.append(max_len_error(63))
+    if not _DNS1123_LABEL.match(value):
+        if _DNS1123_SUBDOMAIN.match(value):
+            problems.append("must not contain dots")
+        else:
+            problems.append(regex_error("a lowercase RFC 1123 label must consist of lower case alphanumeric characters "
+                                        "or '-', and must start and end with an alphanumeric character",
+                                        DNS1123_LABEL_FMT, "my-name", "123-abc"))
+    return tuple(problems)
+
+
+@functools.lru_cache(maxsize=MEMO)
+def dns1123_subdomain(value: str) -> Problems:
+    problems = []
+    if len(value) > 253:
+        problems.append(max_len_error(253))
+    if not _DNS1123_SUBDOMAIN.match(value):
+        problems.append(regex_error("a lowercase RFC 1123 subdomain must consist of lower case alphanumeric "
+                                    "characters, '-' or '.', and must start and end with an alphanumeric character",
+                                    DNS1123_SUBDOMAIN_FMT, "example.com"))
+    return tuple(problems)
+
+
+def dns1123_subdomain_with_underscore(value: str) -> Problems:
+    problems = []
+    if len(value) > 253:
+        problems.append(max_len_error(253))
+    if not _DNS1123_SUBDOMAIN_UNDERSCORE.match(value):
+        problems.append(regex_error("a lowercase RFC 1123 subdomain must consist of lower case alphanumeric "
+                                    "characters, '_', '-' or '.', and must start and end with an alphanumeric "
+                                    "character", _DNS1123_SUBDOMAIN_UNDERSCORE_FMT, "example.com"))
+    return tuple(problems)
+
+
+def name_is_dns_subdomain(name: str, prefix: bool = False) -> Problems:
+    """apimachinery NameIsDNSSubdomain: a generateName prefix may end in '-' (maskTrailingDash)."""
+    if prefix and len(name) > 1 and name.endswith("-"):
+        name = name[:-2] + "a"
+    return dns1123_subdomain(name)
+
+
+@functools.lru_cache(maxsize=MEMO)
+def label_key(value: str) -> Problems:
+    """content.IsLabelKey (validation.IsQualifiedName): `[prefix/]name`."""
+    problems = []
+    parts = value.split("/")
+    if len(parts) == 1:
+        name = parts[0]
+    elif len(parts) == 2:
+        prefix, name = parts
+        if not prefix:
+            problems.append("prefix part " + EMPTY_ERROR)
+        else:
+            problems.extend("prefix part " + p for p in dns1123_subdomain(prefix))
+    else:
+        return ("a valid label key " + regex_error(_LABEL_KEY_MSG, LABEL_KEY_FMT, "MyName", "my.name", "123-abc")
+                + " with an optional DNS subdomain prefix and '/' (e.g. 'example.com/MyName')",)
+    if not name:
+        problems.append("name part " + EMPTY_ERROR)
+    elif len(name) > 63:
+        problems.append("name part " + max_len_error(63))
+    if not _LABEL_KEY.match(name):
+        problems.append("name part " + regex_error(_LABEL_KEY_MSG, LABEL_KEY_FMT, "MyName", "my.name", "123-abc"))
+    return tuple(problems)
+
+
+@functools.lru_cache(maxsize=MEMO)
+def label_value(value: str) -> Problems:
+    problems = []
+    if len(value) > 63:
+        problems.append(max_len_error(63))
+    if value and not _LABEL_KEY.match(value):
+        problems.append(regex_error("a valid label must be an empty string or consist of alphanumeric characters, "
+                                    "'-', '_' or '.', and must start and end with an alphanumeric character",
+                                    _LABEL_VALUE_FMT, "MyValue", "my_value", "12345"))
+    return tuple(problems)
+
+
+def _chdir_prefix(value: str) -> Problems:
+    if value == ".":
+        return ("must not be '.'",)
+    if value == "..":
+        return ("must not be '..'",)
+    if value.startswith(".."):
+        return ("must not start with '..'",)
+    return ()
+
+
+@functools.lru_cache(maxsize=MEMO)
+def config_map_key(value: str) -> Problems:
+    """validation.IsConfigMapKey: ConfigMap and Secret keys, key selectors."""
+    problems = []
+    if len(value) > 253:
+        problems.append(max_len_error(253))
+    if not _CONFIG_MAP_KEY.match(value):
+        problems.append(regex_error("a valid config key must consist of alphanumeric characters, '-', '_' or '.'",
+                                    CONFIG_MAP_KEY_FMT, "key.name", "KEY_NAME", "key-name"))
+    return tuple(problems) + _chdir_prefix(value)
+
+
+@functools.lru_cache(maxsize=MEMO)
+def env_var_name(value: str, relaxed: bool) -> Problems:
+    """IsRelaxedEnvVarName (RelaxedEnvironmentVariableValidation, on from 1.32) or IsEnvVarName."""
+    if relaxed:
+        if not value:
+            return ("environment variable name " + EMPTY_ERROR,)
+        if any(not 32 <= ord(c) <= 126 or c == "=" for c in value):
+            return ("a valid environment variable name must consist only of printable ASCII characters other "
+                    "than '='",)
+        return ()
+    problems: Tuple[str, ...] = ()
+    if not _ENV_VAR_NAME.match(value):
+        problems = (regex_error("a valid environment variable name must consist of alphabetic characters, digits, "
+                                "'_', '-', or '.', and must not start with a digit", ENV_VAR_NAME_FMT,
+                                "my.env-name", "MY_ENV.NAME", "MyEnvName1"),)
+    return problems + _chdir_prefix(value)
+
+
+def is_sysctl_name(value: str) -> bool:
+    return len(value) <= 253 and _SYSCTL.match(value) is not None
+
+
+@functools.lru_cache(maxsize=MEMO)
+def is_ip_sloppy(value: str) -> bool:
+    """netutils.ParseIPSloppy: Go's net.ParseIP, also taking IPv4 parts with leading zeros."""
+    if not value or "%" in value:
+        return False
+    if ":" in value:
+        try:
+            ipaddress.IPv6Address(value)
+            return True
+        except ValueError:
+            return False
+    parts = value.split(".")
+    return len(parts) == 4 and all(_DECIMAL.match(p) and int(p) <= 255 for p in parts)
+
+
+IP_ERROR = "must be a valid IP address, (e.g. 10.9.8.7 or 2001:db8::ffff)"
