@@ -10,7 +10,8 @@ from ..base import Rule
 
 
 def rules() -> List[Rule]:
+    from .containers import ContainerFields
     from .meta import ObjectMetadata
     from .pod_spec import PodSpecFields
 
-    return [ObjectMetadata(), PodSpecFields()]
+    return [ObjectMetadata(), PodSpecFields(), ContainerFields()]

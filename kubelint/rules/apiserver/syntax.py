@@ -203,3 +203,34 @@ def is_ip_sloppy(value: str) -> bool:
 
 
 IP_ERROR = "must be a valid IP address, (e.g. 10.9.8.7 or 2001:db8::ffff)"
+
+# Go's unicode.IsSpace, as strings.TrimSpace uses it.
+GO_SPACE = "\t\n\v\f\r \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u2028" \
+           "\u2029\u202f\u205f\u3000"
+_PORT_NAME_CHARSET = re.compile(r"[-a-z0-9]+\Z")
+_HAS_LETTER = re.compile("[a-z]")
+HTTP_HEADER_FMT = "[-A-Za-z0-9]+"
+_HTTP_HEADER = re.compile(HTTP_HEADER_FMT + r"\Z")
+HTTP_HEADER_ERROR = regex_error("a valid HTTP header must consist of alphanumeric characters or '-'",
+                                HTTP_HEADER_FMT, "X-Header-Name")
+
+
+@functools.lru_cache(maxsize=MEMO)
+def port_name(value: str) -> Problems:
+    """validation.IsValidPortName (IANA_SVC_NAME)."""
+    problems = []
+    if len(value) > 15:
+        problems.append(max_len_error(15))
+    if not _PORT_NAME_CHARSET.match(value):
+        problems.append("must contain only alpha-numeric characters (a-z, 0-9), and hyphens (-)")
+    if not _HAS_LETTER.search(value):
+        problems.append("must contain at least one letter (a-z)")
+    if "--" in value:
+        problems.append("must not contain consecutive hyphens")
+    if value and (value[0] == "-" or value[-1] == "-"):
+        problems.append("must not begin or end with a hyphen")
+    return tuple(problems)
+
+
+def is_http_header_name(value: str) -> bool:
+    return _HTTP_HEADER.match(value) is not None
