@@ -12,6 +12,7 @@ from ..base import Rule
 def rules() -> List[Rule]:
     from .containers import ContainerFields
     from .meta import ObjectMetadata
+    from .pod_scheduling import PodScheduling
     from .pod_spec import PodSpecFields
 
-    return [ObjectMetadata(), PodSpecFields(), ContainerFields()]
+    return [ObjectMetadata(), PodSpecFields(), ContainerFields(), PodScheduling()]
