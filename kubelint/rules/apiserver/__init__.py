@@ -14,5 +14,8 @@ def rules() -> List[Rule]:
     from .meta import ObjectMetadata
     from .pod_scheduling import PodScheduling
     from .pod_spec import PodSpecFields
+    from .pod_volumes import PodVolumes
+    from .storage import PersistentStorage
 
-    return [ObjectMetadata(), PodSpecFields(), ContainerFields(), PodScheduling()]
+    return [ObjectMetadata(), PodSpecFields(), ContainerFields(), PodScheduling(), PodVolumes(),
+            PersistentStorage()]

@@ -12,7 +12,7 @@ back to the deepest node that exists), and at the value when it is present but e
 
 from __future__ import annotations
 
-from typing import Any, Iterable, Optional, Sequence
+from typing import Any, Iterable, NamedTuple, Optional, Sequence
 
 from ...findings import Pointer, Severity
 from ..base import Report
@@ -48,8 +48,16 @@ def go_quote(text: str) -> str:
     return '"' + "".join(out) + '"'
 
 
+class Verbatim(NamedTuple):
+    """A bad value printed as it is (a list or map, which Go prints with %#v)."""
+
+    text: str
+
+
 def go_value(value: Any) -> str:
     """A bad value as ErrorBody prints it: strings quoted, numbers and booleans bare, nil as null."""
+    if isinstance(value, Verbatim):
+        return value.text
     if isinstance(value, str):
         return go_quote(value)
     if value is None:
