@@ -13,9 +13,10 @@ def rules() -> List[Rule]:
     from .containers import ContainerFields
     from .meta import ObjectMetadata
     from .pod_scheduling import PodScheduling
+    from .pod_security import PodSecurityContext
     from .pod_spec import PodSpecFields
     from .pod_volumes import PodVolumes
     from .storage import PersistentStorage
 
     return [ObjectMetadata(), PodSpecFields(), ContainerFields(), PodScheduling(), PodVolumes(),
-            PersistentStorage()]
+            PodSecurityContext(), PersistentStorage()]
