@@ -16,7 +16,9 @@ def rules() -> List[Rule]:
     from .pod_security import PodSecurityContext
     from .pod_spec import PodSpecFields
     from .pod_volumes import PodVolumes
+    from .pod_warnings import PodWarnings
     from .storage import PersistentStorage
 
     return [ObjectMetadata(), PodSpecFields(), ContainerFields(), PodScheduling(), PodVolumes(),
-            PodSecurityContext(), PersistentStorage()]
+            PodSecurityContext(), PodWarnings(),
+            PersistentStorage()]
