@@ -10,6 +10,7 @@ from ..base import Rule
 
 
 def rules() -> List[Rule]:
+    from .config import ConfigData
     from .containers import ContainerFields
     from .meta import ObjectMetadata
     from .pod_scheduling import PodScheduling
@@ -21,4 +22,4 @@ def rules() -> List[Rule]:
 
     return [ObjectMetadata(), PodSpecFields(), ContainerFields(), PodScheduling(), PodVolumes(),
             PodSecurityContext(), PodWarnings(),
-            PersistentStorage()]
+            ConfigData(), PersistentStorage()]

@@ -8,10 +8,12 @@ repeat across objects (label keys, resource and key names) are memoized, bounded
 
 from __future__ import annotations
 
+import base64
+import binascii
 import functools
 import ipaddress
 import re
-from typing import Tuple
+from typing import Optional, Tuple
 
 Problems = Tuple[str, ...]
 MEMO = 4096
@@ -234,3 +236,63 @@ def port_name(value: str) -> Problems:
 
 def is_http_header_name(value: str) -> bool:
     return _HTTP_HEADER.match(value) is not None
+
+_BASE64_ALPHABET = frozenset(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/")
+_NEWLINES = (10, 13)
+_PAD = 61  # '='
+
+
+def go_base64(text: str) -> Tuple[int, Optional[int]]:
+    """How Go's encoding/json decodes a []byte field (base64.StdEncoding.Decode): the decoded
+    length, and the input byte at which decoding fails ("illegal base64 data at input byte N"),
+    or None. Newlines are skipped, padding is required, trailing bits are not checked."""
+    if "\n" not in text and "\r" not in text and len(text) % 4 == 0:
+        unpadded = text.rstrip("=")
+        if len(text) - len(unpadded) <= 2 and "=" not in unpadded:
+            try:  # the common case: canonical length and padding, where Python and Go agree
+                return len(base64.b64decode(text, validate=True)), None
+            except (binascii.Error, ValueError):
+                pass
+    src = text.encode("utf-8", "surrogatepass")
+    size, index, end = 0, 0, len(src)
+    while index < end:
+        length, count, error = 4, 0, None
+        while count < 4:
+            if index == end:
+                if count == 0:
+                    return size, None
+                return size, index - count
+            char = src[index]
+            index += 1
+            if char in _BASE64_ALPHABET:
+                count += 1
+                continue
+            if char in _NEWLINES:
+                continue
+            if char != _PAD or count < 2:
+                return size, index - 1
+            if count == 2:  # "==" expected, the first one consumed
+                while index < end and src[index] in _NEWLINES:
+                    index += 1
+                if index == end:
+                    return size, end
+                if src[index] != _PAD:
+                    return size, index - 1
+                index += 1
+            while index < end and src[index] in _NEWLINES:
+                index += 1
+            if index < end:
+                error = index  # trailing garbage
+            length = count
+            break
+        size += length - 1
+        if error is not None:
+            return size, error
+    return size, None
+
+
+def go_base64_bytes(text: str) -> Optional[bytes]:
+    """The decoded bytes when Go would decode them (newlines dropped), else None."""
+    if go_base64(text)[1] is not None:
+        return None
+    return base64.b64decode(text.replace("\n", "").replace("\r", ""))
