@@ -12,6 +12,7 @@ from ..base import Rule
 def rules() -> List[Rule]:
     from .config import ConfigData
     from .containers import ContainerFields
+    from .core_objects import CoreObjects
     from .meta import ObjectMetadata
     from .pod_scheduling import PodScheduling
     from .pod_security import PodSecurityContext
@@ -22,4 +23,4 @@ def rules() -> List[Rule]:
 
     return [ObjectMetadata(), PodSpecFields(), ContainerFields(), PodScheduling(), PodVolumes(),
             PodSecurityContext(), PodWarnings(),
-            ConfigData(), PersistentStorage()]
+            ConfigData(), PersistentStorage(), CoreObjects()]
