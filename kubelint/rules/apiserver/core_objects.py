@@ -62,8 +62,8 @@ class CoreObjects(Rule):
              "storage bounds on PersistentVolumeClaim limits, and min <= defaultRequest <= default <= max, "
              "maxLimitRequestRatio >= 1 and <= max/min (after the API server fills defaults from max and min). "
              "ResourceQuota hard resources are quota resource names, scopes known and not conflicting, scope "
-             "selectors with valid operators. ReplicationControllers have a template and a selector, and no "
-             "activeDeadlineSeconds.",
+             "selectors with valid operators. ReplicationControllers have a template and no "
+             "activeDeadlineSeconds (an empty selector is KL540's).",
         why="The API server refuses the object. Source: pkg/apis/core/validation/validation.go (ValidateNamespace, "
             "validateEndpointSubsets, ValidateNonSpecialIP, ValidateLimitRange, ValidateResourceQuotaSpec, "
             "validateScopedResourceSelectorRequirement, ValidateReplicationControllerSpec).",
@@ -409,15 +409,10 @@ def _scope_selector(at: Pointer, selector: Dict[str, Any]) -> Iterator[Report]:
 # --- ReplicationController ----------------------------------------------------------------------
 
 def _replication_controller(obj: K8sObject) -> Iterator[Report]:
-    """ValidateReplicationControllerSpec after SetDefaults_ReplicationController (the selector
-    defaults to the template's labels)."""
+    """ValidateReplicationControllerSpec: the template (an empty selector is KL540's)."""
     spec = obj.raw.get("spec")
     spec = spec if isinstance(spec, dict) else {}
     template = spec.get("template")
-    selector = spec.get("selector")
-    labels = as_dict(as_dict(template).get("metadata")).get("labels") if isinstance(template, dict) else None
-    if not selector and not (isinstance(labels, dict) and labels) and not isinstance(selector, (list, str)):
-        yield errors.required(("spec", "selector"), present="selector" in spec)
     if template is None:
         yield errors.required(("spec", "template"))
     elif isinstance(template, dict):
