@@ -38,7 +38,8 @@ class ConfigData(Rule):
         what="Keys of data, binaryData and stringData are config keys (alphanumerics, '-', '_', '.'; not '.' or "
              "'..'; at most 253 characters: a key with a space is refused); a key is not in both data and "
              "binaryData; Secret data and binaryData values are base64 (the API server's decoder refuses others: "
-             "\"illegal base64 data at input byte N\"); contents total at most 1 MiB; kubernetes.io/tls Secrets "
+             "\"illegal base64 data at input byte N\"; values filled in before applying, `${VAR}`, `ENC[...]`, "
+             "are not checked); contents total at most 1 MiB; kubernetes.io/tls Secrets "
              "have tls.crt and tls.key, kubernetes.io/dockerconfigjson a .dockerconfigjson (and dockercfg a "
              ".dockercfg) that is a JSON object, basic-auth a username or password, ssh-auth a non-empty "
              "ssh-privatekey, service-account-token the kubernetes.io/service-account.name annotation.",
@@ -62,9 +63,15 @@ def _keys(at: Pointer, mapping: Dict[Any, Any]) -> Iterator[Report]:
                 yield errors.invalid(at + (key,), key, problem, anchor="key")
 
 
+def templated(value: str) -> bool:
+    """A value filled in before it reaches the API server: a SOPS-encrypted value, a Flux or
+    envsubst variable, a template. Checking it as written would be a false error."""
+    return value.startswith("ENC[") or "${" in value or "$(" in value or "{{" in value
+
+
 def _decode(at: Pointer, value: Any, hint: str, secret: bool) -> Tuple[Optional[int], Optional[Report]]:
     """(decoded length, or None; the decoder's error, if any)."""
-    if not isinstance(value, str):
+    if not isinstance(value, str) or templated(value):
         return None, None
     size, error = syntax.go_base64(value)
     if error is None:
@@ -149,7 +156,8 @@ def _typed(raw: Dict[str, Any], kind: str, data: Dict[Any, Any],
         if key not in contents:
             yield errors.required(("data", key), hint=f'a {kind} Secret keeps its registry credentials under "{key}"')
             return
-        value = _value(key, data, contents)
+        written = strings.get(key, data.get(key))
+        value = None if isinstance(written, str) and templated(written) else _value(key, data, contents)
         problem = _json_object_problem(value) if value is not None else None
         if problem:
             yield errors.invalid(("stringData", key) if key in strings else ("data", key), REDACTED, problem,
