@@ -15,6 +15,7 @@ from ..base import Report, Rule, RuleDoc
 from ..common.pods import EPHEMERAL, INIT, POD_KINDS, all_containers, container_group
 from ..common.values import dotted, is_int
 from . import errors, syntax
+from .version import kubernetes_minor
 
 if TYPE_CHECKING:
     from ...model.context import RuleContext
@@ -83,7 +84,7 @@ class ContainerFields(Rule):
         template = obj.pod_template
         if template is None:
             return
-        minor = ctx.kubernetes_minor()
+        minor = kubernetes_minor(ctx)
         spec = template.spec
         grace = spec.get("terminationGracePeriodSeconds")
         grace = grace if is_int(grace) else DEFAULT_GRACE_PERIOD
@@ -197,18 +198,40 @@ def _port(at: Pointer, port: Any) -> Iterator[Report]:
 def _env(at: Pointer, env: Any, minor: int) -> Iterator[Report]:
     relaxed = minor >= RELAXED_ENV_NAMES_SINCE
     for index, item in enumerate(as_list(env)):
-        if not isinstance(item, dict):
+        if item.__class__ is not dict:
             continue
-        where = at + ("env", index)
         name = item.get("name")
-        if name == "":
-            yield errors.required(where + ("name",), present=True)
-        elif isinstance(name, str):
-            for problem in syntax.env_var_name(name, relaxed):
-                yield errors.invalid(where + ("name",), name, problem)
+        if name.__class__ is str and (not name or syntax.env_var_name(name, relaxed)):
+            where = at + ("env", index, "name")
+            if not name:
+                yield errors.required(where, present=True)
+            for problem in syntax.env_var_name(name, relaxed) if name else ():
+                yield errors.invalid(where, name, problem)
         value_from = item.get("valueFrom")
-        if isinstance(value_from, dict):
-            yield from _value_from(where + ("valueFrom",), value_from, item.get("value"))
+        if value_from.__class__ is dict and not _value_from_is_fine(value_from, item.get("value")):
+            yield from _value_from(at + ("env", index, "valueFrom"), value_from, item.get("value"))
+
+
+_ENV_FIELD_PATH_SET = frozenset(ENV_FIELD_PATHS)
+_RESOURCE_FIELD_SET = frozenset(CONTAINER_RESOURCE_FIELDS)
+
+
+def _value_from_is_fine(value_from: Dict[str, Any], value: Any) -> bool:
+    """The common case, decided without building anything: one well-formed source, no value."""
+    if value or len(value_from) != 1:
+        return False
+    for key, ref in value_from.items():
+        if ref.__class__ is not dict:
+            return False
+        if key == "secretKeyRef" or key == "configMapKeyRef":
+            name, selected = ref.get("name"), ref.get("key")
+            return name.__class__ is str and selected.__class__ is str and selected != "" and \
+                not syntax.dns1123_subdomain(name) and not syntax.config_map_key(selected)
+        if key == "fieldRef":
+            return ref.get("fieldPath") in _ENV_FIELD_PATH_SET and ref.get("apiVersion") in (None, "v1")
+        if key == "resourceFieldRef":
+            return ref.get("resource") in _RESOURCE_FIELD_SET
+    return False
 
 
 def _value_from(at: Pointer, value_from: Dict[str, Any], value: Any) -> Iterator[Report]:
@@ -305,39 +328,53 @@ def _env_from(at: Pointer, env_from: Any, minor: int) -> Iterator[Report]:
     """ValidateEnvFrom: one source per entry (reported at envFrom itself, as the server does)."""
     relaxed = minor >= RELAXED_ENV_NAMES_SINCE
     for index, item in enumerate(as_list(env_from)):
-        if not isinstance(item, dict):
-            continue
-        where = at + ("envFrom", index)
-        prefix = item.get("prefix")
-        if isinstance(prefix, str) and prefix:
-            for problem in syntax.env_var_name(prefix, relaxed):
-                yield errors.invalid(where + ("prefix",), prefix, problem)
-        sources = [key for key in ("configMapRef", "secretRef") if item.get(key) is not None]
-        for key in sources:
-            source = item.get(key)
-            name = source.get("name", "") if isinstance(source, dict) else None
-            if name == "":
-                yield errors.required(where + (key, "name"), present="name" in source)
-            elif isinstance(name, str):
-                for problem in syntax.name_is_dns_subdomain(name, prefix=True):
-                    yield errors.invalid(where + (key, "name"), name, problem)
-        if not sources:
-            yield errors.invalid(where, "", "must specify one of: `configMapRef` or `secretRef`",
-                                 field=dotted(at + ("envFrom",)))
-        elif len(sources) > 1:
-            yield errors.invalid(where, "", "may not have more than one field specified at a time",
-                                 field=dotted(at + ("envFrom",)))
+        if item.__class__ is dict and not _env_from_is_fine(item, relaxed):
+            yield from _env_from_item(at, index, item, relaxed)
+
+
+def _env_from_is_fine(item: Dict[str, Any], relaxed: bool) -> bool:
+    prefix = item.get("prefix")
+    if prefix is not None and (prefix.__class__ is not str or (prefix and syntax.env_var_name(prefix, relaxed))):
+        return False
+    config_map, secret = item.get("configMapRef"), item.get("secretRef")
+    source = config_map if secret is None else secret if config_map is None else None
+    if source.__class__ is not dict:
+        return False
+    name = source.get("name")
+    return name.__class__ is str and bool(name) and not syntax.name_is_dns_subdomain(name, prefix=True)
+
+
+def _env_from_item(at: Pointer, index: int, item: Dict[str, Any], relaxed: bool) -> Iterator[Report]:
+    where = at + ("envFrom", index)
+    prefix = item.get("prefix")
+    if isinstance(prefix, str) and prefix:
+        for problem in syntax.env_var_name(prefix, relaxed):
+            yield errors.invalid(where + ("prefix",), prefix, problem)
+    sources = [key for key in ("configMapRef", "secretRef") if item.get(key) is not None]
+    for key in sources:
+        source = item.get(key)
+        name = source.get("name", "") if isinstance(source, dict) else None
+        if name == "":
+            yield errors.required(where + (key, "name"), present="name" in source)
+        elif isinstance(name, str):
+            for problem in syntax.name_is_dns_subdomain(name, prefix=True):
+                yield errors.invalid(where + (key, "name"), name, problem)
+    if not sources:
+        yield errors.invalid(where, "", "must specify one of: `configMapRef` or `secretRef`",
+                             field=dotted(at + ("envFrom",)))
+    elif len(sources) > 1:
+        yield errors.invalid(where, "", "may not have more than one field specified at a time",
+                             field=dotted(at + ("envFrom",)))
 
 
 def _mounts(container: Container) -> Iterator[Report]:
     """ValidateVolumeMounts (names and duplicate paths are KL548 and KL550). Some errors name the
     list rather than the mount (`volumeMounts.subPath`): the server builds their path that way."""
     data, at = container.data, container.pointer + ("volumeMounts",)
-    listed = dotted(at)
     security = data.get("securityContext")
     privileged = isinstance(security, dict) and security.get("privileged") is True
     for index, mount in enumerate(as_list(data.get("volumeMounts"))):
-        if not isinstance(mount, dict):
+        if mount.__class__ is not dict or _plain_mount(mount):
             continue
         where = at + (index,)
         if mount.get("mountPath") == "":
@@ -345,25 +382,25 @@ def _mounts(container: Container) -> Iterator[Report]:
         sub_path, sub_path_expr = mount.get("subPath"), mount.get("subPathExpr")
         if isinstance(sub_path, str) and sub_path:
             for problem in local_descending_path(sub_path):
-                yield errors.invalid(where + ("subPath",), sub_path, problem, field=listed + ".subPath")
+                yield errors.invalid(where + ("subPath",), sub_path, problem, field=_listed(at, "subPath"))
         if isinstance(sub_path_expr, str) and sub_path_expr:
             if isinstance(sub_path, str) and sub_path:
                 yield errors.invalid(where + ("subPathExpr",), sub_path_expr, "subPathExpr and subPath are mutually "
                                                                               "exclusive")
             for problem in local_descending_path(sub_path_expr):
-                yield errors.invalid(where + ("subPathExpr",), sub_path_expr, problem, field=listed + ".subPathExpr")
+                yield errors.invalid(where + ("subPathExpr",), sub_path_expr, problem, field=_listed(at, "subPathExpr"))
         propagation = mount.get("mountPropagation")
         if isinstance(propagation, str):
             if propagation not in _PROPAGATION:
                 yield errors.not_supported(where + ("mountPropagation",), propagation, MOUNT_PROPAGATIONS,
-                                           field=listed + ".mountPropagation")
+                                           field=_listed(at, "mountPropagation"))
             elif propagation == "Bidirectional" and not privileged and container_group(container) != EPHEMERAL:
                 yield errors.forbidden(where + ("mountPropagation",), "Bidirectional mount propagation is available "
                                                                       "only to privileged containers",
-                                       anchor="value", field=listed + ".mountPropagation")
+                                       anchor="value", field=_listed(at, "mountPropagation"))
         recursive = mount.get("recursiveReadOnly")
         if isinstance(recursive, str) and recursive != "Disabled":
-            field = listed + ".recursiveReadOnly"
+            field = _listed(at, "recursiveReadOnly")
             if recursive not in _RRO:
                 yield errors.not_supported(where + ("recursiveReadOnly",), recursive, RECURSIVE_READ_ONLY, field=field)
             else:
@@ -374,6 +411,22 @@ def _mounts(container: Container) -> Iterator[Report]:
                     yield errors.forbidden(where + ("recursiveReadOnly",), "may only be specified when "
                                                                            "mountPropagation is None or not specified",
                                            anchor="value", field=field)
+
+
+_PLAIN_MOUNT_KEYS = frozenset({"name", "mountPath", "readOnly"})
+
+
+def _plain_mount(mount: Dict[str, Any]) -> bool:
+    """A mount with only a name, a non-empty path and readOnly: nothing here can be wrong."""
+    for key in mount:
+        if key not in _PLAIN_MOUNT_KEYS:
+            return False
+    return mount.get("mountPath") != ""
+
+
+def _listed(at: Pointer, name: str) -> str:
+    """`...volumeMounts.subPath`: the path the server gives these errors (formatted on error only)."""
+    return f"{dotted(at)}.{name}"
 
 
 def local_descending_path(path: str) -> List[str]:

@@ -13,6 +13,7 @@ from ..base import Report, Rule, RuleDoc
 from ..common.pods import POD_KINDS, all_containers
 from ..common.values import dotted, is_int
 from . import errors, syntax
+from .version import kubernetes_minor
 from .containers import local_descending_path
 
 if TYPE_CHECKING:
@@ -76,7 +77,7 @@ class PodSecurityContext(Rule):
         pod = pod if isinstance(pod, dict) else None
         host_users = pod is None or pod.get("hostUsers") is not False
         os_name = spec.get("os", {}).get("name") if isinstance(spec.get("os"), dict) else None
-        minor = ctx.kubernetes_minor()
+        minor = kubernetes_minor(ctx)
         if pod:
             yield from _pod_context(at, spec, pod, os_name)
         for container in all_containers(template):
@@ -88,7 +89,7 @@ class PodSecurityContext(Rule):
 
 def _id(at: Pointer, value: Any) -> Iterator[Report]:
     """IsValidUserID / IsValidGroupID."""
-    if not is_int(value):
+    if value.__class__ is not int or 0 <= value <= MAX_INT32:
         return
     if value < 0 or value > MAX_UINT32:
         yield errors.invalid(at, value, ID_RANGE)
@@ -100,9 +101,12 @@ def _id(at: Pointer, value: Any) -> Iterator[Report]:
 def _pod_context(at: Pointer, spec: Dict[str, Any], pod: Dict[str, Any], os_name: Any) -> Iterator[Report]:
     where = at + ("securityContext",)
     for key in ("fsGroup", "runAsUser", "runAsGroup"):
-        yield from _id(where + (key,), pod.get(key))
+        value = pod.get(key)
+        if value.__class__ is int and not 0 <= value <= MAX_INT32:
+            yield from _id(where + (key,), value)
     for index, gid in enumerate(as_list(pod.get("supplementalGroups"))):
-        yield from _id(where + ("supplementalGroups", index), gid)
+        if gid.__class__ is int and not 0 <= gid <= MAX_INT32:
+            yield from _id(where + ("supplementalGroups", index), gid)
     if spec.get("shareProcessNamespace") is True and spec.get("hostPID") is True:
         yield errors.invalid(at + ("shareProcessNamespace",), True, "ShareProcessNamespace and HostPID cannot both be "
                                                                     "enabled", field=dotted(where + ("shareProcessNamespace",)))
@@ -115,8 +119,10 @@ def _pod_context(at: Pointer, spec: Dict[str, Any], pod: Dict[str, Any], os_name
         value = pod.get(key)
         if errors.is_bad_enum(value, allowed):
             yield errors.not_supported(where + (key,), value, supported)
-    yield from _seccomp(where + ("seccompProfile",), pod.get("seccompProfile"))
-    yield from _apparmor(where + ("appArmorProfile",), pod.get("appArmorProfile"))
+    if "seccompProfile" in pod:
+        yield from _seccomp(where + ("seccompProfile",), pod.get("seccompProfile"))
+    if "appArmorProfile" in pod:
+        yield from _apparmor(where + ("appArmorProfile",), pod.get("appArmorProfile"))
     if pod.get("hostUsers") is False:  # validateHostUsers, with the server's own field names
         for key, named in (("hostNetwork", "hostNetwork"), ("hostPID", "HostPID"), ("hostIPC", "HostIPC")):
             if spec.get(key) is True:
@@ -209,14 +215,17 @@ def _container_context(at: Pointer, security: Dict[str, Any], host_users: bool, 
                        minor: int) -> Iterator[Report]:
     """ValidateSecurityContext."""
     for key in ("runAsUser", "runAsGroup"):
-        yield from _id(at + (key,), security.get(key))
+        value = security.get(key)
+        if value.__class__ is int and not 0 <= value <= MAX_INT32:
+            yield from _id(at + (key,), value)
     proc = security.get("procMount")
     if isinstance(proc, str) and minor >= PROC_MOUNT_SINCE:
         if proc not in _PROC:
             yield errors.not_supported(at + ("procMount",), proc, PROC_MOUNT_TYPES)
         elif proc == "Unmasked" and host_users:
             yield errors.invalid(at + ("procMount",), proc, "`hostUsers` must be false to use `Unmasked`")
-    yield from _seccomp(at + ("seccompProfile",), security.get("seccompProfile"))
+    if "seccompProfile" in security:
+        yield from _seccomp(at + ("seccompProfile",), security.get("seccompProfile"))
     if security.get("allowPrivilegeEscalation") is False:
         if security.get("privileged") is True:
             yield errors.invalid_omitted(at + ("allowPrivilegeEscalation",), "cannot set `allowPrivilegeEscalation` "
@@ -227,7 +236,8 @@ def _container_context(at: Pointer, security: Dict[str, Any], host_users: bool, 
             yield errors.invalid_omitted(at + ("capabilities", "add"), "cannot set `allowPrivilegeEscalation` to false "
                                                                        "and `capabilities.Add` CAP_SYS_ADMIN",
                                          field=dotted(at))
-    yield from _apparmor(at + ("appArmorProfile",), security.get("appArmorProfile"))
+    if "appArmorProfile" in security:
+        yield from _apparmor(at + ("appArmorProfile",), security.get("appArmorProfile"))
     if os_name == "linux":
         if security.get("windowsOptions") is not None:
             yield errors.forbidden(at + ("windowsOptions",), "windows options cannot be set for a linux pod")

@@ -16,6 +16,7 @@ from ..base import Report, Rule, RuleDoc
 from ..common.pods import POD_KINDS
 from ..common.values import dotted
 from . import errors, syntax
+from .version import kubernetes_minor
 
 if TYPE_CHECKING:
     from ...model.context import RuleContext
@@ -31,6 +32,7 @@ MAX_INT32 = 2 ** 31 - 1
 MAX_DNS_NAMESERVERS, MAX_DNS_SEARCH_PATHS, MAX_DNS_SEARCH_CHARS = 3, 32, 2048
 RELAXED_DNS_SEARCH_SINCE = 33  # RelaxedDNSSearchValidation: beta, on by default
 # Pod-level fields validated as object names: (field, name rule).
+_LIST_FIELDS = frozenset({"hostAliases", "readinessGates", "schedulingGates", "resourceClaims"})
 NAMED_FIELDS = (("serviceAccountName", syntax.dns1123_subdomain), ("nodeName", syntax.dns1123_subdomain),
                 ("priorityClassName", syntax.dns1123_subdomain), ("hostname", syntax.dns1123_label),
                 ("subdomain", syntax.dns1123_label))
@@ -80,8 +82,10 @@ class PodSpecFields(Rule):
             yield errors.required(at + ("containers",), present=True)
         yield from self._policies(kind, spec, at)
         yield from _names(spec, at)
-        yield from _dns(spec, at, ctx)
-        yield from _lists(spec, at)
+        if "dnsConfig" in spec or spec.get("dnsPolicy") == "None":
+            yield from _dns(spec, at, ctx)
+        if not _LIST_FIELDS.isdisjoint(spec):
+            yield from _lists(spec, at)
         ephemeral = spec.get("ephemeralContainers")
         if isinstance(ephemeral, list) and ephemeral:
             yield errors.forbidden(at + ("ephemeralContainers",), "cannot be set on create" if kind == "Pod"
@@ -153,7 +157,7 @@ def _dns(spec: Dict[str, Any], at: Pointer, ctx: "RuleContext") -> Iterator[Repo
     if len(" ".join(strings)) > MAX_DNS_SEARCH_CHARS:
         yield errors.invalid_omitted(where + ("searches",), f"must not have more than {MAX_DNS_SEARCH_CHARS} "
                                                             "characters (including spaces) in the search list")
-    relaxed = ctx.kubernetes_minor() >= RELAXED_DNS_SEARCH_SINCE
+    relaxed = kubernetes_minor(ctx) >= RELAXED_DNS_SEARCH_SINCE
     for index, search in enumerate(searches):
         if not isinstance(search, str) or (relaxed and search == "."):
             continue

@@ -16,6 +16,7 @@ from ..base import Report, Rule, RuleDoc
 from ..common.pods import POD_KINDS
 from ..common.values import dotted, is_int
 from . import errors, syntax
+from .version import kubernetes_minor
 from .containers import field_selector, local_descending_path, resource_selector
 from .storage import csi_driver, nfs_source, pvc_spec
 
@@ -27,6 +28,7 @@ VOLUME_SOURCES = ("emptyDir", "hostPath", "gitRepo", "gcePersistentDisk", "awsEl
                   "iscsi", "glusterfs", "flocker", "persistentVolumeClaim", "rbd", "cinder", "cephfs", "quobyte",
                   "downwardAPI", "fc", "flexVolume", "configMap", "azureFile", "vsphereVolume", "photonPersistentDisk",
                   "portworxVolume", "azureDisk", "storageos", "projected", "scaleIO", "csi", "ephemeral", "image")
+_SOURCE_ORDER = {key: index for index, key in enumerate(VOLUME_SOURCES)}
 HOST_PATH_TYPES = ("", "BlockDevice", "CharDevice", "Directory", "DirectoryOrCreate", "File", "FileOrCreate",
                    "Socket")  # sorted
 _HOST_PATH_TYPES = frozenset(HOST_PATH_TYPES)
@@ -71,7 +73,7 @@ class PodVolumes(Rule):
         if not volumes or not isinstance(volumes, list):
             return
         base = template.pointer + ("spec", "volumes")
-        minor = ctx.kubernetes_minor()
+        minor = kubernetes_minor(ctx)
         for index, volume in enumerate(volumes):
             if isinstance(volume, dict):
                 yield from _volume(base + (index,), volume, minor)
@@ -84,19 +86,23 @@ def _volume(at: Pointer, volume: Dict[str, Any], minor: int) -> Iterator[Report]
     elif isinstance(name, str):
         for problem in syntax.dns1123_label(name):
             yield errors.invalid(at + ("name",), name, problem)
-    found = None
-    for key in VOLUME_SOURCES:
-        source = volume.get(key)
-        if source is None:
-            continue
-        if found is not None:
+    # A volume has its name and (nearly always) one source: look at the keys it has, in the
+    # server's order only when there are several.
+    first, several = None, False
+    for key in volume:
+        if key in _SOURCE_ORDER and volume[key] is not None:
+            several, first = first is not None, first or key
+    if several:
+        sources = sorted((k for k in volume if k in _SOURCE_ORDER and volume[k] is not None),
+                         key=_SOURCE_ORDER.__getitem__)
+        first = sources[0]
+        for key in sources[1:]:
             yield errors.forbidden(at + (key,), "may not specify more than 1 volume type")
-            continue
-        found = key
-        if isinstance(source, dict):
-            check = _SOURCE_CHECKS.get(key)
-            if check is not None:
-                yield from check(at + (key,), source, minor)
+    if first is not None:
+        key = first
+        source, check = volume[key], _SOURCE_CHECKS.get(key)
+        if check is not None and source.__class__ is dict:
+            yield from check(at + (key,), source, minor)
 
 
 def _mode(at: Pointer, mode: Any) -> Iterator[Report]:

@@ -43,6 +43,7 @@ DEPRECATED_VOLUMES = {
 SECCOMP_POD_ANNOTATION = "seccomp.security.alpha.kubernetes.io/pod"
 SECCOMP_CONTAINER_PREFIX = "container.seccomp.security.alpha.kubernetes.io/"
 APPARMOR_CONTAINER_PREFIX = "container.apparmor.security.beta.kubernetes.io/"
+_CONTAINER_PREFIXES = (SECCOMP_CONTAINER_PREFIX, APPARMOR_CONTAINER_PREFIX)
 NULL_SELECTOR = "a null labelSelector results in matching no pod"
 AFFINITY_KINDS = ("podAffinity", "podAntiAffinity")
 REQUIRED, PREFERRED = "requiredDuringSchedulingIgnoredDuringExecution", "preferredDuringSchedulingIgnoredDuringExecution"
@@ -92,9 +93,14 @@ class PodWarnings(Rule):
                 yield errors.warning(where + ("topologyKey",), f"{key} is {message}")
             if constraint.get("labelSelector") is None:
                 yield errors.warning(where + ("labelSelector",), NULL_SELECTOR)
-        yield from _annotations(obj, template.pointer, spec)
-        yield from _volumes(at, spec)
-        yield from _lists(at, spec)
+        annotations = obj.get(*template.pointer, "metadata", "annotations")
+        if annotations.__class__ is dict and annotations:
+            yield from _annotations(obj, template.pointer, spec, annotations)
+        volumes = spec.get("volumes")
+        if volumes.__class__ is list and volumes:
+            yield from _volumes(at, volumes)
+        if "hostAliases" in spec or "imagePullSecrets" in spec:
+            yield from _lists(at, spec)
         grace = spec.get("terminationGracePeriodSeconds")
         if is_int(grace) and grace < 0:
             yield errors.warning(at + ("terminationGracePeriodSeconds",), "must be >= 0; negative values are invalid "
@@ -142,10 +148,8 @@ def _affinity(at: Pointer, affinity: Dict[str, Any]) -> Iterator[Report]:
                 yield errors.warning(at + (kind, PREFERRED, index, "podAffinityTerm", "labelSelector"), NULL_SELECTOR)
 
 
-def _annotations(obj: K8sObject, template: Pointer, spec: Dict[str, Any]) -> Iterator[Report]:
-    annotations = as_dict(obj.get(*template, "metadata", "annotations"))
-    if not annotations:
-        return
+def _annotations(obj: K8sObject, template: Pointer, spec: Dict[str, Any],
+                 annotations: Dict[Any, Any]) -> Iterator[Report]:
     where = template + ("metadata", "annotations")
     for key, message in DEPRECATED_ANNOTATIONS.items():
         if key in annotations:
@@ -154,6 +158,8 @@ def _annotations(obj: K8sObject, template: Pointer, spec: Dict[str, Any]) -> Ite
     if pod_security.get("seccompProfile") is None and SECCOMP_POD_ANNOTATION in annotations:
         yield errors.warning(where + (SECCOMP_POD_ANNOTATION,), 'non-functional in v1.27+; use the "seccompProfile" '
                                                                 "field instead", anchor="key")
+    if not any(isinstance(k, str) and k.startswith(_CONTAINER_PREFIXES) for k in annotations):
+        return
     pod_apparmor = pod_security.get("appArmorProfile") is not None
     is_template = bool(template)  # Pods get this warning another way (applyAppArmorVersionSkew)
     for container in _containers(obj):
@@ -175,19 +181,21 @@ def _containers(obj: K8sObject) -> tuple:
     return all_containers(template) if template is not None else ()
 
 
-def _volumes(at: Pointer, spec: Dict[str, Any]) -> Iterator[Report]:
-    volumes = as_list(spec.get("volumes"))
+def _volumes(at: Pointer, volumes: list) -> Iterator[Report]:
     token_paths: Set[str] = set()
     for index, volume in enumerate(volumes):
-        if not isinstance(volume, dict):
+        if volume.__class__ is not dict:
             continue
-        for key, message in DEPRECATED_VOLUMES.items():
-            if volume.get(key) is not None:
+        for key in volume:
+            message = DEPRECATED_VOLUMES.get(key)
+            if message is not None and volume[key] is not None:
                 yield errors.warning(at + ("volumes", index, key), message, anchor="key")
-        for source in as_list(as_dict(volume.get("projected")).get("sources")):
-            token = as_dict(as_dict(source).get("serviceAccountToken"))
-            if isinstance(token.get("path"), str):
-                token_paths.add(token["path"])
+        projected = volume.get("projected")
+        if projected.__class__ is dict:
+            for source in as_list(projected.get("sources")):
+                token = as_dict(as_dict(source).get("serviceAccountToken"))
+                if isinstance(token.get("path"), str):
+                    token_paths.add(token["path"])
     if not token_paths:
         return
     for index, volume in enumerate(volumes):

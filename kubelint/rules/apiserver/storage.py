@@ -16,6 +16,7 @@ from ...model.quantity import QuantityError, parse_quantity
 from ..base import Report, Rule, RuleDoc
 from ..common.values import dotted
 from . import errors, syntax
+from .version import kubernetes_minor
 from .pod_scheduling import label_selector, node_selector
 
 if TYPE_CHECKING:
@@ -60,9 +61,9 @@ class PersistentStorage(Rule):
         if not isinstance(spec, dict):
             return
         if obj.kind == "PersistentVolumeClaim":
-            yield from pvc_spec(("spec",), spec, ctx.kubernetes_minor())
+            yield from pvc_spec(("spec",), spec, kubernetes_minor(ctx))
         else:
-            yield from _pv_spec(spec, ctx.kubernetes_minor())
+            yield from _pv_spec(spec, kubernetes_minor(ctx))
 
 
 def access_modes(at: Pointer, spec: Dict[str, Any], detail: str = "") -> Iterator[Report]:
