@@ -22,6 +22,7 @@ MAX_SIZE = 1024 * 1024  # core.MaxSecretSize, for ConfigMaps too
 SERVICE_ACCOUNT_NAME = "kubernetes.io/service-account.name"
 # Secret type -> the data keys it requires (one of them for basic-auth).
 REDACTED = "<secret contents redacted>"
+_EMPTY: Dict[Any, Any] = {}
 BASE64_HINT = "values under data must be base64-encoded; put plain text under stringData"
 BINARY_HINT = "values under binaryData must be base64-encoded; put text under data"
 
@@ -108,31 +109,29 @@ def _config_map(raw: Dict[str, Any]) -> Iterator[Report]:
 
 def _secret(raw: Dict[str, Any]) -> Iterator[Report]:
     data, strings = raw.get("data"), raw.get("stringData")
-    data = data if isinstance(data, dict) else {}
-    strings = strings if isinstance(strings, dict) else {}
+    data = data if data.__class__ is dict else _EMPTY
+    strings = strings if strings.__class__ is dict else _EMPTY
     # The API server merges stringData into data (stringData wins), then validates data.
-    contents: Dict[str, Optional[bytes]] = {}
-    sizes: Dict[str, int] = {}
+    total = 0
     if data:
         yield from _keys(("data",), data)
         for key, value in data.items():
             length, error = _decode(("data", key), value, BASE64_HINT, secret=True)
             if error is not None:
                 yield error
-            if isinstance(key, str):
-                sizes[key] = length or 0
-                contents[key] = None  # decoded lazily, only when a type needs the value
+            if length and key not in strings:
+                total += length
     if strings:
         yield from _keys(("stringData",), strings)
-        for key, value in strings.items():
-            if isinstance(key, str) and isinstance(value, str):
-                encoded = value.encode("utf-8")
-                sizes[key], contents[key] = len(encoded), encoded
-    total = sum(sizes.values())
+        for value in strings.values():
+            if value.__class__ is str:
+                total += len(value) if value.isascii() else len(value.encode("utf-8"))
     if total > MAX_SIZE:
         yield _too_large(("data",) if data else ("stringData",), total, field="data")
     kind = raw.get("type")
-    if isinstance(kind, str) and kind not in ("", "Opaque"):
+    if kind.__class__ is str and kind and kind != "Opaque":
+        contents: Dict[str, Optional[bytes]] = {key: None for key in data if isinstance(key, str)}
+        contents.update((k, v.encode("utf-8")) for k, v in strings.items() if isinstance(k, str) and isinstance(v, str))
         yield from _typed(raw, kind, data, contents)
 
 
