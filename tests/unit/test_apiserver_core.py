@@ -3,7 +3,15 @@ value syntax, and the cases too large or too specific for the golden fixtures.""
 
 from __future__ import annotations
 
+import copy
+import glob
+import json
+import os
+
 import pytest
+import yaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from kubelint.findings import Severity
 from kubelint.rules.apiserver import errors, syntax
@@ -155,3 +163,49 @@ spec:
     old = run_text(text, select=["KL122", "KL125"], kubernetes_version="1.31").active()
     assert [f.rule for f in new] == ["KL125"]  # relaxed env names (1.32+); ProcMountType on (1.33+)
     assert [f.rule for f in old] == ["KL122"]  # strict env names; procMount dropped, not validated
+
+
+# --- robustness: any node of a valid fixture replaced by a value of any type ------------------
+
+def _fixture_documents():
+    here = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "rules", "cases")
+    documents = []
+    for path in sorted(glob.glob(os.path.join(here, "KL12*", "*.yaml"))):
+        with open(path, encoding="utf-8") as handle:
+            documents += [d for d in yaml.safe_load_all(handle) if isinstance(d, dict)]
+    return documents
+
+
+_DOCUMENTS = _fixture_documents()
+_ODD_VALUES = [None, True, 0, -1, 2 ** 40, 1.5, "", "a b", "..", [], {}, [1], {"a": 1}, ["x", None], {"": None},
+               "YQ==", "ENC[x]", "${X}"]
+
+
+def _paths(node, prefix=()):
+    yield prefix
+    if isinstance(node, dict):
+        for key, value in node.items():
+            yield from _paths(value, prefix + (key,))
+    elif isinstance(node, list):
+        for index, value in enumerate(node):
+            yield from _paths(value, prefix + (index,))
+
+
+@settings(max_examples=200, deadline=None, derandomize=True, suppress_health_check=list(HealthCheck))
+@given(st.integers(0, len(_DOCUMENTS) - 1),
+       st.lists(st.tuples(st.integers(0, 10 ** 6), st.integers(0, len(_ODD_VALUES) - 1)), min_size=1, max_size=4))
+def test_rules_survive_any_node_of_any_type(document, mutations):
+    """Bad input never produces a traceback: no 'internal error' finding from KL120-KL129."""
+    data = copy.deepcopy(_DOCUMENTS[document])
+    for where, odd in mutations:
+        paths = [p for p in _paths(data) if p and p[0] not in ("apiVersion", "kind")]
+        if not paths:
+            break
+        path = paths[where % len(paths)]
+        node = data
+        for part in path[:-1]:
+            node = node[part]
+        node[path[-1]] = copy.deepcopy(_ODD_VALUES[odd])
+    rules = [f"KL12{n}" for n in range(10)]
+    result = run_text(json.dumps(data, default=str), "x.json", select=rules)
+    assert not any("internal error" in f.message for f in result.findings), result.findings

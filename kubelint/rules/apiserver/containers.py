@@ -228,9 +228,11 @@ def _value_from_is_fine(value_from: Dict[str, Any], value: Any) -> bool:
             return name.__class__ is str and selected.__class__ is str and selected != "" and \
                 not syntax.dns1123_subdomain(name) and not syntax.config_map_key(selected)
         if key == "fieldRef":
-            return ref.get("fieldPath") in _ENV_FIELD_PATH_SET and ref.get("apiVersion") in (None, "v1")
+            path = ref.get("fieldPath")
+            return path.__class__ is str and path in _ENV_FIELD_PATH_SET and ref.get("apiVersion") in (None, "v1")
         if key == "resourceFieldRef":
-            return ref.get("resource") in _RESOURCE_FIELD_SET
+            resource = ref.get("resource")
+            return resource.__class__ is str and resource in _RESOURCE_FIELD_SET
     return False
 
 

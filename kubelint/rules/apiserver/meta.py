@@ -31,8 +31,6 @@ STANDARD_FINALIZERS = frozenset({"kubernetes", "orphan", "foregroundDeletion"})
 # apimachinery's, which only asks for a qualified name.
 KUBE_FINALIZER_GROUPS = frozenset({"", "apps", "batch", "extensions", "networking.k8s.io",
                                    "rbac.authorization.k8s.io", "autoscaling", "storage.k8s.io"})
-# apimachinery BannedOwners.
-BANNED_OWNERS = frozenset({("v1", "Event")})
 MANAGED_FIELDS = ("is maintained by the API server (server-side apply field tracking); remove it from the manifest, "
                   "it usually comes from `kubectl get -o yaml` output")
 
@@ -124,7 +122,7 @@ def _owner_reference(at: tuple, owner: Dict[str, Any]) -> Iterator[Report]:
     for key in ("kind", "name", "uid"):
         if owner.get(key) == "":
             yield errors.invalid(at + (key,), "", "must not be empty")
-    if (api_version, owner.get("kind")) in BANNED_OWNERS:
+    if api_version == "v1" and owner.get("kind") == "Event":  # BannedOwners
         yield errors.invalid_omitted(at, "/v1, Kind=Event is disallowed from being an owner",
                                      field="metadata.ownerReferences")
 

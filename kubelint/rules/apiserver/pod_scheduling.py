@@ -259,6 +259,8 @@ def _match_label_keys(at: Pointer, term: Dict[str, Any]) -> Iterator[Report]:
         matched = _match_label_names(selector)
         for expression in as_list(selector.get("matchExpressions")):
             key = expression.get("key") if isinstance(expression, dict) else None
+            if not isinstance(key, str):
+                continue
             if key in match_keys and key in matched:
                 index = match_keys.index(key)
                 yield errors.invalid(at + ("matchLabelKeys", index), key, "exists in both matchLabelKeys and "

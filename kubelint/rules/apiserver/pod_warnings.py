@@ -204,7 +204,7 @@ def _volumes(at: Pointer, volumes: list) -> Iterator[Report]:
             for kind in ("configMap", "secret", "downwardAPI"):
                 for j, item in enumerate(as_list(as_dict(as_dict(source).get(kind)).get("items"))):
                     path = as_dict(item).get("path")
-                    if path in token_paths:
+                    if isinstance(path, str) and path in token_paths:
                         yield errors.warning(at + ("volumes", index, "projected", "sources", i, kind, "items", j, "path"),
                                              f"has duplicated path with ServiceAccountToken {errors.go_quote(path)}")
 
