@@ -355,7 +355,9 @@ def _env_from_item(at: Pointer, index: int, item: Dict[str, Any], relaxed: bool)
     sources = [key for key in ("configMapRef", "secretRef") if item.get(key) is not None]
     for key in sources:
         source = item.get(key)
-        name = source.get("name", "") if isinstance(source, dict) else None
+        if not isinstance(source, dict):
+            continue
+        name = source.get("name", "")
         if name == "":
             yield errors.required(where + (key, "name"), present="name" in source)
         elif isinstance(name, str):

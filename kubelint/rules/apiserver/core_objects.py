@@ -285,11 +285,11 @@ def _limit_item(at: Pointer, item: Dict[str, Any], kind: Any) -> Iterator[Report
                         parts[target][name] = entry
                         filled[(target, name)] = filled.get((source, name), source)
     for report in _limit_bounds(at, parts):
-        part, name = report.pointer[-2], report.pointer[-1]
-        source = filled.get((str(part), str(name)))
-        if source is not None:  # the value was not written: say where the server took it from
+        part, resource = str(report.pointer[-2]), str(report.pointer[-1])
+        origin = filled.get((part, resource))
+        if origin is not None:  # the value was not written: say where the server took it from
             report = report._replace(message=f"{report.message} ({part} is not written: the API server sets it to "
-                                             f"{source}[{name}])")
+                                             f"{origin}[{resource}])")
         yield report
 
 

@@ -155,7 +155,7 @@ def _weight(at: Pointer, weight: Any) -> Iterator[Report]:
 def node_selector(at: Pointer, selector: Dict[str, Any]) -> Iterator[Report]:
     """ValidateNodeSelector (required node affinity; PersistentVolume nodeAffinity too)."""
     terms = selector.get("nodeSelectorTerms")
-    if not as_list(terms):
+    if not isinstance(terms, list) or not terms:
         if not isinstance(terms, (dict, str, int, float)):  # other types are the schema check's
             yield errors.required(at + ("nodeSelectorTerms",), "must have at least one node selector term",
                                   present=terms is not None)
@@ -258,9 +258,10 @@ def _match_label_keys(at: Pointer, term: Dict[str, Any]) -> Iterator[Report]:
     if isinstance(selector, dict) and match_keys:
         matched = _match_label_names(selector)
         for expression in as_list(selector.get("matchExpressions")):
-            key = expression.get("key") if isinstance(expression, dict) else None
-            if not isinstance(key, str):
+            expression_key = expression.get("key") if isinstance(expression, dict) else None
+            if not isinstance(expression_key, str):
                 continue
+            key = expression_key
             if key in match_keys and key in matched:
                 index = match_keys.index(key)
                 yield errors.invalid(at + ("matchLabelKeys", index), key, "exists in both matchLabelKeys and "

@@ -69,7 +69,7 @@ class PersistentStorage(Rule):
 def access_modes(at: Pointer, spec: Dict[str, Any], detail: str = "") -> Iterator[Report]:
     """The access-mode checks both specs share (errors name the list, as the server does)."""
     modes = spec.get("accessModes")
-    if not as_list(modes):
+    if not isinstance(modes, list) or not modes:
         if modes is None or isinstance(modes, list):
             yield errors.required(at + ("accessModes",), detail, present=modes is not None)
         return
