@@ -14,6 +14,7 @@ from ...model.objects import K8sObject, as_dict
 from ..base import Report, Rule, RuleDoc
 from ..common.values import dotted
 from . import errors, syntax
+from .kinds import built_in
 
 if TYPE_CHECKING:
     from ...model.context import RuleContext
@@ -50,6 +51,8 @@ class ConfigData(Rule):
         passing="kind: Secret\ntype: kubernetes.io/tls\ndata:\n  tls.crt: LS0tLS1CRUdJTi...\n  tls.key: LS0tLS1CRUdJTi...")
 
     def check(self, obj: K8sObject, ctx: "RuleContext") -> Iterator[Report]:
+        if not built_in(obj):
+            return
         raw = obj.raw
         if obj.kind == "ConfigMap":
             yield from _config_map(raw)

@@ -15,6 +15,7 @@ from ..base import Report, Rule, RuleDoc
 from ..common.pods import EPHEMERAL, INIT, POD_KINDS, all_containers, container_group
 from ..common.values import dotted, is_int
 from . import errors, syntax
+from .kinds import built_in
 from .version import kubernetes_minor
 
 if TYPE_CHECKING:
@@ -82,7 +83,7 @@ class ContainerFields(Rule):
 
     def check(self, obj: K8sObject, ctx: "RuleContext") -> Iterator[Report]:
         template = obj.pod_template
-        if template is None:
+        if template is None or not built_in(obj):
             return
         minor = kubernetes_minor(ctx)
         spec = template.spec

@@ -17,6 +17,7 @@ from ...model.quantity import QuantityError, parse_quantity
 from ..base import Report, Rule, RuleDoc
 from ..common.values import dotted, is_int
 from . import errors, syntax
+from .kinds import built_in
 from .meta import STANDARD_FINALIZERS
 
 if TYPE_CHECKING:
@@ -71,6 +72,8 @@ class CoreObjects(Rule):
         passing="kind: LimitRange\nspec:\n  limits:\n  - type: Container\n    min: {cpu: 100m}\n    max: {cpu: \"1\"}")
 
     def check(self, obj: K8sObject, ctx: "RuleContext") -> Iterator[Report]:
+        if not built_in(obj):
+            return
         check = _CHECKS[obj.kind]
         yield from check(obj)
 

@@ -14,6 +14,7 @@ from ..base import Report, Rule, RuleDoc
 from ..common.pods import POD_KINDS
 from ..common.values import dotted, is_int
 from . import errors, syntax
+from .kinds import built_in
 
 if TYPE_CHECKING:
     from ...model.context import RuleContext
@@ -55,7 +56,7 @@ class PodScheduling(Rule):
 
     def check(self, obj: K8sObject, ctx: "RuleContext") -> Iterator[Report]:
         template = obj.pod_template
-        if template is None:
+        if template is None or not built_in(obj):
             return
         spec, at = template.spec, template.pointer + ("spec",)
         tolerations = spec.get("tolerations")

@@ -13,6 +13,7 @@ from ..base import Report, Rule, RuleDoc
 from ..common.pods import POD_KINDS, all_containers
 from ..common.values import dotted, is_int
 from . import errors, syntax
+from .kinds import built_in
 from .version import kubernetes_minor
 from .containers import local_descending_path
 
@@ -70,7 +71,7 @@ class PodSecurityContext(Rule):
 
     def check(self, obj: K8sObject, ctx: "RuleContext") -> Iterator[Report]:
         template = obj.pod_template
-        if template is None:
+        if template is None or not built_in(obj):
             return
         spec, at = template.spec, template.pointer + ("spec",)
         pod = spec.get("securityContext")

@@ -16,6 +16,7 @@ from ..base import Report, Rule, RuleDoc
 from ..common.pods import POD_KINDS
 from ..common.values import dotted
 from . import errors, syntax
+from .kinds import built_in
 from .version import kubernetes_minor
 
 if TYPE_CHECKING:
@@ -63,6 +64,8 @@ class PodSpecFields(Rule):
         passing="spec:\n  dnsPolicy: ClusterFirst\n  containers: [{name: web, image: nginx:1.27}]")
 
     def check(self, obj: K8sObject, ctx: "RuleContext") -> Iterator[Report]:
+        if not built_in(obj):
+            return
         kind = obj.kind
         template = obj.pod_template
         if template is None:

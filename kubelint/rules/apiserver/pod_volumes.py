@@ -16,6 +16,7 @@ from ..base import Report, Rule, RuleDoc
 from ..common.pods import POD_KINDS
 from ..common.values import dotted, is_int
 from . import errors, syntax
+from .kinds import built_in
 from .version import kubernetes_minor
 from .containers import field_selector, local_descending_path, resource_selector
 from .storage import csi_driver, nfs_source, pvc_spec
@@ -67,7 +68,7 @@ class PodVolumes(Rule):
 
     def check(self, obj: K8sObject, ctx: "RuleContext") -> Iterator[Report]:
         template = obj.pod_template
-        if template is None:
+        if template is None or not built_in(obj):
             return
         volumes = template.spec.get("volumes")
         if not volumes or not isinstance(volumes, list):

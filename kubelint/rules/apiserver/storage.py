@@ -16,6 +16,7 @@ from ...model.quantity import QuantityError, parse_quantity
 from ..base import Report, Rule, RuleDoc
 from ..common.values import dotted
 from . import errors, syntax
+from .kinds import built_in
 from .version import kubernetes_minor
 from .pod_scheduling import label_selector, node_selector
 
@@ -55,6 +56,8 @@ class PersistentStorage(Rule):
         passing="kind: PersistentVolumeClaim\nspec:\n  accessModes: [ReadWriteOnce]\n  resources: {requests: {storage: 1Gi}}")
 
     def check(self, obj: K8sObject, ctx: "RuleContext") -> Iterator[Report]:
+        if not built_in(obj):
+            return
         spec = obj.raw.get("spec")
         if spec is None:
             spec = {}
