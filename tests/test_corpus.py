@@ -31,7 +31,8 @@ PEER_VALID = [
     "kubeval/fixtures/null_array.yaml", "kubeval/fixtures/generate_name.yaml",
 ]
 PEER_INVALID = {
-    "kubeconform/fixtures/invalid.yaml": {("KL101", 6, 13), ("KL102", 9, 3)},
+    # `templates:` is unknown (KL102), so the ReplicationController has no spec.template (KL129).
+    "kubeconform/fixtures/invalid.yaml": {("KL101", 6, 13), ("KL102", 9, 3), ("KL129", 5, 1)},
     "kubeconform/fixtures/extra_property.yaml": {("KL102", 7, 3)},
     "kubeconform/fixtures/multi_invalid.yaml": {("KL101", 12, 11)},
     "kubeconform/fixtures/duplicate_property.yaml": {("KL002", 16, 7)},

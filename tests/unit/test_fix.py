@@ -65,14 +65,11 @@ def stub_rule(rule_id: str, pointer: tuple, message: str, kinds: frozenset) -> R
 # -- values and enums -----------------------------------------------------------------------
 
 def test_enum_fix_comes_free_to_any_rule_that_says_unsupported_value(tmp_path):
-    # The API server's field.NotSupported wording, as the api-core family (KL120-KL139) writes it.
-    rule = stub_rule(_free_id("KL1"), ("spec", "containers", 0, "imagePullPolicy"),
-                     'spec.containers[0].imagePullPolicy: Unsupported value: "always": supported values: '
-                     '"Always", "IfNotPresent", "Never" (did you mean "Always"?)', frozenset({"Pod"}))
+    # KL122 words it as the API server's field.NotSupported does; no rule declares the fix itself.
     path = write(tmp_path, "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n"
                            "  - name: c\n    image: nginx:1.25\n    imagePullPolicy: always  # pull\n")
-    outcome = fix(path, extra=[rule])
-    assert [(p.finding.rule, p.provider) for p in outcome.applied] == [(rule.id, "enum-case")]
+    outcome = fix(path)
+    assert [(p.finding.rule, p.provider) for p in outcome.applied] == [("KL122", "enum-case")]
     assert path.read_text().endswith("    imagePullPolicy: Always  # pull\n")
 
 
