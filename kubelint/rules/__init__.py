@@ -19,9 +19,9 @@ def all_rules() -> List[Rule]:
 
 def _families() -> list:
     # Each family module exposes `rules() -> list[Rule]`; add new families here.
-    from . import containers, ingress, metadata, references, service, workloads
+    from . import containers, ingress, metadata, references, security, service, workloads
 
-    return [metadata.rules, service.rules, ingress.rules, containers.rules, workloads.rules, references.rules]
+    return [metadata.rules, service.rules, ingress.rules, containers.rules, workloads.rules, references.rules, security.rules]
 
 
 class Registry:

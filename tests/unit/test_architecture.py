@@ -19,6 +19,7 @@ LAYERS: List[Set[str]] = [
     {"kubelint.input"},
     {"kubelint.model"},
     {"kubelint.schemas"},
+    {"kubelint.admission"},
     {"kubelint.rules"},
     {"kubelint.run", "kubelint.formatters"},
     {"kubelint.cli"},
