@@ -29,14 +29,17 @@ def restricted_volumes_1_0(pod: Pod) -> CheckResult:
             continue
         if any(volume.get(source) is not None for source in ALLOWED_SOURCES):
             continue
+        source = next((s for s in RESTRICTED_SOURCES if volume.get(s) is not None), None)
+        if source is None:
+            # No source at all (upstream's "unknown" cannot happen): the API server defaults it
+            # to emptyDir before admission (pkg/apis/core/v1/defaults.go SetDefaults_Volume).
+            continue
         name = str(volume.get("name") or "")
         names.append(name)
-        source = next((s for s in RESTRICTED_SOURCES if volume.get(s) is not None), None)
-        types.add(source or "unknown")
-        pointer = pod.at("volumes", index)
-        violations.append(Violation(pointer + (source,) if source else pointer,
-                                    f"volume {join_quote([name])} uses restricted volume type "
-                                    f"{join_quote([source or 'unknown'])}", "key" if source else "value"))
+        types.add(source)
+        violations.append(Violation(pod.at("volumes", index, source),
+                                    f"volume {join_quote([name])} uses restricted volume type {join_quote([source])}",
+                                    "key"))
     if not names:
         return ALLOWED
     return result("restricted volume types", " ".join((
