@@ -235,6 +235,10 @@ class PodSecurityLabel(Rule):
                          f'metadata.labels[{error.label}]: Invalid value: "{error.value}": {error.reason}')
         for label in labels:
             if label not in KNOWN_LABELS:
+                import difflib
+
+                close = difflib.get_close_matches(label, sorted(KNOWN_LABELS), n=1)
+                hint = f'; did you mean "{close[0]}"?' if close else \
+                    f" (Pod Security reads {LABEL_PREFIX}enforce, audit and warn, and their -version)"
                 yield Report(("metadata", "labels", label),
-                             f'unknown Pod Security label "{label}" sets nothing (known: '
-                             f'{", ".join(sorted(KNOWN_LABELS))})', "key", Severity.WARNING)
+                             f'unknown Pod Security label "{label}" sets nothing{hint}', "key", Severity.WARNING)
