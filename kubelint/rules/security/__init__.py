@@ -1,5 +1,6 @@
 """Security: Pod Security admission (KL8xx, pod_security.py) and hardening best practices that
-Pod Security does not cover (KL7xx, one module per topic)."""
+Pod Security does not cover (KL7xx: hardening.py for containers and host paths, rbac.py,
+network_policy.py)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,11 @@ from ..base import Rule
 
 
 def rules() -> List[Rule]:
-    from . import pod_security
+    from . import hardening, network_policy, pod_security, rbac
 
-    return pod_security.rules()
+    return [
+        hardening.WritableRootFilesystem(), hardening.AutomountedServiceAccountToken(),
+        hardening.ContainerRuntimeSocket(), hardening.SensitiveHostPath(), rbac.RbacWildcard(),
+        rbac.RbacEscalation(), rbac.ClusterAdminServiceAccount(), network_policy.NoNetworkPolicy(),
+        hardening.ImageWithoutRegistry(),
+    ] + pod_security.rules()
