@@ -3,14 +3,32 @@
 
 from __future__ import annotations
 
-from typing import List, Set
+from typing import Iterator, List, Set, Tuple
 
+from ...findings import Pointer
 from .api import BASELINE, v
-from .checks import (ALLOWED, Check, CheckResult, Pod, VersionedCheck, Violation, containers_phrase, field,
+from .checks import (ALLOWED, Check, CheckResult, Pod, PodContainer, VersionedCheck, Violation, containers_phrase,
                      join_quote, pluralize, result, text)
 
 PROBES = ("livenessProbe", "readinessProbe", "startupProbe")
 LIFECYCLE = ("postStart", "preStop")
+
+
+def _hosts(container: PodContainer) -> Iterator[Tuple[Pointer, str]]:
+    """(pointer, host) of each non-empty host in the container's probes and lifecycle handlers."""
+    data = container.data
+    handlers = [((name,), data.get(name)) for name in PROBES if data.get(name)]
+    lifecycle = data.get("lifecycle")
+    if isinstance(lifecycle, dict):
+        handlers += [(("lifecycle", name), lifecycle.get(name)) for name in LIFECYCLE if lifecycle.get(name)]
+    for path, handler in handlers:
+        if not isinstance(handler, dict):
+            continue
+        for kind in ("httpGet", "tcpSocket"):
+            action = handler.get(kind)
+            host = text(action.get("host")) if isinstance(action, dict) else ""
+            if host:
+                yield container.pointer + path + (kind, "host"), host
 
 
 def host_probes_and_host_lifecycle_1_34(pod: Pod) -> CheckResult:
@@ -18,19 +36,12 @@ def host_probes_and_host_lifecycle_1_34(pod: Pod) -> CheckResult:
     hosts: Set[str] = set()
     violations: List[Violation] = []
     for container in pod.containers:
-        handlers = [((name,), field(container.data, name)) for name in PROBES]
-        lifecycle = field(container.data, "lifecycle")
-        handlers += [(("lifecycle", name), field(lifecycle, name)) for name in LIFECYCLE]
-        for path, handler in handlers:
-            for kind in ("httpGet", "tcpSocket"):
-                host = text((field(handler, kind) or {}).get("host"))
-                if host:
-                    if container.name not in bad:
-                        bad.append(container.name)
-                    hosts.add(host)
-                    violations.append(Violation(container.pointer + path + (kind, "host"),
-                                                f"{containers_phrase([container.name])} uses probe or lifecycle host "
-                                                f"{join_quote([host])}"))
+        for pointer, host in _hosts(container):
+            if container.name not in bad:
+                bad.append(container.name)
+            hosts.add(host)
+            violations.append(Violation(pointer, f"{containers_phrase([container.name])} uses probe or lifecycle "
+                                                 f"host {join_quote([host])}"))
     if not bad:
         return ALLOWED
     return result("probe or lifecycle host", " ".join((

@@ -12,10 +12,10 @@ from typing import List, NamedTuple, Set, Tuple
 
 from ...findings import Pointer, Severity
 from ...model.objects import POD_TEMPLATE_PATHS, K8sObject, get_path
-from .api import AUDIT, ENFORCE, MODES, PRIVILEGED
+from .api import AUDIT, ENFORCE, MODES, PRIVILEGED, compare_levels
 from .checks import Pod
 from .namespaces import FROM_KUBELINT, NamespacePolicy
-from .registry import evaluate_pod
+from .registry import effective_minor, evaluate_pod
 
 
 # Checks that judge the same fields at different levels: a field one of them reported at a
@@ -55,10 +55,19 @@ def evaluate(obj: K8sObject, namespace: NamespacePolicy, exempt_runtime_classes:
         return []
     findings: List[PodSecurityFinding] = []
     reported: Set[Tuple[Pointer, str]] = set()
+    evaluated: List[Tuple[str, int]] = []  # (level, effective version) of the modes done
     for mode in MODES:  # enforce, warn, audit: the strictest consequence first
         level_version = namespace.policy.of(mode)
         if level_version.level == PRIVILEGED:
             continue
+        # At one version, restricted reports every field baseline does (its overriding checks
+        # report a superset, on the same fields): a mode no stricter than one evaluated at the
+        # same version could only repeat it (upstream reuses results by LevelVersion too).
+        minor = effective_minor(level_version.version.minor, kubernetes_minor)
+        if any(done_minor == minor and compare_levels(done_level, level_version.level) >= 0
+               for done_level, done_minor in evaluated):
+            continue
+        evaluated.append((level_version.level, minor))
         for check_id, result in evaluate_pod(level_version, kubernetes_minor, pod):
             if result.allowed:
                 continue

@@ -227,10 +227,14 @@ class ImageWithoutRegistry(Rule):
     severity = W
     kinds = POD_KINDS
     summary = "An image names no registry host, so Docker Hub is implied."
+    # Off by default: Docker Hub short names are the norm in public manifests and no peer
+    # reports them by default; a repository that pins registries turns it on.
+    enabled_by_default = False
     doc = RuleDoc(
         "Reports container images whose reference has no registry host (`nginx:1.25`, `bitnami/redis:7`): the "
         "container runtime pulls them from docker.io. Equivalents: none in kube-linter, Polaris or kube-score "
-        "(Kyverno's restrict-image-registries and Gatekeeper's allowedrepos policies do this in a cluster).",
+        "(Kyverno's restrict-image-registries and Gatekeeper's allowedrepos policies do this in a cluster). Off by "
+        "default: turn it on with `rules: {image-without-registry: {enabled: true}}` or --select.",
         "An implied registry hides where code comes from, meets Docker Hub's pull limits, and lets a same-named "
         "image on another configured mirror win.",
         "image: nginx:1.25", "image: docker.io/library/nginx:1.25")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import weakref
-from typing import TYPE_CHECKING, Any, Callable, Dict, Iterator, List, Optional, Tuple
+from typing import TYPE_CHECKING, Any, Callable, Dict, Iterator, List, Optional, Set, Tuple
 
 from ...findings import Severity
 from ...model.objects import WORKLOAD_KINDS, as_dict, as_list
@@ -44,20 +44,53 @@ def label_selector(selector: Any) -> Optional[Matcher]:
     return lambda labels: all(test(labels) for test in tests)
 
 
-_policies: "weakref.WeakKeyDictionary[SetIndex, Dict[str, List[Tuple[str, Optional[Matcher]]]]]" = \
-    weakref.WeakKeyDictionary()
+class _Namespace:
+    """One namespace's NetworkPolicies and, once computed, the ids of the workloads they select."""
+
+    __slots__ = ("policies", "selected")
+
+    def __init__(self) -> None:
+        self.policies: List[Tuple[str, Any]] = []  # (name, podSelector)
+        self.selected: Optional[Set[int]] = None
 
 
-def namespace_policies(index: "SetIndex") -> Dict[str, List[Tuple[str, Optional[Matcher]]]]:
-    """NetworkPolicies by namespace with their podSelector, once per set."""
-    found = _policies.get(index)
+_namespaces: "weakref.WeakKeyDictionary[SetIndex, Dict[str, _Namespace]]" = weakref.WeakKeyDictionary()
+
+
+def _by_namespace(index: "SetIndex") -> Dict[str, _Namespace]:
+    found = _namespaces.get(index)
     if found is None:
         found = {}
         for policy in index.of_kind("NetworkPolicy"):
-            found.setdefault(policy.namespace, []).append(
-                (policy.name or "", label_selector(as_dict(policy.get("spec")).get("podSelector", {}))))
-        _policies[index] = found
+            found.setdefault(policy.namespace, _Namespace()).policies.append(
+                (policy.name or "", as_dict(policy.get("spec")).get("podSelector", {})))
+        _namespaces[index] = found
     return found
+
+
+def _selected(index: "SetIndex", namespace: str, entry: _Namespace) -> Optional[Set[int]]:
+    """Ids of the namespace's workloads some policy selects, once per namespace; None when a
+    policy selects every pod or cannot be read (then nothing is reported there). Selectors of
+    matchLabels alone go through the set's label index; others test each workload."""
+    if entry.selected is None:
+        selected: Set[int] = set()
+        every: Optional[List["K8sObject"]] = None
+        for _, selector in entry.policies:
+            matcher = label_selector(selector)
+            if matcher is None or not selector or (not selector.get("matchLabels")
+                                                    and not selector.get("matchExpressions")):
+                entry.selected = None
+                return None
+            match_labels = as_dict(selector.get("matchLabels"))
+            if match_labels and not selector.get("matchExpressions"):
+                candidates = index.pods_selected_by(namespace, {k: str(v) for k, v in match_labels.items()})
+            else:
+                if every is None:
+                    every = [o for o in index.objects if o.namespace == namespace and o.kind in WORKLOAD_KINDS]
+                candidates = [o for o in every if matcher(o.template_labels or {})]
+            selected.update(id(o) for o in candidates)
+        entry.selected = selected
+    return entry.selected
 
 
 class NoNetworkPolicy(Rule):
@@ -78,14 +111,16 @@ class NoNetworkPolicy(Rule):
         "kind: NetworkPolicy\nspec:\n  podSelector: {matchExpressions: [{key: app, operator: In, values: [api, web]}]}")
 
     def check(self, obj: "K8sObject", ctx: "RuleContext") -> Iterator[Report]:
-        policies = namespace_policies(ctx.index).get(obj.namespace)
+        entry = _by_namespace(ctx.index).get(obj.namespace)
         template = obj.pod_template
-        if not policies or template is None:
+        if entry is None or template is None:
+            return
+        selected = _selected(ctx.index, obj.namespace, entry)
+        # None: a policy selects every pod, or cannot be read and might select these: no guess.
+        if selected is None or id(obj) in selected:
             return
         labels = template.labels
-        # A policy whose selector cannot be read might select the pods: do not guess.
-        if any(matcher is None or matcher(labels) for _, matcher in policies):
-            return
+        policies = entry.policies
         names = ", ".join(sorted(f'"{name}"' for name, _ in policies)[:5]) + (", ..." if len(policies) > 5 else "")
         shown = ", ".join(f"{k}={v}" for k, v in sorted(labels.items())) or "no labels"
         has_labels = bool(as_dict(as_dict(obj.get(*template.pointer, "metadata")).get("labels")))
