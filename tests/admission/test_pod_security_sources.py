@@ -155,3 +155,20 @@ def test_config_pod_security_reaches_the_cli(tmp_path) -> None:  # type: ignore[
         assert result.exit_code == 2 and "pod-security.enforce must be one of" in result.output
     finally:
         os.chdir(cwd)
+
+
+@pytest.mark.skipif(not hasattr(os, "memfd_create"), reason="workers are forked on Linux only")
+def test_namespace_labels_reach_pods_checked_in_other_workers(tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """The Namespace is in the first file, the pods in others: in a parallel run with packed
+    objects every worker still reads its labels, and the findings equal a serial run's."""
+    from kubelint.run import engine, parallel
+    from tests.helpers import run_paths
+
+    (tmp_path / "a-namespace.yaml").write_text(_ns("    pod-security.kubernetes.io/enforce: baseline\n").rstrip("-\n"))
+    for n in range(6):
+        (tmp_path / f"pod-{n}.yaml").write_text(POD.replace("name: web\n  namespace", f"name: web-{n}\n  namespace"))
+    serial = lines(run_paths([str(tmp_path)], jobs=1, select=PSA))
+    assert len(serial) == 6 and all(" error KL803 violates PodSecurity" in f for f in serial)
+    monkeypatch.setattr(parallel, "MIN_FILES_PER_WORKER", 1)
+    monkeypatch.setattr(engine, "LARGE_INPUT_BYTES", 0)
+    assert lines(run_paths([str(tmp_path)], jobs=3, select=PSA)) == serial
