@@ -31,50 +31,47 @@ class CheckResult(NamedTuple):
 ALLOWED = CheckResult(True)
 
 
+def _mapping(value: Any) -> Optional[Dict[str, Any]]:
+    return value if isinstance(value, dict) else None
+
+
 class PodContainer(NamedTuple):
     pointer: Pointer
     data: Dict[str, Any]
+    name: str  # "" when unset, as Go's string
+    security_context: Optional[Dict[str, Any]]  # None when unset (a nil pointer)
 
-    @property
-    def name(self) -> str:
-        name = self.data.get("name")
-        return name if isinstance(name, str) else ""
-
-    @property
-    def security_context(self) -> Optional[Dict[str, Any]]:
-        context = self.data.get("securityContext")
-        return context if isinstance(context, dict) else None
+    @classmethod
+    def of(cls, pointer: Pointer, data: Dict[str, Any]) -> "PodContainer":
+        name = data.get("name")
+        return cls(pointer, data, name if isinstance(name, str) else "", _mapping(data.get("securityContext")))
 
 
 class Pod(NamedTuple):
-    """A pod's metadata and spec, and where they are in the object (a Pod or a pod template)."""
+    """A pod's metadata and spec, and where they are in the object (a Pod or a pod template).
+    The fields every check reads are looked up once, here."""
 
     pointer: Pointer  # of the pod or template: spec at pointer + ("spec",)
     metadata: Dict[str, Any]
     spec: Dict[str, Any]
     containers: Tuple[PodContainer, ...]  # visitContainers' order: init, regular, ephemeral
+    security_context: Optional[Dict[str, Any]]
+    annotations: Dict[str, Any]
 
     @classmethod
     def of(cls, pointer: Pointer, metadata: Any, spec: Any) -> "Pod":
         spec = as_dict(spec)
+        metadata = as_dict(metadata)
         containers = tuple(
-            PodContainer(pointer + ("spec", group, index), data)
+            PodContainer.of(pointer + ("spec", group, index), data)
             for group in ("initContainers", "containers", "ephemeralContainers")
             for index, data in enumerate(as_list(spec.get(group))) if isinstance(data, dict))
-        return cls(pointer, as_dict(metadata), spec, containers)
+        return cls(pointer, metadata, spec, containers, _mapping(spec.get("securityContext")),
+                   as_dict(metadata.get("annotations")))
 
     def at(self, *parts: Any) -> Pointer:
         """A pointer under the pod's spec."""
         return self.pointer + ("spec",) + parts
-
-    @property
-    def security_context(self) -> Optional[Dict[str, Any]]:
-        context = self.spec.get("securityContext")
-        return context if isinstance(context, dict) else None
-
-    @property
-    def annotations(self) -> Dict[str, Any]:
-        return as_dict(self.metadata.get("annotations"))
 
     def annotation_pointer(self, key: str) -> Pointer:
         return self.pointer + ("metadata", "annotations", key)
@@ -137,7 +134,7 @@ def field(mapping: Optional[Dict[str, Any]], key: str) -> Optional[Dict[str, Any
     if mapping is None:
         return None
     value = mapping.get(key)
-    return value if value.__class__ is dict else None
+    return value if isinstance(value, dict) else None
 
 
 def setter_pointer(pod: Pod, container: Optional[PodContainer], *path: str) -> Pointer:
