@@ -11,14 +11,13 @@ from __future__ import annotations
 import functools
 from typing import TYPE_CHECKING, Any, ClassVar, Dict, FrozenSet, Iterator, List, Optional, Tuple
 
-from ...admission.pod_security.api import ALL_PRIVILEGED, LABEL_PREFIX, MODES, policy_to_evaluate
-from ...admission.pod_security.evaluate import PodSecurityFinding, evaluate
-from ...admission.pod_security.namespaces import PodSecurityConfig, namespace_policies, pod_security_labels
 from ...findings import Severity
 from ..base import Report, Rule, RuleDoc
 from ..common.pods import POD_KINDS, shared_per_object
 
 if TYPE_CHECKING:
+    from ...admission.pod_security.evaluate import PodSecurityFinding
+    from ...admission.pod_security.namespaces import PodSecurityConfig
     from ...model.context import RuleContext
     from ...model.objects import K8sObject
 
@@ -26,8 +25,13 @@ E = Severity.ERROR
 SOURCE = "k8s.io/pod-security-admission"
 
 
+# The admission package is imported on the first pod checked, not when the rules are listed:
+# `kubelint check` of a file without pods never loads it.
+
 @functools.lru_cache(maxsize=8)
-def _config(frozen: Tuple[Tuple[str, Any], ...]) -> PodSecurityConfig:
+def _config(frozen: Tuple[Tuple[str, Any], ...]) -> "PodSecurityConfig":
+    from ...admission.pod_security.namespaces import PodSecurityConfig
+
     return PodSecurityConfig.from_mapping(dict(frozen))
 
 
@@ -43,7 +47,10 @@ _context: List[Any] = [None]
 
 
 @shared_per_object
-def _evaluated(obj: "K8sObject") -> List[PodSecurityFinding]:
+def _evaluated(obj: "K8sObject") -> List["PodSecurityFinding"]:
+    from ...admission.pod_security.evaluate import evaluate
+    from ...admission.pod_security.namespaces import namespace_policies
+
     ctx = _context[0]
     config = _config(_frozen(ctx.pod_security))
     namespace = namespace_policies(ctx.index, config).of(obj.namespace)
@@ -204,7 +211,9 @@ def rules() -> List[Rule]:
     ]
 
 
-KNOWN_LABELS = frozenset(f"{LABEL_PREFIX}{mode}{suffix}" for mode in MODES for suffix in ("", "-version"))
+LABEL_PREFIX = "pod-security.kubernetes.io/"  # api/constants.go
+KNOWN_LABELS = frozenset(f"{LABEL_PREFIX}{mode}{suffix}" for mode in ("enforce", "audit", "warn")
+                         for suffix in ("", "-version"))
 
 
 class PodSecurityLabel(Rule):
@@ -226,9 +235,13 @@ class PodSecurityLabel(Rule):
         "metadata:\n  labels:\n    pod-security.kubernetes.io/enforce: restricted")
 
     def check(self, obj: "K8sObject", ctx: "RuleContext") -> Iterator[Report]:
-        labels = pod_security_labels(obj.metadata.get("labels"))
-        if not labels:
+        labels = obj.metadata.get("labels")
+        if not isinstance(labels, dict) or not any(isinstance(k, str) and k.startswith(LABEL_PREFIX) for k in labels):
             return
+        from ...admission.pod_security.api import ALL_PRIVILEGED, policy_to_evaluate
+        from ...admission.pod_security.namespaces import pod_security_labels
+
+        labels = pod_security_labels(labels)
         _, errors = policy_to_evaluate(labels, ALL_PRIVILEGED)
         for error in errors:
             yield Report(("metadata", "labels", error.label),
