@@ -31,6 +31,7 @@ class Config:
     complete: bool = False
     max_file_size: Optional[int] = None
     cache_ttl: Optional[int] = None
+    pod_security: Optional[Dict[str, Any]] = None
 
 
 _STR_LIST = "a list of strings"
@@ -51,12 +52,35 @@ _KEYS = {
     "complete": ("complete", "true or false", lambda v: isinstance(v, bool)),
     "max-file-size": ("max_file_size", "a number of bytes", lambda v: isinstance(v, int) and not isinstance(v, bool) and v > 0),
     "cache-ttl": ("cache_ttl", "a number of seconds", lambda v: isinstance(v, int) and not isinstance(v, bool) and v >= 0),
+    "pod-security": ("pod_security", "a mapping such as {enforce: baseline, enforce-version: latest, "
+                     "exempt-namespaces: [kube-system]}", lambda v: isinstance(v, dict)),
 }
+# pod-security: the PodSecurity AdmissionConfiguration's defaults and exemptions.
+POD_SECURITY_LEVELS = ("privileged", "baseline", "restricted")
+_POD_SECURITY_MODES = ("enforce", "audit", "warn")
+_POD_SECURITY_LISTS = ("exempt-namespaces", "exempt-runtime-classes")
 _RULE_KEYS = {"severity", "options", "enabled"}
 
 
 def _is_str_list(value: Any) -> bool:
     return isinstance(value, list) and all(isinstance(x, str) for x in value)
+
+
+def _check_pod_security(value: Dict[str, Any], where: str) -> None:
+    """Each key of `pod-security:` as the AdmissionConfiguration validates it."""
+    import re
+
+    known = [*_POD_SECURITY_MODES, *(f"{m}-version" for m in _POD_SECURITY_MODES), *_POD_SECURITY_LISTS]
+    for key, item in value.items():
+        if key not in known:
+            raise ConfigError(f'{where}: pod-security: unknown key "{key}" (known keys: {", ".join(known)})')
+        if key in _POD_SECURITY_MODES and item not in POD_SECURITY_LEVELS:
+            raise ConfigError(f'{where}: pod-security.{key} must be one of {", ".join(POD_SECURITY_LEVELS)}, '
+                              f"got {item!r}")
+        if key.endswith("-version") and not (isinstance(item, str) and re.match(r"^(latest|v1\.(0|[1-9][0-9]*))$", item)):
+            raise ConfigError(f'{where}: pod-security.{key} must be "latest" or "v1.x" (quoted), got {item!r}')
+        if key in _POD_SECURITY_LISTS and not _is_str_list(item):
+            raise ConfigError(f"{where}: pod-security.{key} must be {_STR_LIST}, got {item!r}")
 
 
 def find_config(start: Optional[str] = None) -> Optional[str]:
@@ -200,6 +224,8 @@ def parse_config(raw: Any, where: str, path: Optional[str] = None) -> Config:
         if not check(value):
             raise ConfigError(f'{where}: "{key}" must be {expected}, got {_describe(value)}')
         setattr(config, attribute, value)
+    if config.pod_security is not None:
+        _check_pod_security(config.pod_security, where)
     for rule, settings in config.rules.items():
         if not isinstance(settings, dict):
             raise ConfigError(f'{where}: rules.{rule} must be a mapping with "severity" and/or "options"')

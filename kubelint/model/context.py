@@ -47,15 +47,18 @@ class AssumePresent:
 class RuleContext:
     """A plain class, not a dataclass: cheaper to define on every start."""
 
-    __slots__ = ("index", "kubernetes_version", "options", "complete", "assume_present")
+    __slots__ = ("index", "kubernetes_version", "options", "complete", "assume_present", "pod_security")
 
     def __init__(self, index: SetIndex, kubernetes_version: str, options: Optional[Dict[str, Any]] = None,
-                 complete: bool = False, assume_present: Optional[AssumePresent] = None) -> None:
+                 complete: bool = False, assume_present: Optional[AssumePresent] = None,
+                 pod_security: Optional[Dict[str, Any]] = None) -> None:
         self.index = index
         self.kubernetes_version = kubernetes_version
         self.options: Dict[str, Any] = options if options is not None else {}
         self.complete = complete  # config says the set holds every object of its namespaces
         self.assume_present = assume_present if assume_present is not None else AssumePresent()
+        # config `pod-security:` (cluster-wide Pod Security defaults and exemptions), or None
+        self.pod_security = pod_security
 
     def option(self, name: str) -> Any:
         return self.options[name]

@@ -317,7 +317,7 @@ class Checker:
             assume_present = AssumePresent(tuple(self.settings.assume_present))  # one, so its answers are shared
             self._contexts = {rule.id: RuleContext(
                 index, self.store.version, self.rule_settings[rule.id].options, self.settings.complete,
-                assume_present) for rule in self._active_rules}
+                assume_present, self.settings.pod_security) for rule in self._active_rules}
         plan = self._plans.get(kind)
         if plan is None:
             plan = self._plans[kind] = [(rule, self._contexts[rule.id])
