@@ -108,6 +108,13 @@ def builtin_rules() -> List[Rule]:
             "--reject, as kubeconform does. Such objects get no schema check.",
             "The repository's policy forbids that kind (for example PodSecurityPolicy or a legacy CRD).",
             "--reject Secret\napiVersion: v1\nkind: Secret", "(no object of a rejected kind)")),
+        make_builtin("KL111", "kustomization-schema", W, "A kustomization file does not match the Kustomization schema.", RuleDoc(
+            "Validates kustomization.yaml (and kustomize.config.k8s.io Kustomization and Component objects) against "
+            "SchemaStore's Kustomization schema, bundled with kubelint: unknown fields, wrong types, missing keys. "
+            "With --kustomize, kustomize reads these files itself and they are not checked here.",
+            "kustomize refuses a kustomization with an unknown field, so a typo stops every render. A warning, "
+            "because the schema can lag behind kustomize's newest fields.",
+            "resourcess:\n- deployment.yaml", "resources:\n- deployment.yaml")),
         make_builtin("KL901", "unused-suppression", I, "A suppression matches no finding.", RuleDoc(
             "Reports a `kubelint: disable...` comment or `kubelint.io/ignore` annotation that suppressed nothing.",
             "Stale suppressions hide future problems and mislead readers.",
