@@ -29,6 +29,8 @@ class Config:
     complete: bool = False
     max_file_size: Optional[int] = None
     cache_ttl: Optional[int] = None
+    context: Optional[str] = None  # directory, relative to the config file
+    baseline: Optional[str] = None  # file, relative to the config file
 
 
 _STR_LIST = "a list of strings"
@@ -49,6 +51,8 @@ _KEYS = {
     "complete": ("complete", "true or false", lambda v: isinstance(v, bool)),
     "max-file-size": ("max_file_size", "a number of bytes", lambda v: isinstance(v, int) and not isinstance(v, bool) and v > 0),
     "cache-ttl": ("cache_ttl", "a number of seconds", lambda v: isinstance(v, int) and not isinstance(v, bool) and v >= 0),
+    "context": ("context", "a directory (relative to the config file)", lambda v: isinstance(v, str) and v != ""),
+    "baseline": ("baseline", "a file (relative to the config file)", lambda v: isinstance(v, str) and v != ""),
 }
 _RULE_KEYS = {"severity", "options", "enabled"}
 
