@@ -31,16 +31,20 @@ def _git(top: str, *args: str, input: Optional[bytes] = None) -> subprocess.Comp
                           timeout=GIT_TIMEOUT_SECONDS)
 
 
+_toplevels: Dict[str, Optional[str]] = {}
+
+
 def toplevel(path: str) -> Optional[str]:
     """The top directory of the git work tree holding `path` (a file or directory), or None."""
-    directory = path if os.path.isdir(path) else (os.path.dirname(path) or ".")
-    try:
-        completed = _git(directory, "rev-parse", "--show-toplevel")
-    except (OSError, subprocess.TimeoutExpired):
-        return None
-    if completed.returncode != 0:
-        return None
-    return os.path.realpath(completed.stdout.decode("utf-8", "surrogateescape").strip())
+    directory = os.path.abspath(path if os.path.isdir(path) else (os.path.dirname(path) or "."))
+    if directory not in _toplevels:
+        try:
+            completed = _git(directory, "rev-parse", "--show-toplevel")
+            found = completed.stdout.decode("utf-8", "surrogateescape").strip() if completed.returncode == 0 else ""
+        except (OSError, subprocess.TimeoutExpired):
+            found = ""
+        _toplevels[directory] = os.path.realpath(found) if found else None
+    return _toplevels[directory]
 
 
 def has_commit(top: str, rev: str = "HEAD") -> bool:

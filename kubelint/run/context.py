@@ -50,10 +50,13 @@ class ContextRun:
 
         settings = self.checker.settings
         report_paths = {os.path.realpath(item.real_path) for item in self.report if item.real_path != "-"}
+        # Report files are found by their real path (pre-commit may name them through a link);
+        # an absolute path is enough to tell context files apart (a realpath each costs syscalls).
+        report_absolute = {os.path.abspath(item.real_path) for item in self.report} | report_paths
         context_inputs = [item for item in context_files(self.context_dir, self.exclude)
-                          if os.path.realpath(item.real_path) not in report_paths]
+                          if os.path.abspath(item.real_path) not in report_absolute]
         files = ContextFiles(self.context_dir, settings.max_file_size, use_cache=self.live)
-        context_loaded = files.load(context_inputs)
+        context = files.load(context_inputs)
         files.save()
         report_loaded = [self.checker._load(item) for item in self.report]
         before = self._before(report_paths) if self.live else None
@@ -61,32 +64,32 @@ class ContextRun:
         changed_now = [K8sObject(m) for r in report_loaded for m in r.manifests]
         changed_before = [K8sObject(m) for r in (before or []) for m in r.manifests]
         namespaces = affected_namespaces(changed_now + changed_before)
+        everywhere = ALL_NAMESPACES in namespaces
         context_objects: List[K8sObject] = []
-        relevant: List[K8sObject] = []
         kept_loaded: List[LoadResult] = []
-        for result, item in zip(context_loaded, context_inputs):
-            labels = files.template_labels(item)
-            kept = False
-            for manifest, template_labels in zip(result.manifests, labels):
-                obj = K8sObject(manifest, template_labels)
-                scoped = is_namespaced(obj.kind)
-                if not scoped or ALL_NAMESPACES in namespaces or obj.namespace in namespaces:
-                    context_objects.append(obj)
-                    relevant.append(obj)
-                    kept = True
-            if kept:
+        for entry in context:
+            # Only objects the change can affect are made at all (a large repository has thousands).
+            keep = [everywhere or not is_namespaced(kind) or (namespace or "default") in namespaces
+                    for kind, namespace in entry.kinds_and_namespaces()]
+            if any(keep):
+                result, objects = entry.objects(keep)
                 kept_loaded.append(result)
+                context_objects.extend(objects)
 
         result = self.checker.check_loaded(report_loaded, context=context_objects, context_loaded=kept_loaded)
         if before is None:  # outside git (or no commit yet): only the report set is reported on
             return result
-        now_findings = self.checker.object_findings(relevant, SetIndex(changed_now + context_objects), schema=False)
-        before_index = SetIndex(changed_before + context_objects)
-        # Fresh objects for the second set: rules cache what they derive per object.
-        before_findings = self.checker.object_findings(
-            [K8sObject(o.manifest, o.template_labels) for o in relevant], before_index, schema=False)
-        introduced = new_findings([f for f in now_findings if not f.suppressed],
-                                  [f for f in before_findings if not f.suppressed])
+        now_findings = [f for f in self.checker.object_findings(
+            context_objects, SetIndex(changed_now + context_objects), schema=False) if not f.suppressed]
+        # Only objects with findings now can have new ones; each is checked again in the set as it
+        # was, as a fresh object (rules remember what they derive per object).
+        with_findings = {id(f.object) for f in now_findings}
+        fresh = {id(o): K8sObject(o.manifest, o.template_labels) for o in context_objects if id(o.ref) in with_findings}
+        before_findings: List[Finding] = []
+        if fresh:
+            before_set = changed_before + [fresh.get(id(o), o) for o in context_objects]
+            before_findings = self.checker.object_findings(list(fresh.values()), SetIndex(before_set), schema=False)
+        introduced = new_findings(now_findings, [f for f in before_findings if not f.suppressed])
         if introduced:
             result.findings.extend(self.checker.suppress(introduced))
             result.findings.sort(key=Finding.sort_key)
@@ -138,11 +141,8 @@ def context_files(directory: str, exclude: Sequence[str]) -> List[InputFile]:
     listed = _git_files(top, directory) if top is not None else None
     if listed is None:
         return discover([directory], exclude)
-    found = []
-    for path in listed:
-        if not _excluded(path, exclude) and os.path.isfile(path):
-            found.append(InputFile(path, path))
-    return found
+    # Files listed but gone from the work tree are dropped when they are loaded.
+    return [InputFile(path, path) for path in listed if not _excluded(path, exclude)]
 
 
 def _git_files(top: str, directory: str) -> Optional[List[str]]:

@@ -13,11 +13,10 @@ cannot be read or written only makes the run slower.
 
 from __future__ import annotations
 
-import hashlib
 import marshal
 import os
 import sys
-import tempfile
+import zlib
 from typing import Any, Dict, List, NamedTuple, Optional, Sequence, Tuple
 
 from .. import __version__
@@ -25,7 +24,27 @@ from ..findings import ObjectRef, Pointer
 from ..input.files import InputFile
 from ..input.loader import LoadResult, Manifest, SourceFile, load_file
 from ..model.objects import K8sObject
-from .packing import pack, unpack
+
+_MARSHAL, _PICKLE = b"m", b"p"  # as kubelint.run.packing writes them; pickle only for what marshal refuses
+
+
+def pack(data: Any) -> bytes:
+    try:
+        return _MARSHAL + marshal.dumps(data, 4)
+    except (ValueError, RecursionError):
+        import pickle
+
+        return _PICKLE + pickle.dumps(data, protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def unpack(where: Tuple[Any, int, int]) -> Any:
+    store, offset, length = where
+    body = store.get(offset, length)
+    if body[:1] == _MARSHAL:
+        return marshal.loads(body[1:])
+    import pickle
+
+    return pickle.loads(body[1:])
 
 CACHE_FORMAT = 1
 
@@ -79,6 +98,35 @@ class _BlobStore:
         return unpack((self, offset, length))  # type: ignore[arg-type]
 
 
+class ContextFile(NamedTuple):
+    """One context file's cached entry; `objects(keep)` makes the objects a run needs."""
+
+    item: InputFile
+    entry: CachedFile
+    store: Any
+
+    def kinds_and_namespaces(self) -> List[Tuple[str, Optional[str]]]:
+        return [(entry[3], entry[4]) for entry in self.entry.objects]
+
+    def objects(self, keep: Sequence[bool]) -> Tuple[LoadResult, List[K8sObject]]:
+        """A LoadResult holding the objects whose `keep` is true (their data unpacked on first
+        use; the file's text read again only for positions and comments), and those objects."""
+        source = SourceFile(self.item.path, "", self.entry.safe_parser, list(self.entry.document_lines))
+        source.forget_text(self.item.real_path)
+        result = LoadResult(source)
+        objects = []
+        for wanted, (document, base, api_version, kind, namespace, name, labels, offset, length) in \
+                zip(keep, self.entry.objects):
+            if not wanted:
+                continue
+            ref = ObjectRef(sys.intern(api_version), sys.intern(kind),
+                            sys.intern(namespace) if namespace is not None else None, name)
+            manifest = Manifest(source, document, tuple(base), None, ref, packed=(self.store, offset, length))
+            result.manifests.append(manifest)
+            objects.append(K8sObject(manifest, labels))
+        return result, objects
+
+
 def _stamp(path: str) -> Optional[Stamp]:
     try:
         st = os.stat(path)
@@ -90,7 +138,10 @@ def _stamp(path: str) -> Optional[Stamp]:
 def cache_path(context_dir: str, cache_dir: Optional[str] = None) -> str:
     from ..schemas.cache import default_cache_dir
 
-    key = hashlib.sha256(os.path.realpath(context_dir).encode("utf-8", "surrogateescape")).hexdigest()[:24]
+    # A short name from two checksums of the directory (hashlib costs 10 ms to import); the
+    # directory itself is in the file's header, so a clash only costs a re-parse.
+    name = os.path.realpath(context_dir).encode("utf-8", "surrogateescape")
+    key = f"{zlib.crc32(name):08x}{zlib.adler32(name):08x}"
     return os.path.join(cache_dir or default_cache_dir(), "context", f"{key}.marshal")
 
 
@@ -100,6 +151,7 @@ class ContextFiles:
     def __init__(self, context_dir: str, max_file_size: int, cache_dir: Optional[str] = None,
                  use_cache: bool = True) -> None:
         self.path = cache_path(context_dir, cache_dir)
+        self.header = (CACHE_FORMAT, __version__, max_file_size, os.path.realpath(context_dir))
         self.use_cache = use_cache
         self.max_file_size = max_file_size
         self.store = _BlobStore()
@@ -117,27 +169,28 @@ class ContextFiles:
                 header, files, blob = marshal.loads(handle.read())
         except (OSError, ValueError, EOFError, TypeError):
             return
-        if header != (CACHE_FORMAT, __version__, self.max_file_size):
+        if header != self.header:
             return
         self._old = {path: CachedFile(*entry) for path, entry in files.items()}
         self._old_store = _OldStore(blob)
 
-    def load(self, inputs: Sequence[InputFile]) -> List[LoadResult]:
-        """A LoadResult per context file: its manifests unpack their data on first use. File
-        problems (syntax errors) are not kept: context files are not reported on."""
-        results = []
+    def load(self, inputs: Sequence[InputFile]) -> List["ContextFile"]:
+        """Each context file's cached entry (parsed now when the cache has none or an old one)."""
+        found = []
         for item in inputs:
-            key = os.path.realpath(item.real_path)
+            key = os.path.abspath(item.real_path)
             stamp = _stamp(item.real_path)
+            if stamp is None:
+                continue  # gone, or not a file
             cached = self._old.get(key)
-            if cached is None or stamp is None or tuple(cached.stamp) != stamp:
+            if cached is None or tuple(cached.stamp) != stamp:
                 cached = self._parse(item, stamp)
                 self.reparsed.append(item.path)
                 self._files[key] = (cached, self.store)
             else:
                 self._files[key] = (cached, self._old_store)
-            results.append(self._result(item, *self._files[key]))
-        return results
+            found.append(ContextFile(item, *self._files[key]))
+        return found
 
     def _parse(self, item: InputFile, stamp: Optional[Stamp]) -> CachedFile:
         self._changed = True
@@ -155,21 +208,6 @@ class ContextFiles:
             objects.append((manifest.document, manifest.base, ref.api_version, ref.kind, ref.namespace, ref.name,
                             labels, offset, length))
         return CachedFile(stamp or (0, 0, 0, 0), result.source.document_lines, result.source.safe_parser, objects)
-
-    def _result(self, item: InputFile, cached: CachedFile, store: Any) -> LoadResult:
-        source = SourceFile(item.path, "", cached.safe_parser, list(cached.document_lines))
-        source.forget_text(item.real_path)  # positions and comments read it only when needed
-        result = LoadResult(source)
-        for document, base, api_version, kind, namespace, name, labels, offset, length in cached.objects:
-            ref = ObjectRef(sys.intern(api_version), sys.intern(kind),
-                            sys.intern(namespace) if namespace is not None else None, name)
-            result.manifests.append(Manifest(source, document, tuple(base), None, ref,
-                                             packed=(store, offset, length)))
-        return result
-
-    def template_labels(self, item: InputFile) -> List[Optional[Dict[str, str]]]:
-        cached, _ = self._files[os.path.realpath(item.real_path)]
-        return [entry[6] for entry in cached.objects]
 
     def save(self) -> None:
         """Write the cache when this run parsed anything (atomically; failures are ignored)."""
@@ -190,13 +228,17 @@ class ContextFiles:
                 size += length
             merged[key] = (entry.stamp, entry.document_lines, entry.safe_parser, objects)
         # Entries of files this run did not see (report files now, say) stay, with their data.
-        payload = marshal.dumps(((CACHE_FORMAT, __version__, self.max_file_size), merged, b"".join(parts)))
+        payload = marshal.dumps((self.header, merged, b"".join(parts)))
         directory = os.path.dirname(self.path)
+        temporary = f"{self.path}.{os.getpid()}.tmp"
         try:
             os.makedirs(directory, exist_ok=True)
-            fd, temporary = tempfile.mkstemp(dir=directory, prefix=".context-")
+            fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
             with os.fdopen(fd, "wb") as handle:
                 handle.write(payload)
-            os.replace(temporary, self.path)
+            os.replace(temporary, self.path)  # atomic: a reader sees the old file or the new one
         except OSError:
-            pass
+            try:
+                os.unlink(temporary)
+            except OSError:
+                pass
