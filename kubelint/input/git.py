@@ -96,16 +96,19 @@ def read_blobs(top: str, rev: str, paths: Iterable[str]) -> Dict[str, Optional[b
     out = completed.stdout
     found: Dict[str, Optional[bytes]] = {}
     position = 0
-    for path in wanted:
-        end = out.index(b"\n", position)
-        header = out[position:end].split()
-        position = end + 1
-        if len(header) == 3 and header[1] == b"blob":
-            size = int(header[2])
-            found[path] = out[position:position + size]
-            position += size + 1
-        else:  # "<name> missing", or a tree
-            found[path] = None
+    try:
+        for path in wanted:
+            end = out.index(b"\n", position)
+            header = out[position:end].split()
+            position = end + 1
+            if len(header) == 3 and header[1] == b"blob":
+                size = int(header[2])
+                found[path] = out[position:position + size]
+                position += size + 1
+            else:  # "<name> missing", or a tree
+                found[path] = None
+    except ValueError:
+        raise GitError("unexpected output from git cat-file") from None
     return found
 
 

@@ -164,14 +164,17 @@ class ContextFiles:
             self._read()
 
     def _read(self) -> None:
+        """The cache file, when it is one this version wrote for this directory; anything else
+        (absent, torn, from another version, not even marshal data) means starting empty."""
         try:
             with open(self.path, "rb") as handle:
                 header, files, blob = marshal.loads(handle.read())
+            if header != self.header or not isinstance(files, dict) or not isinstance(blob, bytes):
+                return
+            old = {path: CachedFile(*entry) for path, entry in files.items()}
         except (OSError, ValueError, EOFError, TypeError):
             return
-        if header != self.header:
-            return
-        self._old = {path: CachedFile(*entry) for path, entry in files.items()}
+        self._old = old
         self._old_store = _OldStore(blob)
 
     def load(self, inputs: Sequence[InputFile]) -> List["ContextFile"]:

@@ -112,7 +112,10 @@ def check_root(checker: Checker, root: str) -> RunResult:
 
     def relocate(manifest: Manifest, pointer: Tuple, anchor: str) -> Optional[Tuple[str, Position]]:
         origin = origins.get(id(manifest), Origin(None, None, ()))
-        located = locator.where(origin, manifest.data, pointer, anchor)
+        try:
+            located = locator.where(origin, manifest.data, pointer, anchor)
+        except Exception:  # a source kubelint cannot follow must not cost the finding
+            located = None
         if located is None:  # a remote resource: the root's kustomization names it
             return fallback, Position(1, 1, 1, 1)
         return show(located.path), located.position

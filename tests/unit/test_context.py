@@ -165,3 +165,13 @@ def test_every_given_path_excluded_exits_0_with_a_notice(repo):
     os.makedirs("empty")
     result = CliRunner().invoke(main, ["check", "empty"])
     assert result.exit_code == 2 and "nothing to check" in result.output
+
+
+def test_a_corrupt_cache_file_only_costs_a_reparse(repo):
+    assert check("k8s/api-svc.yaml", "--context", ".")[:2] == (0, [])
+    directory = repo / ".cache" / "context"
+    for name in os.listdir(directory):
+        (directory / name).write_bytes(b"\x00garbage, not marshal data")
+    assert check("k8s/api-svc.yaml", "--context", ".")[:2] == (0, [])
+    write_file("k8s/api-deploy.yaml", DEPLOY.replace("{app: api}", "{app: api-v2}"))
+    assert check("k8s/api-deploy.yaml", "--context", ".")[:2] == (1, [("k8s/api-svc.yaml", 6, "KL313")])
