@@ -6,7 +6,7 @@ import json
 from typing import Dict, List
 
 from .. import __version__
-from .base import Formatter, fails
+from .base import Formatter, fails, object_label
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
 INFORMATION_URI = "https://github.com/kubelint/kubelint"
@@ -52,13 +52,17 @@ class SarifFormatter(Formatter):
                 "ruleId": f.rule,
                 "ruleIndex": index[f.rule],
                 "level": _LEVELS[f.severity.value],
-                "message": {"text": f.message + (f" [{f.object.label()}]" if f.object else "")},
+                "message": {"text": f.message + object_label(f)},
                 "locations": [{"physicalLocation": {
                     "artifactLocation": {"uri": _uri(f.path)},
                     "region": region}}],
             }
             if f.object is not None:
                 entry["properties"] = {"object": f.object.to_json(), "jsonPath": f.json_path}
+                if f.overlay:
+                    entry["properties"]["overlay"] = f.overlay
+                if f.template:
+                    entry["properties"]["source"] = {"template": f.template[0], "line": f.template[1]}
             if f.suppressed:
                 entry["suppressions"] = [{"kind": "inSource"}]
             results.append(entry)
