@@ -16,7 +16,7 @@ from .files import GitError
 
 GIT_TIMEOUT_SECONDS = 120
 __all__ = ["GitError", "Change", "toplevel", "has_commit", "resolve", "merge_base", "changed_since",
-           "read_blobs", "export", "relative_to_top"]
+           "read_blobs", "present_at", "export", "relative_to_top"]
 
 
 class Change(NamedTuple):
@@ -110,6 +110,19 @@ def read_blobs(top: str, rev: str, paths: Iterable[str]) -> Dict[str, Optional[b
     except ValueError:
         raise GitError("unexpected output from git cat-file") from None
     return found
+
+
+def present_at(top: str, rev: str, paths: Iterable[str]) -> Dict[str, bool]:
+    """Which of the repository-relative `paths` exist (as files) at `rev`."""
+    wanted = [p for p in dict.fromkeys(paths) if "\n" not in p]
+    if not wanted:
+        return {}
+    request = "".join(f"{rev}:{path}\n" for path in wanted).encode("utf-8", "surrogateescape")
+    completed = _git(top, "cat-file", "--batch-check", input=request)
+    if completed.returncode != 0:
+        raise GitError(completed.stderr.decode("utf-8", "replace").strip() or "git cat-file failed")
+    lines = completed.stdout.split(b"\n")
+    return {path: len(line.split()) == 3 and line.split()[1] == b"blob" for path, line in zip(wanted, lines)}
 
 
 def export(top: str, rev: str, destination: str, pathspecs: Sequence[str] = ()) -> None:

@@ -59,7 +59,8 @@ class ContextRun:
         context = files.load(context_inputs)
         files.save()
         report_loaded = [self.checker._load(item) for item in self.report]
-        before = self._before(report_paths) if self.live else None
+        # With no context file (every file was given), nothing elsewhere can be broken.
+        before = self._before(report_loaded) if self.live and context else None
 
         changed_now = [K8sObject(m) for r in report_loaded for m in r.manifests]
         changed_before = [K8sObject(m) for r in (before or []) for m in r.manifests]
@@ -95,31 +96,42 @@ class ContextRun:
             result.findings.sort(key=Finding.sort_key)
         return result
 
-    def _before(self, report_paths: Set[str]) -> Optional[List[LoadResult]]:
-        """The changed files as they are at HEAD: the report files, and the files deleted since
-        (renamed ones too: a rename is a deletion and an addition). None outside git."""
+    def _before(self, report_loaded: List[LoadResult]) -> Optional[List[LoadResult]]:
+        """The changed files as they are at HEAD: the report files (those unchanged since HEAD
+        as they were loaded now; added ones have none), and the files deleted since (renamed
+        ones too: a rename is a deletion and an addition). None outside git."""
         from ..input import git
 
         top = git.toplevel(self.context_dir)
         if top is None or not git.has_commit(top, "HEAD"):
             return None
-        wanted: Dict[str, str] = {}  # repository path -> path to show
-        for path in report_paths:
-            relative = git.relative_to_top(top, path)
+        report: Dict[str, LoadResult] = {}  # repository path -> the file as loaded now
+        for item, loaded in zip(self.report, report_loaded):
+            relative = git.relative_to_top(top, item.real_path) if item.real_path != "-" else None
             if relative:
-                wanted[relative] = os.path.relpath(path)
-        scope = git.relative_to_top(top, self.context_dir)
+                report[relative] = loaded
+        scope = git.relative_to_top(top, self.context_dir) or "."
+        wanted: Dict[str, str] = {}  # repository path -> path to show
+        unchanged = dict(report)
         try:
-            for change in git.changed_since(top, "HEAD", [scope or "."]):
-                if change.status == "D" and change.path.endswith(MANIFEST_SUFFIXES) and \
-                        not _excluded(os.path.relpath(os.path.join(top, change.path)), self.exclude):
-                    wanted.setdefault(change.path, os.path.relpath(os.path.join(top, change.path)))
+            for change in git.changed_since(top, "HEAD", [scope, *report]):
+                unchanged.pop(change.path, None)
+                shown = os.path.relpath(os.path.join(top, change.path))
+                if change.path in report:
+                    if change.status != "A":
+                        wanted[change.path] = report[change.path].source.path
+                elif change.status == "D" and change.path.endswith(MANIFEST_SUFFIXES) and \
+                        not _excluded(shown, self.exclude):
+                    wanted[change.path] = shown
             blobs = git.read_blobs(top, "HEAD", wanted)
+            # git diff does not list files git does not track yet: new ones, with no past.
+            present = git.present_at(top, "HEAD", unchanged)
         except git.GitError as exc:
             self.notices.append(f"context: cannot compare with HEAD ({exc}); reporting the given files only")
             return None
         max_size = self.checker.settings.max_file_size
-        return [load_file(wanted[path], data, max_size) for path, data in sorted(blobs.items()) if data is not None]
+        loaded = [load_file(wanted[path], data, max_size) for path, data in sorted(blobs.items()) if data is not None]
+        return loaded + [result for path, result in unchanged.items() if present.get(path)]
 
 
 MANIFEST_SUFFIXES = (".yaml", ".yml", ".json")

@@ -175,3 +175,10 @@ def test_a_corrupt_cache_file_only_costs_a_reparse(repo):
     assert check("k8s/api-svc.yaml", "--context", ".")[:2] == (0, [])
     write_file("k8s/api-deploy.yaml", DEPLOY.replace("{app: api}", "{app: api-v2}"))
     assert check("k8s/api-deploy.yaml", "--context", ".")[:2] == (1, [("k8s/api-svc.yaml", 6, "KL313")])
+
+
+def test_an_untracked_new_file_is_a_change_too(repo):
+    # Not staged: git diff does not list it, but it did not exist at HEAD.
+    write_file("k8s/api-svc-2.yaml", SVC.split("---")[0])
+    code, found, _ = check("k8s/api-svc-2.yaml", "--context", ".", "--select", "KL206")
+    assert [f for f in found if f[0] == "k8s/api-svc.yaml"] == [("k8s/api-svc.yaml", 4, "KL206")]  # a warning
