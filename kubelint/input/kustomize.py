@@ -263,6 +263,7 @@ def render(root: str) -> Rendered:
             raise DiscoveryError(f"{' '.join(command)} {root} failed: {exc}") from None
     if completed.returncode != 0:
         message = completed.stderr.decode("utf-8", "replace").strip() or f"exit code {completed.returncode}"
-        message = message.replace(wrapper + "/", "").replace(wrapper, "")
+        # Name the root as the user gave it, not as the temporary wrapper reached it.
+        message = message.replace(f"'{relative}'", f"'{root}'").replace(wrapper + "/", "").replace(wrapper, "")
         raise DiscoveryError(f"{' '.join(command)} {root} failed: {message}")
     return Rendered(root, completed.stdout, wrapper, keep)
