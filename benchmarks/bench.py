@@ -256,7 +256,7 @@ def make_precommit_repo(source: Path, target: Path) -> dict[str, Any]:
     text = changed.read_text(encoding="utf-8")
     namespace = re.search(r"(?m)^  namespace: (\S+)", text)
     changed.write_text(text.rstrip("\n") + "\n---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: precommit-change\n"
-                       + (f"  namespace: {namespace.group(1)}\n" if namespace else "") + "data:\n  changed: \"yes\"\n",
+                       + (f"  namespace: {namespace.group(1)}\n" if namespace else "") + "data:\n  changed: by-the-benchmark\n",
                        encoding="utf-8")
     git("add", "-A")
     objects = sum(len([x for x in re.split(r"(?m)^---\n", p.read_text(encoding="utf-8")) if x.strip()]) for p in files)
@@ -284,7 +284,7 @@ def prepare_corpora(workdir: Path, groups: set[str], quick: bool) -> dict[str, t
         c["one"] = cached(workdir, "corpus-one-file", {"objects": 12}, one)
     if "pre-commit" in groups:
         src = c["clean"][0]
-        c["repo"] = cached(workdir, "corpus-precommit-repo", {"from": "corpus-clean", "clean": c["clean"][1]["objects"]},
+        c["repo"] = cached(workdir, "corpus-precommit-repo", {"from": "corpus-clean", "clean": c["clean"][1]["objects"], "change": 2},
                            lambda d: make_precommit_repo(src, d))
     if groups & {"kubernetes-validate", "kubeconform"}:
         src = c["clean"][0]
