@@ -38,7 +38,8 @@ import corpus  # noqa: E402
 
 MiB = 1024 * 1024
 TIMEOUT = 1800  # seconds for one command; a hung tool is a broken benchmark
-GROUPS = ["throughput", "defects", "scaling", "namespace", "latency", "fix", "memory", "kubernetes-validate", "kubeconform"]
+GROUPS = ["throughput", "defects", "scaling", "namespace", "latency", "fix", "pre-commit", "memory",
+          "kubernetes-validate", "kubeconform"]
 SUBSET_OBJECTS = 600
 
 BASELINE = r"""
@@ -237,11 +238,36 @@ def make_subset(source: Path, target: Path, n: int) -> dict[str, Any]:
     return {"files": files, "objects": total}
 
 
+PRECOMMIT_FILE_INDEX = 250  # the changed file: one in the middle of the sorted corpus
+
+
+def make_precommit_repo(source: Path, target: Path) -> dict[str, Any]:
+    """A git repository of the clean corpus, with one file changed and staged as for a commit:
+    a ConfigMap added to it, in the namespace of the file's objects."""
+    shutil.copytree(source, target)
+    env = {**os.environ, "GIT_AUTHOR_NAME": "bench", "GIT_AUTHOR_EMAIL": "bench@example.com",
+           "GIT_COMMITTER_NAME": "bench", "GIT_COMMITTER_EMAIL": "bench@example.com", "GIT_CONFIG_GLOBAL": os.devnull}
+    git = lambda *a: subprocess.run(["git", *a], cwd=target, check=True, capture_output=True, env=env)  # noqa: E731
+    git("init", "-q")
+    git("add", "-A")
+    git("commit", "-q", "-m", "corpus")
+    files = sorted(p for p in target.rglob("*.yaml") if ".git" not in p.parts)
+    changed = files[PRECOMMIT_FILE_INDEX]
+    text = changed.read_text(encoding="utf-8")
+    namespace = re.search(r"(?m)^  namespace: (\S+)", text)
+    changed.write_text(text.rstrip("\n") + "\n---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: precommit-change\n"
+                       + (f"  namespace: {namespace.group(1)}\n" if namespace else "") + "data:\n  changed: by-the-benchmark\n",
+                       encoding="utf-8")
+    git("add", "-A")
+    objects = sum(len([x for x in re.split(r"(?m)^---\n", p.read_text(encoding="utf-8")) if x.strip()]) for p in files)
+    return {"files": len(files), "objects": objects, "changed": str(changed.relative_to(target))}
+
+
 def prepare_corpora(workdir: Path, groups: set[str], quick: bool) -> dict[str, tuple[Path, dict[str, Any]]]:
     workdir.mkdir(parents=True, exist_ok=True)
     c: dict[str, tuple[Path, dict[str, Any]]] = {}
     need_clean = groups & {"throughput", "defects", "scaling", "namespace", "fix", "kubernetes-validate", "kubeconform",
-                           "memory"}
+                           "memory", "pre-commit"}
     if need_clean:
         c["clean"] = cached(workdir, "corpus-clean", {"files": 500, "seed": 0}, lambda d: corpus.generate(d, files=500, seed=0))
     if "defects" in groups:
@@ -256,6 +282,10 @@ def prepare_corpora(workdir: Path, groups: set[str], quick: bool) -> dict[str, t
             d.mkdir(parents=True)
             return {"files": 1, "objects": corpus.write_single_file(d / "one.yaml")}
         c["one"] = cached(workdir, "corpus-one-file", {"objects": 12}, one)
+    if "pre-commit" in groups:
+        src = c["clean"][0]
+        c["repo"] = cached(workdir, "corpus-precommit-repo", {"from": "corpus-clean", "clean": c["clean"][1]["objects"], "change": 2},
+                           lambda d: make_precommit_repo(src, d))
     if groups & {"kubernetes-validate", "kubeconform"}:
         src = c["clean"][0]
         c["subset"] = cached(workdir, "corpus-subset600", {"from": "corpus-clean", "objects": SUBSET_OBJECTS, "clean": c["clean"][1]["objects"]}, lambda d: make_subset(src, d, SUBSET_OBJECTS))
@@ -271,12 +301,15 @@ class Cmd:
     argv: list[str]
     ok: tuple[int, ...] = (0, 1)
     check_traceback: bool = True
+    cwd: str | None = None
+    env: dict[str, str] | None = None
 
 
 def run_once(cmd: Cmd) -> float:
     t0 = time.perf_counter()
     try:
-        p = subprocess.run(cmd.argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL, timeout=TIMEOUT)
+        p = subprocess.run(cmd.argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL, timeout=TIMEOUT,
+                           cwd=cmd.cwd, env={**os.environ, **cmd.env} if cmd.env else None)
     except subprocess.TimeoutExpired as e:
         raise BenchError(f"{cmd.label}: timed out after {TIMEOUT} s") from e
     except OSError as e:
@@ -415,6 +448,15 @@ def run(args: argparse.Namespace) -> Results:
         cmds += [kl("ns500"), kl("ns5000")]
     if "latency" in groups:
         cmds += [kl("one"), Cmd("kubelint --version", kubelint + ["--version"], ok=(0,))]
+    if "pre-commit" in groups:
+        # What the hook runs for a commit of one file: the file, the repository as context.
+        repo, stats = corpora["repo"]
+        cache = str(workdir / "precommit-kubelint-cache")
+        hook = kubelint + ["check", *kl_extra, "--default-context", ".", stats["changed"]]
+        cmds.append(Cmd("kubelint pre-commit", hook, cwd=str(repo), env={"KUBELINT_CACHE_DIR": cache}))
+        # The same with no cache of the context (a first run, or every context file changed).
+        cold = ["sh", "-c", 'rm -rf "$KUBELINT_CACHE_DIR" && exec "$@"', "cold", *hook]
+        cmds.append(Cmd("kubelint pre-commit cold", cold, cwd=str(repo), env={"KUBELINT_CACHE_DIR": cache + "-cold"}))
     times: dict[str, list[float]] = {}
     errors: dict[str, str] = {}
     if cmds:
@@ -494,6 +536,20 @@ def run(args: argparse.Namespace) -> Results:
             assert a is not None and b is not None
             rows.append(ratio_row("fix: `kubelint fix` / `check`, nothing to fix", a / b, 1.10, True,
                                   f"{fmt_s(a)} vs {fmt_s(b)}" + per_round(times, "kubelint fix clean", "kubelint clean")))
+    if "pre-commit" in groups:
+        name = f"pre-commit: one changed file, {objects('repo'):,}-object repository as context"
+        e = need("kubelint pre-commit")
+        if e:
+            rows.append(Row(name, "-", "≤ 0.6 s", "ERROR", e))
+        else:
+            v = t("kubelint pre-commit")
+            assert v is not None
+            rows.append(Row(name, fmt_s(v), "≤ 0.6 s", "PASS" if v <= 0.6 else "FAIL",
+                            f"min {min(times['kubelint pre-commit']):.3f} s; context read from its cache"))
+        cold = t("kubelint pre-commit cold")
+        if cold is not None:
+            rows.append(Row("pre-commit, cold: the same with no context cache (first run)", fmt_s(cold), "-", "INFO",
+                            "every context file parsed, and the cache written"))
     if "defects" in groups:
         rows.extend(detection_rows(kubelint + ["check", *kl_extra], corpora))
     if "memory" in groups:

@@ -98,36 +98,66 @@ class CheckOptions(NamedTuple):
     fix: bool = False  # apply fixes (kubelint fix, check --fix)
     diff: bool = False  # print the fixes as a diff, write nothing
     unsafe_fixes: bool = False
+    context: Optional[str] = None
+    default_context: Optional[str] = None
+    no_context: bool = False
+    baseline: Optional[str] = None
+    no_baseline: bool = False
+    new_from_rev: Optional[str] = None
+
+
+_CHECK_OPTIONS = [
+    click.option("-k", "--kubernetes-version", metavar="1.NN", help="Schema set to validate against (default: newest bundled)."),
+    click.option("--strict/--no-strict", default=None, help="Unknown fields are errors (default: strict, as kubectl)."),
+    click.option("-f", "--format", "output_format", type=click.Choice(FORMAT_NAMES),
+                 help="Output format (default: text; github when GITHUB_ACTIONS=true)."),
+    click.option("-o", "--output", "outputs", multiple=True, metavar="FORMAT:FILE",
+                 help="Also write FORMAT to FILE (repeatable), e.g. sarif:kubelint.sarif."),
+    click.option("--fail-on", type=click.Choice(["error", "warning", "info"]), default="error", show_default=True,
+                 help="Lowest severity that makes the exit code 1."),
+    click.option("--exclude", multiple=True, metavar="GLOB", help="Skip matching paths (repeatable)."),
+    click.option("--select", multiple=True, metavar="RULES",
+                 help="Only these rules: ids, names or id prefixes such as KL3, comma-separated or repeated."),
+    click.option("--ignore", multiple=True, metavar="RULES", help="Turn these rules off (comma-separated or repeated)."),
+    click.option("--config", "config_path", type=click.Path(dir_okay=False),
+                 help="Config file (default: .kubelint.yaml found walking up)."),
+    click.option("--no-config", is_flag=True, help="Ignore config files."),
+    click.option("--max-file-size", type=click.IntRange(min=1), metavar="BYTES", help="Skip files larger than this (default 10 MiB)."),
+    click.option("--color/--no-color", default=None, help="Colour output (default: on a terminal, unless NO_COLOR is set)."),
+    click.option("--kustomize", is_flag=True,
+                 help="Render every kustomization root under PATHS with kubectl kustomize and check the output."),
+    click.option("--crd", "crds", multiple=True, metavar="PATH", help="CustomResourceDefinitions to validate custom resources with (repeatable)."),
+    click.option("--schema-location", "schema_locations", multiple=True, metavar="LOCATION",
+                 help="Schema directory or URL template, kubeconform placeholders; 'default' = bundled (repeatable)."),
+    click.option("--offline", is_flag=True, help="Never touch the network; use cached schemas only."),
+    click.option("--ignore-missing-schemas", is_flag=True, help="No warning for objects without a schema."),
+    click.option("--skip", "skip_kinds", multiple=True, metavar="KIND", help="Do not check objects of this kind (repeatable)."),
+    click.option("--reject", "reject_kinds", multiple=True, metavar="KIND", help="Objects of this kind are errors (repeatable)."),
+    click.option("--cache-ttl", type=click.IntRange(min=0), metavar="SECONDS",
+                 help="Use a downloaded schema this long before revalidating it (default 86400, one day)."),
+    click.option("-j", "--jobs", type=click.IntRange(min=1), help="Worker processes (default: number of cores, for large inputs)."),
+    click.option("--context", metavar="DIR",
+                 help="Manifests under DIR are context for cross-object rules; report the given files and what "
+                      "their change broke elsewhere."),
+    click.option("--default-context", metavar="DIR",
+                 help="Context when neither --context nor config `context` names one (the pre-commit hook and the "
+                      "Action pass the repository root)."),
+    click.option("--no-context", is_flag=True, help="No context, whatever config or --default-context say."),
+    click.option("--baseline", metavar="FILE", help="Report only findings not recorded in FILE (see `kubelint baseline write`)."),
+    click.option("--no-baseline", is_flag=True, help="Ignore config `baseline`."),
+    click.option("--new-from-rev", metavar="REF", help="Report only findings that do not exist at git revision REF."),
+]
+
+
+def _check_options(function):  # type: ignore[no-untyped-def]
+    for option in reversed(_CHECK_OPTIONS):
+        function = option(function)
+    return function
 
 
 @main.command()
 @click.argument("paths", nargs=-1, required=True)
-@click.option("-k", "--kubernetes-version", metavar="1.NN", help="Schema set to validate against (default: newest bundled).")
-@click.option("--strict/--no-strict", default=None, help="Unknown fields are errors (default: strict, as kubectl).")
-@click.option("-f", "--format", "output_format", type=click.Choice(FORMAT_NAMES),
-              help="Output format (default: text; github when GITHUB_ACTIONS=true).")
-@click.option("-o", "--output", "outputs", multiple=True, metavar="FORMAT:FILE",
-              help="Also write FORMAT to FILE (repeatable), e.g. sarif:kubelint.sarif.")
-@click.option("--fail-on", type=click.Choice(["error", "warning", "info"]), default="error", show_default=True,
-              help="Lowest severity that makes the exit code 1.")
-@click.option("--exclude", multiple=True, metavar="GLOB", help="Skip matching paths (repeatable).")
-@click.option("--select", multiple=True, metavar="RULES", help="Only these rules: ids, names or id prefixes such as KL3, comma-separated or repeated.")
-@click.option("--ignore", multiple=True, metavar="RULES", help="Turn these rules off (comma-separated or repeated).")
-@click.option("--config", "config_path", type=click.Path(dir_okay=False), help="Config file (default: .kubelint.yaml found walking up).")
-@click.option("--no-config", is_flag=True, help="Ignore config files.")
-@click.option("--max-file-size", type=click.IntRange(min=1), metavar="BYTES", help="Skip files larger than this (default 10 MiB).")
-@click.option("--color/--no-color", default=None, help="Colour output (default: on a terminal, unless NO_COLOR is set).")
-@click.option("--kustomize", is_flag=True, help="Render directories that hold a kustomization.yaml before checking.")
-@click.option("--crd", "crds", multiple=True, metavar="PATH", help="CustomResourceDefinitions to validate custom resources with (repeatable).")
-@click.option("--schema-location", "schema_locations", multiple=True, metavar="LOCATION",
-              help="Schema directory or URL template, kubeconform placeholders; 'default' = bundled (repeatable).")
-@click.option("--offline", is_flag=True, help="Never touch the network; use cached schemas only.")
-@click.option("--ignore-missing-schemas", is_flag=True, help="No warning for objects without a schema.")
-@click.option("--skip", "skip_kinds", multiple=True, metavar="KIND", help="Do not check objects of this kind (repeatable).")
-@click.option("--reject", "reject_kinds", multiple=True, metavar="KIND", help="Objects of this kind are errors (repeatable).")
-@click.option("--cache-ttl", type=click.IntRange(min=0), metavar="SECONDS",
-              help="Use a downloaded schema this long before revalidating it (default 86400, one day).")
-@click.option("-j", "--jobs", type=click.IntRange(min=1), help="Worker processes (default: number of cores, for large inputs).")
+@_check_options
 @click.option("--fix", is_flag=True, help="Apply safe fixes, then report what remains (as `kubelint fix`).")
 @click.option("--diff", is_flag=True, help="Print the fixes as a unified diff; write nothing.")
 @click.option("--unsafe-fixes", is_flag=True, help="Also apply fixes that change meaning (review them).")
@@ -157,66 +187,149 @@ def execute(options: CheckOptions, out: Optional[TextIO] = None) -> int:
             gc.enable()
 
 
-def _execute(options: CheckOptions, out: TextIO) -> int:
+class Prepared(NamedTuple):
+    settings: object  # kubelint.run.settings.Settings
+    request: object  # kubelint.run.plan.CheckRequest
+    outputs: List[Tuple[str, str]]
+    baseline: Optional[str]
+
+
+def _prepare(options: CheckOptions) -> Prepared:
+    """Config and options merged: what to check, and how."""
     from .config import ConfigError, find_config, load_config
-    from .findings import Severity
-    from .input.discover import DiscoveryError, discover
-    from .run.engine import Checker, Settings
-    from .run.parallel import WorkerError
-    from .schemas.bundled import UnknownVersionError
+    from .run.plan import CheckRequest
+    from .run.settings import Settings
 
     try:
         config = load_config(None if options.no_config else (options.config_path or find_config()))
-        settings = Settings(
-            kubernetes_version=options.kubernetes_version or config.kubernetes_version,
-            strict=_first(options.strict, config.strict, True),
-            select=_split(options.select) or config.select, ignore=_split(options.ignore) + config.ignore,
-            rule_config=config.rules, per_file_ignores=config.per_file_ignores,
-            assume_present=config.assume_present, complete=config.complete,
-            crd_paths=list(options.crds), schema_locations=list(options.schema_locations) or config.schema_locations,
-            offline=options.offline, ignore_missing_schemas=options.ignore_missing_schemas,
-            skip_kinds=_split(options.skip_kinds), reject_kinds=_split(options.reject_kinds), jobs=options.jobs,
-            cache_ttl=_first(options.cache_ttl, config.cache_ttl), pod_security=config.pod_security)
-        if options.max_file_size or config.max_file_size:
-            settings.max_file_size = options.max_file_size or config.max_file_size  # type: ignore[assignment]
-        outputs = [_parse_output(spec) for spec in options.outputs]
-        inputs = discover(options.paths, list(options.exclude) + config.exclude, kustomize=options.kustomize)
-        if not inputs:
-            raise UsageProblem("nothing to check: no .yaml, .yml or .json files under " + " ".join(options.paths))
-        checker = Checker(settings)
-    except (ConfigError, DiscoveryError, UnknownVersionError) as exc:
+    except ConfigError as exc:
         raise UsageProblem(str(exc)) from None
-    output_format = options.output_format or ("github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text")
-    fixing = options.fix or options.diff
+    settings = Settings(
+        kubernetes_version=options.kubernetes_version or config.kubernetes_version,
+        strict=_first(options.strict, config.strict, True),
+        select=_split(options.select) or config.select, ignore=_split(options.ignore) + config.ignore,
+        rule_config=config.rules, per_file_ignores=config.per_file_ignores,
+        assume_present=config.assume_present, complete=config.complete,
+        crd_paths=list(options.crds), schema_locations=list(options.schema_locations) or config.schema_locations,
+        offline=options.offline, ignore_missing_schemas=options.ignore_missing_schemas,
+        skip_kinds=_split(options.skip_kinds), reject_kinds=_split(options.reject_kinds), jobs=options.jobs,
+        cache_ttl=_first(options.cache_ttl, config.cache_ttl), pod_security=config.pod_security)
+    if options.max_file_size or config.max_file_size:
+        settings.max_file_size = options.max_file_size or config.max_file_size  # type: ignore[assignment]
+    outputs = [_parse_output(spec) for spec in options.outputs]
+    context = None
+    if not options.no_context:
+        context = options.context or _config_relative(config, config.context) or options.default_context
+        if context is not None and not os.path.isdir(context):
+            raise UsageProblem(f"context {context} is not a directory")
+    baseline = None if options.no_baseline else (options.baseline or _config_relative(config, config.baseline))
+    request = CheckRequest(list(options.paths), list(options.exclude) + config.exclude, options.kustomize, context)
+    return Prepared(settings, request, outputs, baseline)
+
+
+def _config_relative(config, path: Optional[str]) -> Optional[str]:  # type: ignore[no-untyped-def]
+    """A path from the config file, relative to the config file's directory."""
+    if path is None or config.path is None or os.path.isabs(path):
+        return path
+    return os.path.relpath(os.path.join(os.path.dirname(os.path.abspath(config.path)), path))
+
+
+def _check(prepared: Prepared, options: CheckOptions, notices: List[str], out: TextIO):  # type: ignore[no-untyped-def]
+    """Run the check `prepared` describes: (RunResult with --new-from-rev applied, the fix
+    outcome or None). Fixing works on the given files themselves (no context, no kustomize)."""
+    from .config import ConfigError
+    from .input.files import DiscoveryError, GitError
+    from .run.engine import Checker
+    from .run.parallel import WorkerError
+    from .run.plan import NothingToCheck, run_request
+    from .schemas.bundled import UnknownVersionError
+
     try:
-        if fixing:
+        checker = Checker(prepared.settings)  # type: ignore[arg-type]
+        outcome = None
+        if options.fix or options.diff:
             from .fix.command import run_fix
 
+            inputs = _fix_inputs(prepared.request)  # type: ignore[arg-type]
             outcome = run_fix(checker, inputs, options.paths, diff=options.diff, unsafe=options.unsafe_fixes,
                               out=out, err=sys.stderr)
             result = outcome.result
         else:
-            result = checker.run(inputs, progress=_progress_bar(len(inputs)))
-            if "json" in [output_format] + [f for f, _ in outputs]:
+            result = run_request(checker, prepared.request, notices, progress=_progress_bar())  # type: ignore[arg-type]
+            if _wants_fixable(options, prepared) and result.findings:
                 from .fix.command import mark_fixable
 
-                result = mark_fixable(checker, inputs, result)
+                result = mark_fixable(checker, _fix_inputs(prepared.request), result)  # type: ignore[arg-type]
+        if options.new_from_rev:
+            from .run.context import new_findings
+            from .run.revision import findings_at
+
+            before = findings_at(options.new_from_rev, prepared.request,  # type: ignore[arg-type]
+                                 lambda: Checker(prepared.settings))  # type: ignore[arg-type]
+            suppressed = [f for f in result.findings if f.suppressed]
+            fresh = new_findings(result.active(), before)
+            if len(fresh) < len(result.active()):
+                notices.append(f"{len(result.active()) - len(fresh)} findings that exist at {options.new_from_rev} "
+                               "not shown (--new-from-rev)")
+            result.findings[:] = sorted(fresh + suppressed, key=lambda f: f.sort_key())
+    except (ConfigError, DiscoveryError, UnknownVersionError, NothingToCheck, GitError) as exc:
+        raise UsageProblem(str(exc)) from None
     except WorkerError as exc:  # killed (out of memory?) or a bug: say so without a traceback
         last = (str(exc).strip().splitlines() or ["no detail"])[-1]
         raise UsageProblem(f"a worker process failed ({last}); rerun with --jobs 1 to check in one process") from None
+    notices.extend(n for n in checker.store.notices if n not in notices)  # failed schema locations, stale copies
+    return result, outcome
+
+
+def _fix_inputs(request):  # type: ignore[no-untyped-def]
+    """The files `kubelint fix` edits: the given paths as discovered, never rendered output."""
+    from .input.discover import discover
+    from .run.plan import NothingToCheck
+
+    inputs = discover(request.paths, request.exclude)
+    if not inputs:
+        raise NothingToCheck("nothing to check: no .yaml, .yml or .json files under " + " ".join(request.paths))
+    return inputs
+
+
+def _wants_fixable(options: CheckOptions, prepared: Prepared) -> bool:
+    """JSON says `fixable`; worked out only for JSON output of plain files (it costs a fix pass)."""
+    formats = [options.output_format] + [f for f, _ in prepared.outputs]
+    return "json" in formats and not prepared.request.kustomize and prepared.request.context is None
+
+
+def _execute(options: CheckOptions, out: TextIO) -> int:
+    from .findings import Severity
+
+    prepared = _prepare(options)
+    notices: List[str] = []
+    result, outcome = _check(prepared, options, notices, out)
+    if prepared.baseline is not None:
+        from .run import baseline
+
+        try:
+            entries = baseline.read(prepared.baseline)
+        except baseline.BaselineError as exc:
+            raise UsageProblem(str(exc)) from None
+        dropped, stale = baseline.apply(result, entries)
+        if dropped:
+            notices.append(f"{dropped} finding{'' if dropped == 1 else 's'} recorded in {prepared.baseline} not shown")
+        if stale:
+            notices.extend(baseline.stale_lines(prepared.baseline, stale))
     from .formatters.escape import visible
 
-    for notice in checker.store.notices:  # failed schema locations, stale cached copies
+    for notice in notices:
         click.echo(f"kubelint: {visible(notice)}", err=True)
+    output_format = options.output_format or ("github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text")
     if not options.diff:  # with --diff, stdout is the diff
-        out.write(render(result, output_format, options.color, out))
-    for output_format, path in outputs:
+        out.write(render(result, output_format, options.color, out, options.fail_on))
+    for output_format, path in prepared.outputs:
         try:
             with open(path, "w", encoding="utf-8", errors="backslashreplace") as handle:
-                handle.write(render(result, output_format, False, handle))
+                handle.write(render(result, output_format, False, handle, options.fail_on))
         except OSError as exc:
             raise UsageProblem(f"cannot write {path}: {exc.strerror or exc}") from None
-    if fixing and outcome.problems:  # a file that could not be written is an I/O error
+    if outcome is not None and outcome.problems:  # a file that could not be written is an I/O error
         return EXIT_USAGE
     threshold = Severity.parse(options.fail_on).rank
     return EXIT_FINDINGS if any(f.severity.rank >= threshold for f in result.active()) else EXIT_OK
@@ -245,13 +358,13 @@ main.add_command(_fix_command())
 PROGRESS_MIN_FILES = 200
 
 
-def _progress_bar(total: int):  # type: ignore[no-untyped-def]
+def _progress_bar():  # type: ignore[no-untyped-def]
     """A one-line progress bar on stderr, for large inputs on a terminal only."""
-    if total < PROGRESS_MIN_FILES or not sys.stderr.isatty():
+    if not sys.stderr.isatty():
         return None
 
     def show(done: int, total: int) -> None:
-        if done % 50 and done != total:
+        if total < PROGRESS_MIN_FILES or (done % 50 and done != total):
             return
         width = 30
         filled = width * done // total
@@ -280,14 +393,14 @@ def _parse_output(spec: str) -> Tuple[str, str]:
     return output_format, path
 
 
-def render(result, output_format: str, color: Optional[bool], out) -> str:  # type: ignore[no-untyped-def]
+def render(result, output_format: str, color: Optional[bool], out, fail_on: str = "error") -> str:  # type: ignore[no-untyped-def]
     from .formatters import formatter_class
     from .formatters.base import OutputOptions
 
     is_tty = hasattr(out, "isatty") and out.isatty()
     if color is None:
         color = is_tty and "NO_COLOR" not in os.environ
-    options = OutputOptions(color=color, show_source=is_tty, source_lines=_source_line_reader())
+    options = OutputOptions(color=color, show_source=is_tty, source_lines=_source_line_reader(), fail_on=fail_on)
     return formatter_class(output_format)(options).format(result)
 
 
@@ -378,6 +491,37 @@ def pull(urls: Tuple[str, ...]) -> None:
             failed = True
     if failed:
         sys.exit(EXIT_USAGE)
+
+
+@main.group()
+def baseline() -> None:
+    """Record current findings, so that `check --baseline FILE` reports only new ones."""
+
+
+@baseline.command("write")
+@click.argument("file", metavar="FILE")
+@click.argument("paths", nargs=-1, required=True)
+@_check_options
+def baseline_write(file: str, **parsed: object) -> None:
+    """Check PATHS (as `kubelint check` would) and record every finding in FILE."""
+    from .run import baseline as baselines
+
+    parsed["baseline"], parsed["no_baseline"] = None, True
+    options = CheckOptions(**parsed)  # type: ignore[arg-type]
+    try:
+        previous = baselines.read(file) if os.path.exists(file) else []
+        result = _check(_prepare(options), options, [])
+        entries = baselines.entries_of(result.active())
+        baselines.write(file, entries)
+    except UsageProblem as exc:
+        raise _fail(str(exc))
+    except baselines.BaselineError as exc:
+        raise _fail(str(exc))
+    current = {entry.key for entry in entries}
+    dropped = [entry for entry in previous if entry.key not in current]
+    count = sum(entry.count for entry in entries)
+    click.echo(f"kubelint: wrote {count} finding{'' if count == 1 else 's'} to {file}"
+               + (f" ({len(dropped)} entries no longer found were dropped)" if dropped else ""), err=True)
 
 
 if __name__ == "__main__":  # pragma: no cover

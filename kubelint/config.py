@@ -32,6 +32,8 @@ class Config:
     max_file_size: Optional[int] = None
     cache_ttl: Optional[int] = None
     pod_security: Optional[Dict[str, Any]] = None
+    context: Optional[str] = None  # directory, relative to the config file
+    baseline: Optional[str] = None  # file, relative to the config file
 
 
 _STR_LIST = "a list of strings"
@@ -54,6 +56,8 @@ _KEYS = {
     "cache-ttl": ("cache_ttl", "a number of seconds", lambda v: isinstance(v, int) and not isinstance(v, bool) and v >= 0),
     "pod-security": ("pod_security", "a mapping such as {enforce: baseline, enforce-version: latest, "
                      "exempt-namespaces: [kube-system]}", lambda v: isinstance(v, dict)),
+    "context": ("context", "a directory (relative to the config file)", lambda v: isinstance(v, str) and v != ""),
+    "baseline": ("baseline", "a file (relative to the config file)", lambda v: isinstance(v, str) and v != ""),
 }
 # pod-security: the PodSecurity AdmissionConfiguration's defaults and exemptions.
 POD_SECURITY_LEVELS = ("privileged", "baseline", "restricted")

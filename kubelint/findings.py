@@ -124,6 +124,10 @@ class Finding:
     fixable: bool = False  # a fix exists (see `fix`), whether or not this run applied it
     suppressed: bool = field(default=False, compare=False)
     fix: Optional[Fix] = field(default=None, compare=False)
+    # Rendered input: the kustomization root whose output held the object (kustomize), and
+    # the template and line within its rendered document that `# Source:` names (Helm).
+    overlay: Optional[str] = None
+    template: Optional[Tuple[str, int]] = None
 
     @property
     def line(self) -> int:
@@ -134,7 +138,7 @@ class Finding:
         return self.position.column
 
     def sort_key(self) -> tuple:
-        return (self.path, self.position.line, self.position.column, self.rule, self.message)
+        return (self.path, self.position.line, self.position.column, self.rule, self.message, self.overlay or "")
 
 
 def pointer_to_json_path(pointer: Pointer) -> str:

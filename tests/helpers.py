@@ -43,3 +43,32 @@ def write_file(path: str, text: str) -> None:
     os.makedirs(os.path.dirname(path) or ".", exist_ok=True)
     with open(path, "w", encoding="utf-8") as handle:
         handle.write(text)
+
+
+GIT_ENV = {"GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.com", "GIT_COMMITTER_NAME": "t",
+           "GIT_COMMITTER_EMAIL": "t@example.com", "GIT_CONFIG_GLOBAL": os.devnull, "GIT_CONFIG_NOSYSTEM": "1"}
+
+
+def git(repo: str, *args: str) -> str:
+    """Run git in `repo` with a fixed identity and no user config; its stdout."""
+    import subprocess
+
+    completed = subprocess.run(["git", *args], cwd=repo, check=True, capture_output=True, text=True,
+                               env={**os.environ, **GIT_ENV})
+    return completed.stdout
+
+
+def commit_all(repo: str, message: str = "change") -> str:
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "--allow-empty", "-m", message)
+    return git(repo, "rev-parse", "HEAD").strip()
+
+
+def split_runner():  # type: ignore[no-untyped-def]
+    """A click CliRunner whose result has stdout and stderr apart (click 8.0-8.1 need asking)."""
+    from click.testing import CliRunner
+
+    try:
+        return CliRunner(mix_stderr=False)
+    except TypeError:  # click 8.2+: always apart
+        return CliRunner()

@@ -16,6 +16,7 @@ FORMATTERS: Dict[str, Tuple[str, str]] = {
     "github": ("github", "GithubFormatter"),
     "sarif": ("sarif", "SarifFormatter"),
     "junit": ("junit", "JunitFormatter"),
+    "markdown": ("markdown", "MarkdownFormatter"),
 }
 
 

@@ -12,6 +12,7 @@ class OutputOptions(NamedTuple):  # not a dataclass: 3x cheaper to define at sta
     color: bool = False
     show_source: bool = False  # the source line and a caret under the column
     source_lines: Optional[Callable[[str, int], Optional[str]]] = None  # (path, line) -> text
+    fail_on: str = "error"  # the lowest severity that fails the run (--fail-on)
 
 
 class Formatter:
@@ -20,6 +21,23 @@ class Formatter:
 
     def format(self, result: "RunResult") -> str:
         raise NotImplementedError
+
+
+def object_label(finding: "object") -> str:
+    """` [Kind namespace/name]` after a finding's message, naming the kustomize overlay whose
+    output held the object; empty for file-level findings."""
+    ref = getattr(finding, "object", None)
+    overlay = getattr(finding, "overlay", None)
+    if ref is None:
+        return f" [{overlay}]" if overlay else ""
+    return f" [{ref.label()} in {overlay}]" if overlay else f" [{ref.label()}]"
+
+
+def fails(severity: "object", fail_on: str) -> bool:
+    """Does a finding of `severity` fail the run under --fail-on `fail_on`?"""
+    from ..findings import Severity
+
+    return severity.rank >= Severity.parse(fail_on).rank  # type: ignore[attr-defined]
 
 
 def summary_counts(result: "RunResult") -> Dict[str, int]:

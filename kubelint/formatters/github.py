@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .base import Formatter, summary_counts
+from .base import Formatter, fails, object_label, summary_counts
 from .escape import stripped
 
 _LEVELS = {"error": "error", "warning": "warning", "info": "notice"}
@@ -27,9 +27,12 @@ class GithubFormatter(Formatter):
             if p.end_line > p.line or (p.end_line == p.line and p.end_column > p.column):
                 properties += [f"endLine={p.end_line}", f"endColumn={p.end_column}"]
             properties.append(f"title={escape_property(f'{f.rule} {f.name}')}")
-            label = f" [{f.object.label()}]" if f.object else ""
-            lines.append(f"::{_LEVELS[f.severity.value]} {','.join(properties)}::{escape_data(f.message + label)}")
+            lines.append(f"::{_LEVELS[f.severity.value]} {','.join(properties)}::{escape_data(f.message + object_label(f))}")
         counts = summary_counts(result)
+        fail_on = self.options.fail_on
+        failing = sum(1 for f in result.active() if fails(f.severity, fail_on))
+        verdict = (f"fails: {failing} at or above {fail_on}" if failing
+                   else f"passes: nothing at or above {fail_on}")
         lines.append(f"kubelint: {counts['files']} files, {counts['objects']} objects: {counts['errors']} errors, "
-                     f"{counts['warnings']} warnings, {counts['infos']} infos")
+                     f"{counts['warnings']} warnings, {counts['infos']} infos; {verdict} (--fail-on {fail_on})")
         return "\n".join(lines) + "\n"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import List
 
 from ..findings import Severity
-from .base import Formatter, summary_counts
+from .base import Formatter, object_label, summary_counts
 from .escape import visible
 
 _COLORS = {Severity.ERROR: "\033[31m", Severity.WARNING: "\033[33m", Severity.INFO: "\033[36m"}
@@ -20,22 +20,25 @@ class TextFormatter(Formatter):
     def format(self, result) -> str:  # type: ignore[no-untyped-def]
         color = self.options.color
         lines: List[str] = []
-        for f in result.active():
+        findings = result.active()
+        group = 0  # where the findings on the current line start
+        for number, f in enumerate(findings):
+            if number and (findings[number - 1].path, findings[number - 1].line) != (f.path, f.line):
+                group = number
             severity = f.severity.value
             if color:
                 severity = f"{_COLORS[f.severity]}{severity}{_RESET}"
             where = f"{visible(f.path)}:{f.line}:{f.column}:"
             if color:
                 where = f"{_BOLD}{where}{_RESET}"
-            label = f" [{f.object.label()}]" if f.object else ""
-            lines.append(f"{where} {severity} {f.rule} {visible(f.message + label)}")
+            lines.append(f"{where} {severity} {f.rule} {visible(f.message + object_label(f))}")
+            following = findings[number + 1] if number + 1 < len(findings) else None
+            if following is not None and (following.path, following.line) == (f.path, f.line):
+                continue  # findings on one line share one source snippet, after the last of them
             if self.options.show_source and self.options.source_lines:
                 source = self.options.source_lines(f.path, f.line)
                 if source is not None:
-                    source = visible(source.rstrip("\n").expandtabs(1))
-                    lines.append(f"    {source}")
-                    caret = " " * (f.column - 1) + "^"
-                    lines.append(f"    {_COLORS[f.severity] if color else ''}{caret}{_RESET if color else ''}")
+                    lines.extend(self._snippet(source, findings[group:number + 1]))
         counts = summary_counts(result)
         summary = (f"{_plural(counts['files'], 'file')}, {_plural(counts['objects'], 'object')}"
                    f" ({counts['skipped']} skipped): {_plural(counts['errors'], 'error')}, "
@@ -44,3 +47,25 @@ class TextFormatter(Formatter):
             summary += f", {counts['suppressed']} suppressed"
         lines.append(f"{_DIM}{summary}{_RESET}" if color else summary)
         return "\n".join(lines) + "\n"
+
+    def _snippet(self, source: str, on_line: List) -> List[str]:  # type: ignore[type-arg]
+        """The source line, and a caret under each column a finding points at (coloured by the
+        most severe finding there)."""
+        color = self.options.color
+        source = visible(source.rstrip("\n").expandtabs(1))
+        worst = {}
+        for f in on_line:
+            if f.column not in worst or f.severity.rank > worst[f.column].rank:
+                worst[f.column] = f.severity
+        carets = ""
+        for column in sorted(worst):
+            carets += " " * max(0, column - 1 - len(_visible(carets)))
+            caret = "^"
+            carets += f"{_COLORS[worst[column]]}{caret}{_RESET}" if color else caret
+        return [f"    {source}", f"    {carets}"]
+
+
+def _visible(text: str) -> str:
+    for code in list(_COLORS.values()) + [_RESET]:
+        text = text.replace(code, "")
+    return text

@@ -24,23 +24,14 @@ def _excluded(path: str, patterns: Sequence[str]) -> bool:
     return False
 
 
-def discover(paths: Iterable[str], exclude: Sequence[str] = (), kustomize: bool = False) -> List[InputFile]:
-    """Files to check, in a stable order: arguments in order, each directory sorted.
-
-    With `kustomize`, a directory holding a kustomization file is one rendered input.
-    """
+def discover(paths: Iterable[str], exclude: Sequence[str] = ()) -> List[InputFile]:
+    """Files to check, in a stable order: arguments in order, each directory sorted."""
     found: List[InputFile] = []
     seen = set()
     for path in paths:
         if path == "-":
             found.append(InputFile("-", "-"))
             continue
-        if kustomize and os.path.isdir(path):
-            from .rendered import is_kustomization, kustomize_input
-
-            if is_kustomization(path):
-                found.append(kustomize_input(path))
-                continue
         if os.path.isdir(path):
             for file_path, problem in _walk(path):
                 if file_path not in seen and not _excluded(file_path, exclude):
@@ -72,3 +63,8 @@ def _walk(root: str) -> List[Tuple[str, Optional[str]]]:
             if name.endswith(MANIFEST_SUFFIXES) and not name.startswith("."):
                 files.append((os.path.normpath(os.path.join(directory, name)), None))
     return files
+
+
+def is_excluded(path: str, patterns: Sequence[str]) -> bool:
+    """Does an --exclude or config `exclude` pattern match `path` (as discovery would show it)?"""
+    return _excluded(path, patterns)

@@ -9,6 +9,10 @@ class DiscoveryError(Exception):
     """A path given on the command line does not exist (exit code 2)."""
 
 
+class GitError(Exception):
+    """A git operation the user asked for failed (an unknown revision, say): exit code 2."""
+
+
 class InputFile(NamedTuple):  # not a frozen dataclass: 4x cheaper to define at start-up
     path: str  # as shown in findings: relative stays relative; "-" for stdin
     real_path: str  # what to open; "-" for stdin

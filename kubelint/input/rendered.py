@@ -1,50 +1,18 @@
-"""Rendered input: `kustomize build` output, and Helm's `# Source:` comments, which say which
-template each rendered document came from."""
+"""Helm's `# Source:` comments: which template each document of a `helm template` stream came from.
+
+Only a stream Helm wrote counts: the comment opens its document (it follows a `---` line, or
+starts the file) and names a relative path. A `# Source: https://...` note a person wrote at
+the top of a manifest, or a comment further down a document, names no template.
+"""
 
 from __future__ import annotations
 
 import bisect
-import os
+import re
 from typing import List, Optional, Tuple
 
-from .files import DiscoveryError, InputFile
-
-KUSTOMIZATION_FILES = ("kustomization.yaml", "kustomization.yml", "Kustomization")
-RENDER_TIMEOUT_SECONDS = 120
 SOURCE_PREFIX = "# Source: "
-
-
-def is_kustomization(directory: str) -> bool:
-    return any(os.path.isfile(os.path.join(directory, name)) for name in KUSTOMIZATION_FILES)
-
-
-def kustomize_command(directory: str) -> List[str]:
-    """`kubectl kustomize DIR` or `kustomize build DIR`, whichever is installed."""
-    import shutil  # the kustomize functions import what only they need: every run reads Helm comments
-
-    if shutil.which("kubectl"):
-        return ["kubectl", "kustomize", directory]
-    if shutil.which("kustomize"):
-        return ["kustomize", "build", directory]
-    raise DiscoveryError(f"--kustomize needs kubectl or kustomize on PATH to render {directory}: install "
-                         "kubectl (https://kubernetes.io/docs/tasks/tools/) or kustomize "
-                         "(https://kubectl.docs.kubernetes.io/installation/kustomize/)")
-
-
-def kustomize_input(directory: str) -> InputFile:
-    """The rendered output of a kustomization directory, as one input named after it."""
-    import subprocess
-
-    command = kustomize_command(directory)
-    try:
-        completed = subprocess.run(command, capture_output=True, timeout=RENDER_TIMEOUT_SECONDS)
-    except (OSError, subprocess.TimeoutExpired) as exc:
-        raise DiscoveryError(f"{' '.join(command)} failed: {exc}") from None
-    if completed.returncode != 0:
-        message = completed.stderr.decode("utf-8", "replace").strip() or f"exit code {completed.returncode}"
-        raise DiscoveryError(f"{' '.join(command)} failed: {message}")
-    label = f"{os.path.normpath(directory)}/kustomization (rendered)"
-    return InputFile(label, label, content=completed.stdout)
+_SEPARATOR = re.compile(r"^---(?:[ \t].*)?$", re.M)
 
 
 class SourceComments:
@@ -52,22 +20,33 @@ class SourceComments:
 
     def __init__(self, text: str) -> None:
         self._lines: List[int] = []  # 1-based line of each comment
+        self._ends: List[int] = []  # 1-based line of the next document separator (or a large number)
         self._paths: List[str] = []
         if SOURCE_PREFIX not in text:
             return
-        # A find loop, not a regex: `^# Source: (\S.*?)\s*$` took quadratic time on a comment
-        # with a long run of spaces. Lines are counted on from the previous comment.
+        # Find loops and running line counts, not `^# Source: (\S.*?)\s*$` and a count from
+        # the start per comment: those took quadratic time (a long run of spaces, many documents).
+        separators: List[int] = []
+        line, counted = 1, 0
+        for match in _SEPARATOR.finditer(text):
+            line += text.count("\n", counted, match.start())
+            counted = match.start()
+            separators.append(line)
+        opens_document = set(separators)
         line, counted = 1, 0
         start = 0 if text.startswith(SOURCE_PREFIX) else _next_comment(text, 0)
         while start != -1:
             end = text.find("\n", start)
             end = len(text) if end == -1 else end
-            path = text[start + len(SOURCE_PREFIX):end]
-            if path and not path[0].isspace():
-                line += text.count("\n", counted, start)
-                counted = start
+            line += text.count("\n", counted, start)
+            counted = start
+            path = text[start + len(SOURCE_PREFIX):end].rstrip()
+            if (path and not path[0].isspace() and "://" not in path and not path.startswith("/")
+                    and (line == 1 or line - 1 in opens_document)):
+                at = bisect.bisect_right(separators, line)
                 self._lines.append(line)
-                self._paths.append(path.rstrip())
+                self._ends.append(separators[at] if at < len(separators) else 1 << 62)
+                self._paths.append(path)
             start = _next_comment(text, end)
 
     def __bool__(self) -> bool:
@@ -76,7 +55,7 @@ class SourceComments:
     def attribute(self, line: int) -> Optional[Tuple[str, int]]:
         """(template path, line within its rendered document) for a line of the stream."""
         at = bisect.bisect_right(self._lines, line) - 1
-        if at < 0 or self._lines[at] == line:
+        if at < 0 or self._lines[at] == line or line >= self._ends[at]:
             return None
         return self._paths[at], line - self._lines[at]
 

@@ -161,6 +161,13 @@ def builtin_rules() -> List[Rule]:
             "The API server answers \"no matches for kind\" (kubectl: \"resource mapping not found\"): the "
             "RESTMapper of k8s.io/apimachinery/pkg/api/meta finds no resource, and nothing is applied.",
             "apiVersion: apps/v2\nkind: Deployment", "apiVersion: apps/v1\nkind: Deployment"), fix=KIND_CASE),
+        make_builtin("KL113", "kustomization-schema", W, "A kustomization file does not match the Kustomization schema.", RuleDoc(
+            "Validates kustomization.yaml (and kustomize.config.k8s.io Kustomization and Component objects) against "
+            "SchemaStore's Kustomization schema, bundled with kubelint: unknown fields, wrong types, missing keys. "
+            "With --kustomize, kustomize reads these files itself and they are not checked here.",
+            "kustomize refuses a kustomization with an unknown field, so a typo stops every render. A warning, "
+            "because the schema can lag behind kustomize's newest fields.",
+            "resourcess:\n- deployment.yaml", "resources:\n- deployment.yaml")),
         make_builtin("KL901", "unused-suppression", I, "A suppression matches no finding.", RuleDoc(
             "Reports a `kubelint: disable...` comment or `kubelint.io/ignore` annotation that suppressed nothing.",
             "Stale suppressions hide future problems and mislead readers.",

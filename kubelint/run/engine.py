@@ -40,6 +40,7 @@ from ..model.index import SetIndex
 from ..model.objects import K8sObject, release_unpacked, track_unpacked
 from ..rules import Registry, build_registry
 from ..rules.base import Rule, RuleSettings
+from ..schemas.kustomization import RULE_KUSTOMIZATION, is_kustomization_file
 from ..schemas.store import RULE_LOCATION_ERROR, SchemaStore
 from .parallel import split_by_weight, workers_for
 from .schemacheck import schema_issues
@@ -135,6 +136,9 @@ class Checker:
         self._pack_stores: List["PackStore"] = []  # one per shard of a parallel run
         self._active_rules = [r for r in self.registry.rules
                               if not r.builtin and self.rule_settings[r.id].enabled]
+        # Rendered input (kustomize): where an object's field was written, when not in the
+        # rendered stream itself: (manifest, pointer, anchor) -> (path, position) or None.
+        self.relocate: Optional[Callable[[Manifest, Tuple, str], Optional[Tuple[str, Position]]]] = None
 
     def run(self, inputs: Sequence[InputFile], progress: Optional[Callable[[int, int], None]] = None) -> RunResult:
         workers = workers_for(len(inputs), self.settings.jobs)
@@ -159,12 +163,24 @@ class Checker:
         result.source.identity = read.identity
         return result
 
-    def check_loaded(self, loaded: List[LoadResult]) -> RunResult:
-        """Check files loaded in this process (a serial run)."""
+    def check_loaded(self, loaded: List[LoadResult], context: Sequence[K8sObject] = (),
+                     context_loaded: Sequence[LoadResult] = ()) -> RunResult:
+        """Check files loaded in this process (a serial run). `context`: objects of other files
+        that are in the set (cross-object rules see them) but are not checked themselves."""
         objects = [K8sObject(m) for result in loaded for m in result.manifests]
-        findings = self._set_findings(loaded, self._register_crds(loaded))
-        checked = self._check_objects(objects, SetIndex(objects))
+        findings = self._set_findings(loaded, self._register_crds(loaded + list(context_loaded)))
+        checked = self._check_objects(objects, SetIndex(objects + list(context)))
         return self._finish(loaded, objects, findings, checked)
+
+    def object_findings(self, objects: Sequence[K8sObject], index: SetIndex, schema: bool = True) -> List[Finding]:
+        """The findings of `objects` in the set `index` (`schema`: with the schema step), those
+        their `kubelint.io/ignore` annotation names marked suppressed."""
+        return [f for found, _ in self._check_objects(list(objects), index, schema=schema) for f in found]
+
+    def suppress(self, findings: List[Finding]) -> List[Finding]:
+        """Apply comment directives and per-file ignores to findings in files this run did not
+        load itself (context files, the sources of rendered objects)."""
+        return self._suppress(findings, [], [], report_unused=False)
 
     # A parallel run: each process loads a shard of the files, then checks that shard's objects
     # against the whole set (see kubelint.run.sharded and kubelint.run.packing).
@@ -262,6 +278,32 @@ class Checker:
                 finding = self._located(result.source.path, issue)
                 if finding is not None:
                     findings.append(finding)
+            if not result.manifests and result.skipped and is_kustomization_file(result.source.path):
+                findings.extend(self._kustomization_file(result))
+        return findings
+
+    def _kustomization_file(self, result: LoadResult) -> List[Finding]:
+        """A kustomization.yaml without apiVersion and kind (most are) is skipped as a manifest
+        but checked against the Kustomization schema."""
+        from ..input.yaml_k8s import load_documents
+        from ..schemas.kustomization import first_mapping, kustomization_issues
+
+        if self._enabled(RULE_KUSTOMIZATION) is None:
+            return []
+        try:
+            documents, _ = load_documents(result.source._full_text())
+        except Exception:  # it parsed once; a second parse failing means nothing to add
+            return []
+        document = first_mapping(documents)
+        if document is None:
+            return []
+        findings = []
+        for issue in kustomization_issues(documents[document]):
+            position = result.source.position(document, issue.pointer, issue.anchor)
+            finding = self._located(result.source.path, LocatedIssue(
+                issue.rule, position, issue.message, json_path=pointer_to_json_path(issue.pointer)))
+            if finding is not None:
+                findings.append(finding)
         return findings
 
     def _finish(self, loaded: List[LoadResult], objects: List[K8sObject], findings: List[Finding],
@@ -279,13 +321,13 @@ class Checker:
                          checked=[(o.path, o.ref) for o in objects],
                          file_paths=[r.source.path for r in loaded])
 
-    def _check_objects(self, objects: List[K8sObject], index: SetIndex,
-                       release: bool = False) -> List[Tuple[List[Finding], Optional[Suppression]]]:
+    def _check_objects(self, objects: List[K8sObject], index: SetIndex, release: bool = False,
+                       schema: bool = True) -> List[Tuple[List[Finding], Optional[Suppression]]]:
         """Each object's findings, with its `kubelint.io/ignore` annotation applied (`release`:
         drop each object's unpacked data once checked)."""
         results = []
         for obj in objects:
-            object_findings = self._check_object(obj, index)
+            object_findings = self._check_object(obj, index, schema)
             keys, present = annotation_keys(obj.raw.get("metadata"))
             suppression = None
             if present:
@@ -324,14 +366,16 @@ class Checker:
                                         for rule in self._active_rules if rule.applies_to(kind)]
         return plan
 
-    def _check_object(self, obj: K8sObject, index: SetIndex) -> List[Finding]:
-        try:
-            issues: List[Issue] = list(schema_issues(obj.manifest, self.store, self.settings))
-        except RecursionError:
-            issues = [Issue("KL009", (), "nesting too deep to validate against the schema")]
-        except Exception as exc:  # an engine's bug must not hide every other finding
-            issues = [Issue("KL101", (), f"internal error while validating against the schema: "
-                                         f"{type(exc).__name__}: {exc}", severity=Severity.ERROR)]
+    def _check_object(self, obj: K8sObject, index: SetIndex, schema: bool = True) -> List[Finding]:
+        issues: List[Issue] = []
+        if schema:
+            try:
+                issues = list(schema_issues(obj.manifest, self.store, self.settings))
+            except RecursionError:
+                issues = [Issue("KL009", (), "nesting too deep to validate against the schema")]
+            except Exception as exc:  # an engine's bug must not hide every other finding
+                issues = [Issue("KL101", (), f"internal error while validating against the schema: "
+                                             f"{type(exc).__name__}: {exc}", severity=Severity.ERROR)]
         for rule, context in self._plan(obj.kind, index):
             try:
                 for report in rule.check(obj, context):
@@ -359,8 +403,12 @@ class Checker:
         # A report's own severity holds unless config changed the rule's severity.
         severity = issue.severity if issue.severity is not None and settings.severity == rule.severity \
             else settings.severity
+        moved = self.relocate(manifest, manifest.base + tuple(issue.pointer), issue.anchor) \
+            if self.relocate is not None else None
+        path, position = moved if moved is not None else \
+            (manifest.source.path, manifest.position(issue.pointer, issue.anchor))
         return Finding(
-            path=manifest.source.path, position=manifest.position(issue.pointer, issue.anchor),
+            path=path, position=position,
             rule=rule.id, name=rule.name, severity=severity, message=issue.message,
             object=manifest.ref, json_path=pointer_to_json_path(manifest.base + tuple(issue.pointer)))
 
@@ -374,17 +422,23 @@ class Checker:
                        json_path=issue.json_path)
 
     def _suppress(self, findings: List[Finding], loaded: List[LoadResult],
-                  annotations: List[Tuple[str, Suppression]]) -> List[Finding]:
+                  annotations: List[Tuple[str, Suppression]], report_unused: bool = True) -> List[Finding]:
         comments = {r.source.path: comment_suppressions(r.source.text) for r in loaded}
+        elsewhere: Dict[str, List[Suppression]] = {}  # files the finding was moved to, read on demand
         result: List[Finding] = []
         for finding in findings:
-            in_file = [s for s in comments.get(finding.path, ()) if s.scope == "file" or s.line == finding.line]
+            directives = comments.get(finding.path)
+            if directives is None:
+                directives = elsewhere.get(finding.path)
+                if directives is None:
+                    directives = elsewhere[finding.path] = comment_suppressions(_text_of(finding.path))
+            in_file = [s for s in directives if s.scope == "file" or s.line == finding.line]
             finding = _apply(finding, in_file)
             if not finding.suppressed and per_file_ignored(
                     finding.path, self.settings.per_file_ignores, finding.rule, finding.name):
                 finding = _suppressed(finding)
             result.append(finding)
-        if self.rule_settings[UNUSED_SUPPRESSION].enabled:
+        if report_unused and self.rule_settings[UNUSED_SUPPRESSION].enabled:
             rule = self.registry.get(UNUSED_SUPPRESSION)
             severity = self.rule_settings[UNUSED_SUPPRESSION].severity
             every = [(path, s) for path, suppressions in comments.items() for s in suppressions] + annotations
@@ -403,6 +457,18 @@ class Checker:
 # one copy of each key and short string between documents (a third less memory, about 10%
 # slower); a parallel run keeps objects packed except while they are checked.
 LARGE_INPUT_BYTES = 16 * 1024 * 1024
+
+
+def _text_of(path: str) -> str:
+    """A file's text for its comment directives; empty when it cannot be read."""
+    if path == "-":
+        return ""
+    try:
+        with open(path, "rb") as handle:
+            data = handle.read(DEFAULT_MAX_FILE_SIZE)
+    except OSError:
+        return ""
+    return data.decode("utf-8-sig", "replace") if b"kubelint:" in data else ""
 
 
 def _input_bytes(inputs: Sequence[InputFile]) -> int:
@@ -452,12 +518,12 @@ def _unpacked(packed_files: List[PackedFile], store: "PackStore") -> Tuple[List[
 
 
 def _attribute_rendered(findings: List[Finding], loaded: List[LoadResult]) -> List[Finding]:
-    """Findings in `helm template` output name the template (from `# Source:`) and the line
-    inside its rendered document."""
+    """Findings in `helm template` output stay at the line of the stream that was checked, and
+    name the template its `# Source:` comment gives, with the line inside that rendered document."""
     from ..input.rendered import SourceComments
 
     comments = {r.source.path: SourceComments(r.source.text) for r in loaded if "# Source: " in r.source.text}
-    if not comments:
+    if not any(comments.values()):
         return findings
     result = []
     for finding in findings:
@@ -465,10 +531,8 @@ def _attribute_rendered(findings: List[Finding], loaded: List[LoadResult]) -> Li
         where = sources.attribute(finding.line) if sources else None
         if where is not None and finding.object is not None:
             template, line = where
-            shift = finding.line - line
-            p = finding.position
-            finding = Finding(**{**finding.__dict__, "path": template,
-                                 "position": Position(line, p.column, p.end_line - shift, p.end_column)})
+            finding = Finding(**{**finding.__dict__, "template": (template, line),
+                                 "message": f"{finding.message} (template {template}, line {line} of its output)"})
         result.append(finding)
     return result
 

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, List, Optional, Sequence, Tuple
 from ..findings import Issue, ObjectRef, Pointer, Severity
 from ..input.loader import Manifest
 from ..schemas.deprecations import lookup as lookup_deprecation
+from ..schemas.kustomization import is_kustomization, kustomization_issues
 from ..schemas.store import RULE_UNSERVED_VERSION, SchemaStore
 
 if TYPE_CHECKING:
@@ -25,6 +26,8 @@ def schema_issues(manifest: Manifest, store: SchemaStore, settings: "Settings") 
     rejected = kind_entry(settings.reject_kinds, ref)
     if rejected is not None:
         return [Issue(RULE_REJECTED_KIND, ("kind",), f"{ref.kind} {ref.api_version} is not allowed (--reject {rejected})")]
+    if is_kustomization(ref.api_version, ref.kind):  # not a Kubernetes object: kustomize's input
+        return kustomization_issues(manifest.data)
     version = store.version
     deprecation = lookup_deprecation(ref.api_version, ref.kind)
     resolution = store.resolve(ref.api_version, ref.kind)

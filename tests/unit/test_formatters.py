@@ -164,3 +164,91 @@ def test_terminal_output_shows_the_source_line_with_a_caret(fixture_dir):
     result = Checker(Settings(select=["KL1"])).run(discover(["app.yaml"]))
     text = render(result, "text", False, Tty()).splitlines()
     assert text[1:3] == ["      a: 1", "         ^"]
+
+
+WARNINGS_ONLY = """\
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+spec:
+  selector:
+    matchLabels: {app: web}
+  template:
+    metadata:
+      labels: {app: web}
+    spec:
+      containers:
+      - {name: web, image: "nginx:latest", resources: {limits: {cpu: "1", memory: 1Gi}}}
+"""
+
+
+@pytest.mark.parametrize("fail_on, failures", [("error", "0"), ("warning", "1")])
+def test_junit_fails_a_case_only_at_or_above_fail_on(tmp_path, monkeypatch, fail_on, failures):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "web.yaml").write_text(WARNINGS_ONLY)
+    result = CliRunner().invoke(main, ["check", "--no-config", "--select", "KL505", "--format", "junit",
+                                       "--fail-on", fail_on, "web.yaml"])
+    assert result.exit_code == int(failures)
+    root = ET.fromstring(result.output.split("\n", 1)[1])
+    assert root.get("failures") == failures
+    case = next(root.iter("testcase"))
+    if failures == "0":
+        assert case.find("failure") is None
+        assert case.find("system-out").text.startswith("web.yaml:13:28: warning KL505 ")
+    else:
+        assert case.find("failure").get("type") == "KL505 latest-tag"
+
+
+@pytest.mark.parametrize("fail_on, verdict", [("error", "passes: nothing at or above error (--fail-on error)"),
+                                              ("warning", "fails: 1 at or above warning (--fail-on warning)")])
+def test_github_and_sarif_give_the_verdict_of_the_exit_code(tmp_path, monkeypatch, fail_on, verdict):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "web.yaml").write_text(WARNINGS_ONLY)
+    args = ["check", "--no-config", "--select", "KL505", "--fail-on", fail_on, "web.yaml", "--output", "sarif:out.sarif"]
+    result = CliRunner().invoke(main, args + ["--format", "github"])
+    assert result.output.splitlines()[-1].endswith(verdict)
+    invocation = json.loads((tmp_path / "out.sarif").read_text())["runs"][0]["invocations"][0]
+    assert invocation["exitCode"] == result.exit_code == (0 if fail_on == "error" else 1)
+    assert invocation["executionSuccessful"] is True
+
+
+def test_sarif_describes_only_the_rules_it_reports(fixture_dir):
+    document = json.loads(run(".", "--format", "sarif").output)
+    assert [r["id"] for r in document["runs"][0]["tool"]["driver"]["rules"]] == ["KL001", "KL101", "KL102", "KL106"]
+    (fixture_dir / "clean.yaml").write_text("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\n")
+    clean = run("clean.yaml", "--format", "sarif").output
+    assert json.loads(clean)["runs"][0]["tool"]["driver"]["rules"] == [] and len(clean) < 2000
+
+
+def test_findings_on_one_line_share_one_source_snippet(tmp_path, monkeypatch):
+    from kubelint.cli import render
+    from kubelint.input.discover import discover
+    from kubelint.run.engine import Checker, Settings
+
+    class Tty:
+        def isatty(self):
+            return True
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "svc.yaml").write_text(
+        "apiVersion: v1\nkind: Service\nmetadata: {name: s}\nspec: {ports: [{port: \"80\", protocol: TCP, nme: x}]}\n")
+    result = Checker(Settings(select=["KL1"])).run(discover(["svc.yaml"]))
+    text = render(result, "text", False, Tty()).splitlines()
+    assert [line.split(" error ")[0] for line in text[:2]] == ["svc.yaml:4:23:", "svc.yaml:4:44:"]
+    assert text[2:4] == ['    spec: {ports: [{port: "80", protocol: TCP, nme: x}]}',
+                         "                          ^                    ^"]
+    assert len(text) == 5  # and the summary
+
+
+def test_markdown_caps_its_table(tmp_path, monkeypatch):
+    from kubelint.formatters import markdown
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(markdown, "MAX_ROWS", 1)
+    for name in ("GITHUB_SERVER_URL", "GITHUB_REPOSITORY", "GITHUB_SHA"):
+        monkeypatch.delenv(name, raising=False)
+    (tmp_path / "cm.yaml").write_text("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\ndata:\n  a: 1\n  b: 2\n")
+    text = CliRunner().invoke(main, ["check", "--no-config", "--format", "markdown", "cm.yaml"]).output
+    assert "| ❌ | cm.yaml:6 | KL101 | data.a: expected string, got integer 1 [ConfigMap c] |" in text
+    assert "cm.yaml:7" not in text and "… and 1 more findings" in text
