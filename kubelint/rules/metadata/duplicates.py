@@ -9,7 +9,7 @@ import weakref
 from typing import TYPE_CHECKING, Any, Dict, Iterator, List, Optional, Tuple
 
 from ...findings import Severity
-from ...input.rendered import is_kustomization
+from ...input.kustomize import kustomization_file
 from ...model.index import is_namespaced
 from ...model.objects import K8sObject
 from ..base import Report, Rule, RuleDoc
@@ -50,7 +50,7 @@ def identity(obj: K8sObject) -> Optional[tuple]:
 
 def is_kustomize_directory(directory: str) -> bool:
     """Kustomize patches repeat the kind and name of the object they patch, file after file."""
-    return is_kustomization(directory)
+    return kustomization_file(directory) is not None
 
 
 class DefinitionFacts:
