@@ -225,6 +225,7 @@ def load_file(path: str, data: bytes, max_size: int = DEFAULT_MAX_FILE_SIZE,
     source.document_lines = lines
     if error is not None:
         result.issues.append(error)
+    result.issues.extend(parsed.later_errors)
     budget = [ALIAS_NODES_PER_BYTE * len(text)]
     for index, document in enumerate(documents):
         _collect(result, index, document, may_alias, budget)
@@ -240,6 +241,7 @@ class ParsedText(NamedTuple):
     is_json: bool
     safe_parser: bool  # parsed with the pure-Python parser (deep nesting)
     may_alias: bool  # parsed by the exact loader, which accepts aliases
+    later_errors: Tuple[LocatedIssue, ...] = ()  # in documents after the first broken one
 
 
 def parse_documents(path: str, text: str, share_strings: bool = False, data: Optional[bytes] = None) -> ParsedText:
@@ -253,9 +255,9 @@ def parse_documents(path: str, text: str, share_strings: bool = False, data: Opt
     fast = None if safe or refused else fast_load(text, share_strings)
     if fast is not None:
         return ParsedText(fast[0], fast[1], None, False, False, False)
-    documents, lines, error = _parse_yaml(text, safe)
+    documents, lines, errors = _parse_yaml_documents(text, safe)
     # only the exact YAML loader accepts aliases (the fast path refuses them)
-    return ParsedText(documents, lines, error, False, safe, "*" in text)
+    return ParsedText(documents, lines, errors[0] if errors else None, False, safe, "*" in text, tuple(errors[1:]))
 
 
 def _looks_deep(text: str) -> bool:
@@ -291,7 +293,66 @@ def _parse_yaml(text: str, safe: bool) -> Tuple[List[Any], List[int], Optional[L
         return documents, lines, None
     except (yaml.YAMLError, DuplicateKey, RefusedTag, RecursionError) as exc:
         # The documents finished before the error are still checked.
-        return getattr(exc, "documents", []), getattr(exc, "starts", []), _parse_error(text, exc)
+        documents = getattr(exc, "documents", [])
+        return documents, getattr(exc, "starts", [])[:len(documents)], _parse_error(text, exc)
+
+
+def _parse_yaml_documents(text: str, safe: bool) -> Tuple[List[Any], List[int], List[LocatedIssue]]:
+    """Like _parse_yaml, but a broken document does not hide the ones after it: kubectl splits
+    a stream at its `---` lines before it parses anything (k8s.io/apimachinery/pkg/util/yaml
+    YAMLReader), so every other document is still applied and must still be checked. The
+    broken document stays in the list as None, so each document keeps its number and lines."""
+    documents: List[Any] = []
+    lines: List[int] = []
+    errors: List[LocatedIssue] = []
+    offset = 0
+    while True:
+        found, starts, error = _parse_yaml(text, safe)
+        documents += found
+        lines += [start + offset for start in starts]
+        if error is None:
+            break
+        errors.append(_shifted(error, offset))
+        if error.rule == "KL003":  # an unrendered template: one finding for the file says it all
+            break
+        broken_line = error.position.line - 1
+        start, after = _document_bounds(text, broken_line)
+        if after is None:
+            break
+        documents.append(None)  # the broken document: no object, but it holds its lines
+        lines.append(start + offset)
+        text = "\n".join(text.split("\n")[after:])
+        offset += after
+    return documents, lines, errors
+
+
+def _document_bounds(text: str, line: int) -> Tuple[int, Optional[int]]:
+    """(0-based line of the `---` that opens the document holding `line`, or 0; 0-based line
+    after the `---` that closes it, or None at the end of the text). A separator is `---` at
+    the start of a line followed by nothing but spaces or a comment, as YAMLReader reads it."""
+    rows = text.split("\n")
+    line = max(0, min(line, len(rows) - 1))
+    start = next((n for n in range(line - 1, -1, -1) if _is_separator(rows[n])), 0)
+    # A parser often notices an unfinished document only at the next `---` ("got <document
+    # start>"): a separator on the error's own line closes the broken document.
+    for number in range(max(line, start + 1), len(rows)):
+        if _is_separator(rows[number]):
+            return start, number + 1
+    return start, None
+
+
+def _is_separator(row: str) -> bool:
+    if not row.startswith("---"):
+        return False
+    rest = row[3:].strip()
+    return not rest or rest.startswith("#")
+
+
+def _shifted(issue: LocatedIssue, lines: int) -> LocatedIssue:
+    if not lines:
+        return issue
+    p = issue.position
+    return issue._replace(position=Position(p.line + lines, p.column, p.end_line + lines, p.end_column))
 
 
 def _parse_error(text: str, exc: BaseException) -> LocatedIssue:

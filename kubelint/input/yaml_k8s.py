@@ -164,6 +164,16 @@ class K8sConstructor(SafeConstructor):
         return mapping
 
     def flatten_mapping(self, node: yaml.MappingNode) -> None:
+        for key_node, value_node in node.value:
+            # go-yaml v2 (decoder.merge) takes a mapping, an alias of a mapping, or a sequence
+            # written in place; an alias of a sequence fails ("map merge requires map or
+            # sequence of maps as the value"). An anchor comes before its aliases, so an
+            # aliased node starts before the `<<` key that uses it; one written in place after.
+            if (key_node.tag == MERGE_TAG and isinstance(value_node, yaml.SequenceNode)
+                    and value_node.start_mark.index < key_node.start_mark.index):
+                raise ConstructorError("while constructing a mapping", node.start_mark,
+                                       "map merge requires map or sequence of maps as the value "
+                                       "(an alias of a sequence cannot be merged)", key_node.start_mark)
         # Tag merged keys so that an explicit key overriding a merged one is not a duplicate.
         own = list(node.value)
         super().flatten_mapping(node)

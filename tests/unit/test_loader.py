@@ -268,3 +268,52 @@ def test_a_tab_in_indentation_is_named():
 def test_a_tab_inside_a_value_is_not_blamed_on_indentation():
     result = run_any('apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x}\ndata:\n  a: "x\tb"\n  b: c\td\n')
     assert [f.rule for f in result.active() if f.rule.startswith("KL0")] == []
+
+
+MULTI = """\
+apiVersion: v1
+kind: ConfigMap
+metadata: {name: a}
+data: {x: "1"}
+---
+apiVersion: v1
+kind: ConfigMap
+metadata: {name: b}
+data: {x: "1", x: "2"}
+---
+apiVersion: v1
+kind: ConfigMap
+metadata: {name: c}
+data:
+  x: [1
+---
+apiVersion: v1
+kind: Secret
+metadata: {name: d}
+type: Opaque
+stringData: {x: 1}
+"""
+
+
+def test_a_broken_document_does_not_hide_the_documents_after_it():
+    # kubectl splits the stream at `---` before parsing (apimachinery util/yaml YAMLReader), so
+    # documents after a duplicate key or a syntax error are still applied (issue 11, item 5).
+    result = run_any(MULTI)
+    assert [(f.rule, f.line, f.column) for f in result.active()] == [
+        ("KL002", 9, 16), ("KL001", 16, 1), ("KL101", 21, 17)]
+    assert result.objects == 2  # a and d; b and c are broken
+
+
+def test_a_template_file_still_gets_one_finding():
+    text = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {{ .x }}\n---\nkind: {{ .y }}\n---\na: [\n"
+    assert [f.rule for f in run_any(text).active()] == ["KL003"]
+
+
+def test_merging_an_alias_of_a_sequence_is_refused_as_go_yaml_does():
+    # go-yaml v2 decoder.merge: failWantMap for an alias whose node is not a mapping.
+    text = "base: &b [{a: 1}]\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: m}\ndata:\n  <<: *b\n"
+    assert [(f.rule, f.line, f.column) for f in run_any(text).active()] == [("KL001", 6, 3)]
+    # A sequence written in place, of aliases of mappings, is fine.
+    text = ("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: m\n  labels: &l {a: x}\n"
+            "  annotations:\n    <<: [*l]\n")
+    assert [f.rule for f in run_any(text).active() if f.rule.startswith("KL0")] == []
