@@ -20,6 +20,7 @@ LAYERS: List[Set[str]] = [
     {"kubelint.model"},
     {"kubelint.cel"},
     {"kubelint.schemas"},
+    {"kubelint.admission"},
     {"kubelint.rules"},
     {"kubelint.run", "kubelint.formatters"},
     {"kubelint.cli"},
