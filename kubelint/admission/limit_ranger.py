@@ -99,10 +99,11 @@ class Value(NamedTuple):
 class ContainerResources:
     """A container's requests and limits as admission sees them, with where each came from."""
 
-    def __init__(self, pointer: Pointer, name: str, init: bool, raw: Any) -> None:
+    def __init__(self, pointer: Pointer, name: str, init: bool, raw: Any, sidecar: bool = False) -> None:
         self.pointer = pointer
         self.name = name
         self.init = init
+        self.sidecar = sidecar  # an init container with restartPolicy: Always runs beside the app
         self.written = isinstance(raw, dict)
         resources = as_dict(raw)
         self.limits: Dict[str, Value] = {k: Value(v, None) for k, v in resource_list(resources.get("limits")).items()}
@@ -139,7 +140,8 @@ def _containers(template: PodTemplate) -> List[ContainerResources]:
         for number, data in enumerate(as_list(template.spec.get(group))):
             if isinstance(data, dict):
                 found.append(ContainerResources(template.pointer + ("spec", group, number), str(data.get("name", "")),
-                                                init, data.get("resources")))
+                                                init, data.get("resources"),
+                                                init and data.get("restartPolicy") == "Always"))
     return found
 
 
@@ -148,11 +150,7 @@ def evaluate(template: PodTemplate, ranges: List[LimitRangeFacts]) -> List[Limit
     containers = _containers(template)
     findings: List[LimitFinding] = []
     for facts in ranges:
-        for container in containers:
-            for key, (amount, origin) in facts.default_limits.items():
-                container.limits.setdefault(key, Value(amount, origin))
-            for key, (amount, origin) in facts.default_requests.items():
-                container.requests.setdefault(key, Value(amount, origin))
+        _merge_defaults(containers, facts)
         for item in facts.items:
             if item.type == CONTAINER:
                 for container in containers:
@@ -166,6 +164,24 @@ def evaluate(template: PodTemplate, ranges: List[LimitRangeFacts]) -> List[Limit
     for container in containers:
         findings.extend(_request_above_default_limit(container))
     return findings
+
+
+def _merge_defaults(containers: List[ContainerResources], facts: LimitRangeFacts) -> None:
+    """mergePodResourceRequirements: a missing request or limit takes the LimitRange's default."""
+    for container in containers:
+        for key, (amount, origin) in facts.default_limits.items():
+            container.limits.setdefault(key, Value(amount, origin))
+        for key, (amount, origin) in facts.default_requests.items():
+            container.requests.setdefault(key, Value(amount, origin))
+
+
+def defaulted_containers(template: PodTemplate, ranges: List[LimitRangeFacts]) -> List[ContainerResources]:
+    """The pod's containers and init containers with every LimitRange's defaults merged in, as
+    the admission plugins after LimitRanger (ResourceQuota) see them."""
+    containers = _containers(template)
+    for facts in ranges:
+        _merge_defaults(containers, facts)
+    return containers
 
 
 def _defaulted(value: Optional[Value]) -> str:

@@ -54,9 +54,16 @@ def resource_list(value: Any) -> Dict[str, Amount]:
     return found
 
 
-def format_amount(value: Decimal) -> str:
-    """A Decimal as a short quantity text: 1.5, 250m, 4."""
+_BINARY = (("Ei", 2 ** 60), ("Pi", 2 ** 50), ("Ti", 2 ** 40), ("Gi", 2 ** 30), ("Mi", 2 ** 20), ("Ki", 2 ** 10))
+
+
+def format_amount(value: Decimal, resource: str = "") -> str:
+    """A Decimal as a short quantity text: 1.5, 250m, 4; bytes of memory or storage as 512Mi."""
     if value == value.to_integral_value():
+        if value > 0 and ("memory" in resource or "storage" in resource):
+            for suffix, size in _BINARY:
+                if value % size == 0:
+                    return f"{int(value) // size}{suffix}"
         return str(int(value))
     milli = value * 1000
     if milli == milli.to_integral_value():

@@ -9,6 +9,6 @@ from ..base import Rule
 
 
 def rules() -> List[Rule]:
-    from . import limit_range
+    from . import limit_range, quota
 
-    return [*limit_range.rules()]
+    return [*limit_range.rules(), *quota.rules()]
