@@ -24,7 +24,7 @@ from typing import Any, Dict, List, NamedTuple, Optional, Tuple
 from ..findings import Pointer
 from ..model.index import SetIndex
 from ..model.objects import K8sObject, PodTemplate, as_dict, as_list
-from .resources import Amount, format_amount, resource_list
+from .resources import Amount, Scope, admission_scope, format_amount, resource_list
 
 CONTAINER, POD = "Container", "Pod"
 # Pointers name where a value comes from; a string rather than a pointer into another object.
@@ -76,19 +76,22 @@ def _limit_range_facts(obj: K8sObject) -> LimitRangeFacts:
     return LimitRangeFacts(label, limits, requests, tuple(items))
 
 
-_by_index: "weakref.WeakKeyDictionary[SetIndex, Dict[str, List[LimitRangeFacts]]]" = weakref.WeakKeyDictionary()
+_by_index: "weakref.WeakKeyDictionary[SetIndex, Dict[Scope, List[LimitRangeFacts]]]" = weakref.WeakKeyDictionary()
 
 
-def limit_ranges(index: SetIndex, namespace: str) -> List[LimitRangeFacts]:
-    """The LimitRanges of `namespace` in the set, in set order; read once per set."""
-    per_namespace = _by_index.get(index)
-    if per_namespace is None:
-        per_namespace = {}
-        for obj in index.objects:
-            if obj.kind == "LimitRange":
-                per_namespace.setdefault(obj.namespace, []).append(_limit_range_facts(obj))
-        _by_index[index] = per_namespace
-    return per_namespace.get(namespace, [])
+def limit_ranges(index: SetIndex, obj: K8sObject) -> List[LimitRangeFacts]:
+    """The LimitRanges of the object's namespace in the set (resources.admission_scope), in set
+    order; the set's LimitRanges are read once."""
+    per_scope = _by_index.get(index)
+    if per_scope is None:
+        per_scope = {}
+        for other in index.objects:
+            if other.kind == "LimitRange":
+                per_scope.setdefault(admission_scope(other), []).append(_limit_range_facts(other))
+        _by_index[index] = per_scope
+    if not per_scope:
+        return []
+    return per_scope.get(admission_scope(obj), [])
 
 
 class Value(NamedTuple):

@@ -30,7 +30,7 @@ from ..model.index import SetIndex, is_namespaced
 from ..model.objects import K8sObject, PodTemplate, as_dict, as_list
 from .kinds import resource_of
 from .limit_ranger import ContainerResources, defaulted_containers, limit_ranges
-from .resources import Amount, format_amount, quantity, resource_list
+from .resources import Amount, Scope, admission_scope, format_amount, quantity, resource_list
 
 # podEvaluator.Constraints: the resources every container must name when a quota tracks them.
 VALIDATION_SET = frozenset({"cpu", "memory", "requests.cpu", "requests.memory", "limits.cpu", "limits.memory"})
@@ -229,17 +229,16 @@ def _kind_pointer(obj: K8sObject) -> Pointer:
 class NamespaceQuotas:
     """Findings of every object of one namespace, computed in one pass over it."""
 
-    def __init__(self, index: SetIndex, namespace: str, quotas: List[Quota], objects: List[K8sObject]) -> None:
+    def __init__(self, index: SetIndex, quotas: List[Quota], objects: List[K8sObject]) -> None:
         self.findings: Dict[int, List[QuotaFinding]] = {}
         used: List[Dict[str, Decimal]] = [{} for _ in quotas]
-        ranges = limit_ranges(index, namespace)
         for obj in objects:
             found = self.findings.setdefault(id(obj), [])
             template = obj.pod_template
             if template is not None:
                 if obj.kind == "PodTemplate":
                     continue
-                containers = defaulted_containers(template, ranges)
+                containers = defaulted_containers(template, limit_ranges(index, obj))
                 per_pod = _pod_usage(template, containers)
                 replicas = _replicas(obj)
                 for quota, usage in zip(quotas, used):
@@ -249,7 +248,8 @@ class NamespaceQuotas:
                     for container, lacking in _missing(containers, required):
                         pointer = container.pointer + (("resources",) if container.written else ())
                         found.append(QuotaFinding(MISSING, pointer, f"{container.label} must specify "
-                                                  f"{', '.join(lacking)}: {quota.label} tracks them"))
+                                                  f"{', '.join(lacking)}: {quota.label} tracks them",
+                                                  "key" if container.written else "value"))
                     if replicas is None or replicas <= 0:
                         continue
                     found.extend(self._add(quota, usage, obj, per_pod, replicas))
@@ -290,32 +290,36 @@ class NamespaceQuotas:
 _by_index: "weakref.WeakKeyDictionary[SetIndex, Dict[str, Any]]" = weakref.WeakKeyDictionary()
 
 
-def namespace_quotas(index: SetIndex, namespace: str) -> Optional[NamespaceQuotas]:
-    """The quota findings of `namespace`, or None when the set has no ResourceQuota there."""
+def namespace_quotas(index: SetIndex, scope: Scope) -> Optional[NamespaceQuotas]:
+    """The quota findings of a namespace (resources.admission_scope), or None when the set has no
+    ResourceQuota there. The set's quotas, and the objects of namespaces that have one, are
+    gathered in one pass; each namespace is evaluated on first use."""
     state = _by_index.get(index)
     if state is None:
-        quotas: Dict[str, List[Quota]] = {}
+        quotas: Dict[Scope, List[Quota]] = {}
         for obj in index.objects:
             if obj.kind == "ResourceQuota":
-                quotas.setdefault(obj.namespace, []).append(_quota(obj))
-        objects: Dict[str, List[K8sObject]] = {}
+                quotas.setdefault(admission_scope(obj), []).append(_quota(obj))
+        objects: Dict[Scope, List[K8sObject]] = {}
         if quotas:
+            namespaces = {namespace for namespace, _ in quotas}
             for obj in index.objects:
-                if obj.namespace in quotas and is_namespaced(obj.kind):
-                    objects.setdefault(obj.namespace, []).append(obj)
+                if obj.namespace in namespaces and is_namespaced(obj.kind):
+                    where = admission_scope(obj)
+                    if where in quotas:
+                        objects.setdefault(where, []).append(obj)
         state = _by_index[index] = {"quotas": quotas, "objects": objects, "done": {}}
-    quotas_here = state["quotas"].get(namespace)
+    quotas_here = state["quotas"].get(scope)
     if not quotas_here:
         return None
-    done = state["done"].get(namespace)
+    done = state["done"].get(scope)
     if done is None:
-        done = state["done"][namespace] = NamespaceQuotas(index, namespace, quotas_here,
-                                                          state["objects"].get(namespace, []))
+        done = state["done"][scope] = NamespaceQuotas(index, quotas_here, state["objects"].get(scope, []))
     return done
 
 
 def quota_findings(index: SetIndex, obj: K8sObject) -> List[QuotaFinding]:
-    quotas = namespace_quotas(index, obj.namespace)
+    quotas = namespace_quotas(index, admission_scope(obj))
     if quotas is None:
         return []
     return quotas.findings.get(id(obj), [])

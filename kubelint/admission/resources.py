@@ -3,11 +3,30 @@ units as SetDefaults_ResourceList (pkg/apis/core/v1/defaults.go) leaves them."""
 
 from __future__ import annotations
 
+import os
 from decimal import Decimal
-from typing import Any, Dict, Optional
+from typing import TYPE_CHECKING, Any, Dict, Optional, Tuple
 
 from ..model.objects import as_dict
 from ..model.quantity import QuantityError, parse_quantity, round_up_milli
+
+if TYPE_CHECKING:
+    from ..model.objects import K8sObject
+
+Scope = Tuple[str, str]
+
+
+def admission_scope(obj: "K8sObject") -> Scope:
+    """Which namespace admission sees the object in, as far as the set can tell.
+
+    A manifest that names its namespace is admitted there. One that does not lands in whatever
+    namespace it is applied to (`kubectl apply -n`), so it is related only to the objects of its
+    own directory that name none either: a LimitRange or ResourceQuota of an unrelated example
+    elsewhere in the tree must not judge it."""
+    if obj.was_written("metadata", "namespace"):
+        return obj.namespace, ""
+    return obj.namespace, os.path.dirname(obj.path)
+
 
 _CACHE: Dict[Any, Optional[Decimal]] = {}
 _CACHE_MAX = 10_000  # hostile input must not grow it without bound

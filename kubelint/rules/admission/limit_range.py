@@ -25,7 +25,7 @@ _context: List[Any] = [None]
 def _evaluated(obj: "K8sObject") -> List["LimitFinding"]:
     from ...admission.limit_ranger import evaluate, limit_ranges
 
-    ranges = limit_ranges(_context[0].index, obj.namespace)
+    ranges = limit_ranges(_context[0].index, obj)
     template = obj.pod_template
     if not ranges or template is None:
         return []
