@@ -1,5 +1,5 @@
 """Admission rules (KL820-KL849): what the cluster's admission plugins, configured by objects of
-the set, would refuse: LimitRange (limit_range), ResourceQuota (quota)."""
+the set, would refuse: LimitRange (limit_range), ResourceQuota (quota), ValidatingAdmissionPolicy (policy)."""
 
 from __future__ import annotations
 
@@ -9,6 +9,6 @@ from ..base import Rule
 
 
 def rules() -> List[Rule]:
-    from . import limit_range, quota
+    from . import limit_range, policy, quota
 
-    return [*limit_range.rules(), *quota.rules()]
+    return [*limit_range.rules(), *quota.rules(), *policy.rules()]
