@@ -157,7 +157,7 @@ def _execute(options: CheckOptions, out: TextIO) -> int:
             crd_paths=list(options.crds), schema_locations=list(options.schema_locations) or config.schema_locations,
             offline=options.offline, ignore_missing_schemas=options.ignore_missing_schemas,
             skip_kinds=_split(options.skip_kinds), reject_kinds=_split(options.reject_kinds), jobs=options.jobs,
-            cache_ttl=_first(options.cache_ttl, config.cache_ttl))
+            cache_ttl=_first(options.cache_ttl, config.cache_ttl), nodes=config.nodes)
         if options.max_file_size or config.max_file_size:
             settings.max_file_size = options.max_file_size or config.max_file_size  # type: ignore[assignment]
         outputs = [_parse_output(spec) for spec in options.outputs]

@@ -47,15 +47,17 @@ class AssumePresent:
 class RuleContext:
     """A plain class, not a dataclass: cheaper to define on every start."""
 
-    __slots__ = ("index", "kubernetes_version", "options", "complete", "assume_present")
+    __slots__ = ("index", "kubernetes_version", "options", "complete", "assume_present", "nodes")
 
     def __init__(self, index: SetIndex, kubernetes_version: str, options: Optional[Dict[str, Any]] = None,
-                 complete: bool = False, assume_present: Optional[AssumePresent] = None) -> None:
+                 complete: bool = False, assume_present: Optional[AssumePresent] = None,
+                 nodes: Optional[tuple] = None) -> None:
         self.index = index
         self.kubernetes_version = kubernetes_version
         self.options: Dict[str, Any] = options if options is not None else {}
         self.complete = complete  # config says the set holds every object of its namespaces
         self.assume_present = assume_present if assume_present is not None else AssumePresent()
+        self.nodes = nodes  # config `nodes:` (a tuple of shape mappings), None without it
 
     def option(self, name: str) -> Any:
         return self.options[name]

@@ -27,3 +27,4 @@ class Settings:
     reject_kinds: Sequence[str] = ()
     cache_ttl: Optional[int] = None  # seconds a downloaded schema is used before revalidation (default 1 day)
     jobs: Optional[int] = None
+    nodes: Optional[List[dict]] = None  # config `nodes:` node shapes for bin packing
