@@ -232,6 +232,8 @@ class NamespaceQuotas:
     def __init__(self, index: SetIndex, quotas: List[Quota], objects: List[K8sObject]) -> None:
         self.findings: Dict[int, List[QuotaFinding]] = {}
         used: List[Dict[str, Decimal]] = [{} for _ in quotas]
+        # (quota label, name) -> [the workload finding where the total crossed hard, later adders]
+        self._crossed: Dict[Tuple[str, str], List[Any]] = {}
         for obj in objects:
             found = self.findings.setdefault(id(obj), [])
             template = obj.pod_template
@@ -252,18 +254,29 @@ class NamespaceQuotas:
                                                   "key" if container.written else "value"))
                     if replicas is None or replicas <= 0:
                         continue
-                    found.extend(self._add(quota, usage, obj, per_pod, replicas))
+                    self._add(quota, usage, obj, per_pod, replicas, found)
             else:
                 object_usage = _object_usage(obj)
                 for quota, usage in zip(quotas, used):
                     if quota.scopes:
                         continue  # a scoped quota matches pods only
-                    found.extend(self._add(quota, usage, obj, object_usage, 1))
+                    self._add(quota, usage, obj, object_usage, 1, found)
+        self._note_later_workloads()
 
-    @staticmethod
-    def _add(quota: Quota, usage: Dict[str, Decimal], obj: K8sObject, per_item: Dict[str, Decimal],
-             replicas: int) -> List[QuotaFinding]:
-        out = []
+    def _note_later_workloads(self) -> None:
+        """A workload's excess is reported once, where the total crosses hard; the message counts
+        the workloads after it that add more (their pods are refused too)."""
+        for (label, key), (finding_list, position, later) in self._crossed.items():
+            if later:
+                finding = finding_list[position]
+                finding_list[position] = finding._replace(message=(
+                    f"{finding.message}; {later} later workload{'s' if later != 1 else ''} of the namespace "
+                    f"add{'s' if later == 1 else ''} more {key}"))
+
+    def _add(self, quota: Quota, usage: Dict[str, Decimal], obj: K8sObject, per_item: Dict[str, Decimal],
+             replicas: int, out: List[QuotaFinding]) -> None:
+        """Add the object's usage to the quota's; append to `out` (the object's findings) what
+        goes past hard."""
         for key, hard in quota.hard.items():
             each = per_item.get(key)
             if each is None:
@@ -274,6 +287,10 @@ class NamespaceQuotas:
             if added <= 0 or total <= hard.value:
                 continue
             workload = obj.kind != "Pod" and obj.pod_template is not None
+            crossed = self._crossed.get((quota.label, key))
+            if workload and crossed is not None:
+                crossed[2] += 1
+                continue
             if workload:
                 arithmetic = f"{replicas} replica{'s' if replicas != 1 else ''} × {format_amount(each, key)} = " \
                              f"{format_amount(added, key)}"
@@ -284,7 +301,8 @@ class NamespaceQuotas:
                               f"{format_amount(total, key)}"
             message = f"{key}: {arithmetic} > {key} {hard.text} of {quota.label}"
             out.append(QuotaFinding(COMPUTE if workload else COUNT, _kind_pointer(obj), message))
-        return out
+            if workload:
+                self._crossed[(quota.label, key)] = [out, len(out) - 1, 0]
 
 
 _by_index: "weakref.WeakKeyDictionary[SetIndex, Dict[str, Any]]" = weakref.WeakKeyDictionary()

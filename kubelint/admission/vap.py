@@ -130,6 +130,14 @@ class PolicySet:
                                              as_dict(match) if isinstance(match, dict) else None,
                                              as_dict(obj.spec.get("paramRef")), action))
         self._by_type: Dict[Tuple[str, str], List[Binding]] = {}
+        # (group, kind) -> plural of the CRDs of the set: resourceRules name custom resources so.
+        self.plurals: Dict[Tuple[str, str], str] = {}
+        if self.bindings:
+            for obj in index.objects:
+                if obj.kind == "CustomResourceDefinition":
+                    names = as_dict(obj.spec.get("names"))
+                    if isinstance(names.get("plural"), str):
+                        self.plurals[(str(obj.spec.get("group", "")), str(names.get("kind", "")))] = names["plural"]
 
     def candidates(self, api_version: str, kind: str) -> List[Binding]:
         """Bindings whose rules name the object's group/version/resource (selectors aside)."""
@@ -175,8 +183,9 @@ def evaluate(obj: K8sObject, index: SetIndex) -> List[PolicyFinding]:
     from ..cel.environment import EvaluationError, evaluate as run
 
     api_version = str(obj.raw.get("apiVersion", ""))
-    group, version = resource_of(obj.kind, api_version)[1], api_version.rsplit("/", 1)[-1]
-    resource = resource_of(obj.kind, api_version)[0]
+    resource, group = resource_of(obj.kind, api_version)
+    version = api_version.rsplit("/", 1)[-1]
+    resource = policies.plurals.get((group, obj.kind), resource)
     namespace_object = index.get("Namespace", "", obj.namespace) if is_namespaced(obj.kind) else None
     namespace_labels = as_dict(namespace_object.metadata.get("labels")) if namespace_object is not None else None
     if namespace_labels is None and is_namespaced(obj.kind) and obj.namespace == "default":

@@ -104,3 +104,26 @@ def test_param_not_found_action():
     allow = _run(policy + _binding(extra="  paramRef: {name: absent, namespace: default, "
                                          "parameterNotFoundAction: Allow}\n") + secret)
     assert allow == []
+
+
+def test_custom_resource_matched_by_its_crd_plural():
+    crd = """---
+apiVersion: apiextensions.k8s.io/v1
+kind: CustomResourceDefinition
+metadata: {name: gateways.example.com}
+spec:
+  group: example.com
+  scope: Namespaced
+  names: {plural: gateways, singular: gateway, kind: Gateway}
+  versions:
+  - name: v1
+    served: true
+    storage: true
+    schema: {openAPIV3Schema: {type: object, x-kubernetes-preserve-unknown-fields: true}}
+"""
+    policy = _policy("  - expression: \"has(object.spec) && has(object.spec.port)\"\n    message: a port\n",
+                     rules='["gateways"]').replace('apiGroups: [""]', 'apiGroups: ["example.com"]')
+    gateway = "---\napiVersion: example.com/v1\nkind: Gateway\nmetadata: {name: fire-gw, namespace: default}\n" \
+              "spec: {host: a}\n"
+    # UnsafeGuessKindToResource would say "gatewaies"; the CRD says "gateways".
+    assert [(rule, line) for rule, line, *_ in _run(policy + _binding() + crd + gateway)] == [("KL830", 36)]  # on spec, the nearest part of spec.port it reads
