@@ -213,7 +213,8 @@ def _prepare(options: CheckOptions) -> Prepared:
         crd_paths=list(options.crds), schema_locations=list(options.schema_locations) or config.schema_locations,
         offline=options.offline, ignore_missing_schemas=options.ignore_missing_schemas,
         skip_kinds=_split(options.skip_kinds), reject_kinds=_split(options.reject_kinds), jobs=options.jobs,
-        cache_ttl=_first(options.cache_ttl, config.cache_ttl), pod_security=config.pod_security)
+        cache_ttl=_first(options.cache_ttl, config.cache_ttl), pod_security=config.pod_security,
+        nodes=config.nodes)
     if options.max_file_size or config.max_file_size:
         settings.max_file_size = options.max_file_size or config.max_file_size  # type: ignore[assignment]
     outputs = [_parse_output(spec) for spec in options.outputs]

@@ -4,6 +4,7 @@ pyproject.toml, checked key by key so a typo gets an error that names it."""
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass, field
 from typing import Any, Dict, List, Optional
 
@@ -34,6 +35,7 @@ class Config:
     pod_security: Optional[Dict[str, Any]] = None
     context: Optional[str] = None  # directory, relative to the config file
     baseline: Optional[str] = None  # file, relative to the config file
+    nodes: Optional[List[Dict[str, Any]]] = None
 
 
 _STR_LIST = "a list of strings"
@@ -63,6 +65,13 @@ _KEYS = {
 POD_SECURITY_LEVELS = ("privileged", "baseline", "restricted")
 _POD_SECURITY_MODES = ("enforce", "audit", "warn")
 _POD_SECURITY_LISTS = ("exempt-namespaces", "exempt-runtime-classes")
+# nodes: node shapes for bin packing (kubelint/admission/nodes.py), checked by _check_nodes.
+_KEYS["nodes"] = ("nodes", "a list of node shapes such as {name: general, cpu: 4, memory: 16Gi, pods: 110, count: 3}",
+                  lambda v: isinstance(v, list) and all(isinstance(x, dict) for x in v))
+# A non-negative Kubernetes quantity (the config layer sits below kubelint.model's parser).
+_QUANTITY = re.compile(r"^\+?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+|[KMGTPE]i|[munkMGTPE])?$")
+_NODE_KEYS = {"name", "cpu", "memory", "ephemeral-storage", "pods", "count", "labels", "taints"}
+_TAINT_EFFECTS = ("NoSchedule", "PreferNoSchedule", "NoExecute")
 _RULE_KEYS = {"severity", "options", "enabled"}
 
 
@@ -230,6 +239,8 @@ def parse_config(raw: Any, where: str, path: Optional[str] = None) -> Config:
         setattr(config, attribute, value)
     if config.pod_security is not None:
         _check_pod_security(config.pod_security, where)
+    if config.nodes is not None:
+        _check_nodes(config.nodes, where)
     for rule, settings in config.rules.items():
         if not isinstance(settings, dict):
             raise ConfigError(f'{where}: rules.{rule} must be a mapping with "severity" and/or "options"')
@@ -246,3 +257,37 @@ def parse_config(raw: Any, where: str, path: Optional[str] = None) -> Config:
             raise ConfigError(f"{where}: rules.{rule}.severity must be error, warning or info, "
                               f"got {_describe(settings['severity'])}")
     return config
+
+
+def _check_nodes(nodes: List[Dict[str, Any]], where: str) -> None:
+    """Each node shape: a name, quantities that parse, whole counts, string labels, taints with
+    a key and a known effect."""
+    for number, shape in enumerate(nodes):
+        at = f"{where}: nodes[{number}]"
+        unknown = sorted(set(shape) - _NODE_KEYS)
+        if unknown:
+            raise ConfigError(f'{at}: unknown key "{unknown[0]}" (known: {", ".join(sorted(_NODE_KEYS))})')
+        if not isinstance(shape.get("name", ""), str):
+            raise ConfigError(f"{at}.name must be a string")
+        for key in ("cpu", "memory", "ephemeral-storage"):
+            value = shape.get(key)
+            if value is None:
+                continue
+            if isinstance(value, bool) or not (isinstance(value, (int, float)) and value >= 0 or
+                                               isinstance(value, str) and _QUANTITY.match(value)):
+                raise ConfigError(f"{at}.{key} must be a quantity such as 4 or 16Gi, got {value!r}")
+        for key, least in (("pods", 0), ("count", 1)):
+            value = shape.get(key)
+            if value is not None and (not isinstance(value, int) or isinstance(value, bool) or value < least):
+                raise ConfigError(f"{at}.{key} must be a whole number of at least {least}, got {value!r}")
+        labels = shape.get("labels", {})
+        if not isinstance(labels, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in labels.items()):
+            raise ConfigError(f"{at}.labels must be a mapping of strings to strings")
+        taints = shape.get("taints", [])
+        if not isinstance(taints, list):
+            raise ConfigError(f"{at}.taints must be a list of {{key, value, effect}}")
+        for taint in taints:
+            if not isinstance(taint, dict) or not isinstance(taint.get("key"), str) or \
+                    taint.get("effect") not in _TAINT_EFFECTS or not isinstance(taint.get("value", ""), str):
+                raise ConfigError(f"{at}.taints: each taint needs a key, an optional string value and an effect "
+                                  f"({', '.join(_TAINT_EFFECTS)}), got {taint!r}")

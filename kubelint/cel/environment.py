@@ -15,6 +15,7 @@ from .checked import DecodeError, Node, parse_checked, uses_variable
 from .library import UNSUPPORTED, UNSUPPORTED_NAMES
 
 _env: Any = None
+_envs: dict = {}  # other variable sets (admission policies: object, params, request...)
 
 
 class CompileError(Exception):
@@ -43,8 +44,20 @@ class Compiled:
     result_type: str  # the checked type: BOOL, STRING, DYN...
 
 
-def _environment() -> Any:
+def _environment(variables: Optional[tuple] = None) -> Any:
     global _env
+    if variables is not None:
+        found = _envs.get(variables)
+        if found is None:
+            from cel_expr_python import cel
+            from cel_expr_python.ext import ext_optional, ext_strings
+
+            from .library import declarations
+
+            found = _envs[variables] = cel.NewEnv(variables={name: cel.Type.DYN for name in variables},
+                                                  extensions=[ext_strings.ExtStrings(), ext_optional.ExtOptional()],
+                                                  functions=declarations(cel))
+        return found
     if _env is None:
         from cel_expr_python import cel
         from cel_expr_python.ext import ext_optional, ext_strings
@@ -60,9 +73,11 @@ def _environment() -> Any:
 _REFERENCE = re.compile(r"(?:undeclared reference to|no matching overload for) '([^']+)'")
 
 
-def compile_expression(source: str) -> Compiled:
+def compile_expression(source: str, variables: Optional[tuple] = None) -> Compiled:
+    """Compile `source` with `self` and `oldSelf` (CRD rules), or with the given variable names
+    (all dynamic), e.g. an admission policy's object, oldObject, params, request."""
     try:
-        expression = _environment().compile(source)
+        expression = _environment(variables).compile(source)
     except Exception as exc:  # the engine reports every compile problem as an exception
         message = _clean(str(exc))
         names = set(_REFERENCE.findall(message))
@@ -86,10 +101,11 @@ def _clean(text: str) -> str:
     return "; ".join(line.replace(" [INVALID_ARGUMENT]", "").strip() for line in lines) or "compilation failed"
 
 
-def evaluate(compiled: Compiled, self_value: Any) -> Any:
-    """The value of the expression with `self` bound, or EvaluationError."""
+def evaluate(compiled: Compiled, self_value: Any, data: Optional[dict] = None) -> Any:
+    """The value of the expression with `self` bound (or the variables of `data`), or
+    EvaluationError."""
     try:
-        result = compiled.expression.eval(data={"self": self_value})
+        result = compiled.expression.eval(data={"self": self_value} if data is None else data)
     except Exception as exc:  # the engine's iteration budget, a value it cannot carry...
         message = str(exc).strip()
         raise EvaluationError(message.replace(" [INTERNAL]", ""),

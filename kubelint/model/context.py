@@ -47,11 +47,11 @@ class AssumePresent:
 class RuleContext:
     """A plain class, not a dataclass: cheaper to define on every start."""
 
-    __slots__ = ("index", "kubernetes_version", "options", "complete", "assume_present", "pod_security")
+    __slots__ = ("index", "kubernetes_version", "options", "complete", "assume_present", "pod_security", "nodes")
 
     def __init__(self, index: SetIndex, kubernetes_version: str, options: Optional[Dict[str, Any]] = None,
                  complete: bool = False, assume_present: Optional[AssumePresent] = None,
-                 pod_security: Optional[Dict[str, Any]] = None) -> None:
+                 pod_security: Optional[Dict[str, Any]] = None, nodes: Optional[tuple] = None) -> None:
         self.index = index
         self.kubernetes_version = kubernetes_version
         self.options: Dict[str, Any] = options if options is not None else {}
@@ -59,6 +59,7 @@ class RuleContext:
         self.assume_present = assume_present if assume_present is not None else AssumePresent()
         # config `pod-security:` (cluster-wide Pod Security defaults and exemptions), or None
         self.pod_security = pod_security
+        self.nodes = nodes  # config `nodes:` (a tuple of shape mappings), None without it
 
     def option(self, name: str) -> Any:
         return self.options[name]

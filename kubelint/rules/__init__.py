@@ -19,10 +19,10 @@ def all_rules() -> List[Rule]:
 
 def _families() -> list:
     # Each family module exposes `rules() -> list[Rule]`; add new families here.
-    from . import apiserver, containers, ingress, metadata, references, security, service, workloads
+    from . import admission, apiserver, containers, ingress, metadata, references, security, service, workloads
 
     return [metadata.rules, service.rules, ingress.rules, containers.rules, workloads.rules, references.rules,
-            apiserver.rules, security.rules]
+            apiserver.rules, security.rules, admission.rules]
 
 
 class Registry:

@@ -357,9 +357,10 @@ class Checker:
         if self._plans_index is not index:
             self._plans_index, self._plans = index, {}
             assume_present = AssumePresent(tuple(self.settings.assume_present))  # one, so its answers are shared
+            nodes = tuple(self.settings.nodes) if self.settings.nodes else None
             self._contexts = {rule.id: RuleContext(
                 index, self.store.version, self.rule_settings[rule.id].options, self.settings.complete,
-                assume_present, self.settings.pod_security) for rule in self._active_rules}
+                assume_present, self.settings.pod_security, nodes) for rule in self._active_rules}
         plan = self._plans.get(kind)
         if plan is None:
             plan = self._plans[kind] = [(rule, self._contexts[rule.id])

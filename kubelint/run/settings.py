@@ -28,3 +28,4 @@ class Settings:
     cache_ttl: Optional[int] = None  # seconds a downloaded schema is used before revalidation (default 1 day)
     jobs: Optional[int] = None
     pod_security: Optional[Dict[str, object]] = None  # config `pod-security:`, validated
+    nodes: Optional[List[dict]] = None  # config `nodes:` node shapes for bin packing

@@ -7,6 +7,7 @@ Regenerate a golden file after reviewing it by hand: KUBELINT_UPDATE_GOLDEN=1 py
 
 from __future__ import annotations
 
+import json
 import os
 
 import pytest
@@ -16,6 +17,15 @@ from tests.helpers import lines, run_paths
 
 CASES = os.path.join(os.path.dirname(os.path.abspath(__file__)), "cases")
 CHECKED_RULES = [r for r in all_rules() if not r.builtin]
+
+
+def _settings(rule_id: str) -> dict:
+    """Extra run settings of a case directory (settings.json), e.g. config `nodes:` for KL840."""
+    path = os.path.join(CASES, rule_id, "settings.json")
+    if not os.path.exists(path):
+        return {}
+    with open(path, encoding="utf-8") as handle:
+        return json.load(handle)
 
 
 def _case_files(rule_id: str, prefix: str):
@@ -32,7 +42,7 @@ def test_fire_fixtures_match_golden(rule, monkeypatch):
     monkeypatch.chdir(os.path.join(CASES, rule.id))
     found = []
     for name in files:
-        found += lines(run_paths([name], select=[rule.id]))
+        found += lines(run_paths([name], select=[rule.id], **_settings(rule.id)))
     golden = os.path.join(CASES, rule.id, "expected.txt")
     if os.environ.get("KUBELINT_UPDATE_GOLDEN"):
         with open(golden, "w", encoding="utf-8") as handle:
@@ -49,7 +59,7 @@ def test_dont_fire_fixtures_are_clean(rule, monkeypatch):
     assert files, f"{rule.id} has no dont-fire*.yaml fixture in tests/rules/cases/{rule.id}/"
     monkeypatch.chdir(os.path.join(CASES, rule.id))
     for name in files:
-        assert lines(run_paths([name], select=[rule.id])) == [], name
+        assert lines(run_paths([name], select=[rule.id], **_settings(rule.id))) == [], name
 
 
 @pytest.mark.parametrize("rule", all_rules(), ids=lambda r: f"{r.id}-{r.name}")
