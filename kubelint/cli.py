@@ -511,7 +511,7 @@ def baseline_write(file: str, **parsed: object) -> None:
     options = CheckOptions(**parsed)  # type: ignore[arg-type]
     try:
         previous = baselines.read(file) if os.path.exists(file) else []
-        result = _check(_prepare(options), options, [])
+        result, _ = _check(_prepare(options), options, [], sys.stdout)
         entries = baselines.entries_of(result.active())
         baselines.write(file, entries)
     except UsageProblem as exc:

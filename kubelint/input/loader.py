@@ -76,7 +76,8 @@ class SourceFile:
 
             read = read_file(self._reread_from, DEFAULT_MAX_FILE_SIZE if self.identity is None
                              else self.identity[2])
-            if read.data is not None and read.identity == self.identity:
+            # No identity (a context file from the cache, say): whatever is there now is read.
+            if read.data is not None and (self.identity is None or read.identity == self.identity):
                 try:
                     self.text = read.data.decode("utf-8-sig")
                 except UnicodeDecodeError:

@@ -158,10 +158,11 @@ def test_template_expressions_are_found_as_the_regex_found_them(text, expected):
 
 
 def test_a_source_comment_with_a_long_run_of_spaces_is_linear():
-    text = "# Source: a" + " " * 80_000 + "b\n" + OK + "# Source: chart/templates/x.yaml \n" + OK
+    # A comment counts where Helm writes it: opening a document (the first line, or after ---).
+    text = "# Source: a" + " " * 80_000 + "b\n" + OK + "---\n# Source: chart/templates/x.yaml \n" + OK
     with within(2):
         comments = SourceComments(text)
-    assert comments.attribute(9) == ("chart/templates/x.yaml", 1)
+    assert comments.attribute(10) == ("chart/templates/x.yaml", 1)
     assert comments.attribute(3) == ("a" + " " * 80_000 + "b", 2)
     assert not SourceComments("#  Source: x\n# Source:  \n")
 
