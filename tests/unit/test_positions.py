@@ -235,3 +235,53 @@ def test_missing_key_points_at_its_deepest_existing_parent(safe):
 def test_position_of_a_document_that_does_not_parse_alone_comes_from_the_whole_file():
     source = load_file("x.yaml", NINE_LINES.encode()).source
     assert source.position(5, ("data",)) == Position(1, 1, 1, 1)
+
+
+SHAPES = """\
+x: &x [1]
+m:
+  d: *x
+n: 1
+s:
+- &y [2]
+- *y
+t:
+- only
+u: |
+v: scalar
+"""
+
+
+@BOTH
+@pytest.mark.parametrize("pointer, anchor, expected", [
+    (["m"], "value", (3, 3, 3, 8)),  # one line, its last value an alias: ends on that line
+    (["s"], "value", (6, 1, 7, 5)),  # the last item an alias of the item before it
+    (["t"], "value", (9, 1, 9, 7)),  # a block sequence of one item
+    (["u"], "value", (10, 4, 10, 5)),  # an empty block scalar: ends on its own line
+    (["v", 0], "value", (11, 4, 11, 10)),  # an index into a scalar: the scalar
+    (["v", "k"], "value", (11, 4, 11, 10)),
+    (["t", "k"], "value", (9, 1, 9, 7)),  # a key into a sequence: the sequence
+    (["t", 1], "value", (9, 1, 9, 7)),  # one past the last item
+    (["t", -1], "value", (9, 1, 9, 7)),
+    (["missing"], "key", (1, 1, 11, 10)),  # no key node on the way: the document
+    ([], "key", (1, 1, 11, 10)),
+    (["t", 0], "key", (9, 3, 9, 7)),  # an item has no key: the item itself
+])
+def test_shapes_and_pointers_that_do_not_fit_them(pointer, anchor, expected, safe):
+    assert position(SHAPES, pointer, anchor=anchor, safe=safe) == expected
+
+
+# Keys are matched as Kubernetes reads them: plain yes/no/~ and numbers become JSON strings
+# ("true", "false", "null", "31"); quoted or explicitly tagged keys stay as written.
+TYPED_KEYS = 'yes: 1\nno: 2\n~: 3\n80: 5\n0x1F: 6\n1e3: 7\n"on": 8\n!!str off: 9\n"90": 10\n'
+
+
+@BOTH
+@pytest.mark.parametrize("key, expected", [
+    ("true", (1, 6, 1, 7)), ("false", (2, 5, 2, 6)), ("null", (3, 4, 3, 5)), ("80", (4, 5, 4, 6)),
+    ("31", (5, 7, 5, 8)), ("1000", (6, 6, 6, 7)), ("on", (7, 7, 7, 8)), ("off", (8, 12, 8, 13)),
+    ("90", (9, 7, 9, 9)),
+    ("yes", (1, 1, 9, 9)), ("0x1F", (1, 1, 9, 9)), ("1e3", (1, 1, 9, 9)),  # as written: not keys
+])
+def test_keys_are_matched_with_kubernetes_typing(key, expected, safe):
+    assert position(TYPED_KEYS, [key], safe=safe) == expected
