@@ -36,7 +36,7 @@ U = "tests/unit/"
 # (corpus, integration) would catch it.
 MODULES: Dict[str, Tuple[List[str], List[str]]] = {
     "index": (["kubelint/model/index.py"],
-              [U + "test_boundaries.py", U + "test_service_rules.py", U + "test_workloads.py",
+              [U + "test_index.py", U + "test_boundaries.py", U + "test_service_rules.py", U + "test_workloads.py",
                U + "test_references.py", U + "test_ingress.py", U + "test_rule_caches.py",
                U + "test_metadata_rules.py", "tests/rules/test_rule_cases.py"]),
     "positions": (["kubelint/input/positions.py"],
