@@ -1,0 +1,196 @@
+"""The parts of a `kubelint check` run around the checking: options against config, extra
+output files, worker failures, notices, the progress bar, and the command's own exit."""
+
+from __future__ import annotations
+
+import io
+import json
+
+import pytest
+from click.testing import CliRunner
+
+from kubelint import cli
+from kubelint.cli import CheckOptions, UsageProblem, execute, main
+
+BAD = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: bad\ndata:\n  a: 1\n"
+FINDING = "x.yaml:6:6: error KL101 data.a: expected string, got integer 1 [ConfigMap bad]"
+SUMMARY = "1 file, 1 object (0 skipped): 1 error, 0 warnings, 0 infos"
+TOO_BIG_SUMMARY = "1 file, 0 objects (0 skipped): 1 error, 0 warnings, 0 infos"
+
+
+@pytest.fixture
+def here(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("GITHUB_ACTIONS", raising=False)
+    (tmp_path / "x.yaml").write_text(BAD)
+    return tmp_path
+
+
+def check(*args):
+    result = CliRunner().invoke(main, ["check", *args], catch_exceptions=False)
+    return result.exit_code, result.output.splitlines()
+
+
+def test_max_file_size_from_the_command_line_and_from_config(here):
+    too_big = (f"x.yaml:1:1: error KL007 file is {len(BAD)} bytes, over the 10-byte limit; "
+               "raise it with --max-file-size if it is really a manifest")
+    assert check("--no-config", "--max-file-size", "10", "x.yaml") == (1, [too_big, TOO_BIG_SUMMARY])
+    (here / ".kubelint.yaml").write_text("max-file-size: 10\n")
+    assert check("x.yaml") == (1, [too_big, TOO_BIG_SUMMARY])
+    assert check("--max-file-size", "1000", "x.yaml") == (1, [FINDING, SUMMARY])  # the option wins
+    assert check("--no-config", "x.yaml") == (1, [FINDING, SUMMARY])
+
+
+def test_config_select_ignore_and_exclude_combine_with_the_options(here):
+    (here / "skip").mkdir()
+    (here / "skip" / "y.yaml").write_text(BAD)
+    (here / ".kubelint.yaml").write_text("select: [KL1]\nexclude: ['skip/*']\n")
+    assert check(".") == (1, [FINDING, SUMMARY])
+    assert check(".", "--select", "KL2") == (0, ["1 file, 1 object (0 skipped): 0 errors, 0 warnings, 0 infos"])
+    assert check(".", "--ignore", "KL101") == (0, ["1 file, 1 object (0 skipped): 0 errors, 0 warnings, 0 infos"])
+    (here / ".kubelint.yaml").write_text("ignore: [KL101]\n")
+    assert check("x.yaml", "--ignore", "KL102") == (0, ["1 file, 1 object (0 skipped): 0 errors, 0 warnings, 0 infos"])
+
+
+def test_strict_option_config_and_default(here):
+    (here / "x.yaml").write_text("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\nextra: 1\n")
+    unknown = 'x.yaml:5:1: error KL102 unknown field "extra" [ConfigMap c]'
+    assert check("--no-config", "x.yaml") == (1, [unknown, SUMMARY])  # strict by default, as kubectl
+    assert check("--no-config", "--no-strict", "x.yaml")[0] == 0
+    (here / ".kubelint.yaml").write_text("strict: false\n")
+    assert check("x.yaml")[0] == 0
+    assert check("--strict", "x.yaml") == (1, [unknown, SUMMARY])
+
+
+def test_outputs_are_written_in_their_formats(here):
+    code, lines = check("--no-config", "x.yaml", "-o", "json:out.json", "--output", "github:out.txt")
+    assert (code, lines) == (1, [FINDING, SUMMARY])
+    assert [(f["rule"], f["line"]) for f in json.loads((here / "out.json").read_text())["findings"]] == [("KL101", 6)]
+    assert (here / "out.txt").read_text().splitlines()[0].startswith("::error file=x.yaml,line=6,col=6,")
+
+
+@pytest.mark.parametrize("spec", ["json", "yaml:out.txt", "json:", ":out.json"])
+def test_bad_output_spec(here, spec):
+    result = CliRunner().invoke(main, ["check", "--no-config", "x.yaml", "-o", spec])
+    assert result.exit_code == 2
+    assert result.output == ("kubelint: error: --output takes FORMAT:FILE with FORMAT one of "
+                             f"text, json, github, sarif, junit, got {spec!r}\n")
+
+
+def test_an_output_that_cannot_be_written_is_a_usage_error(here):
+    (here / "dir").mkdir()
+    with pytest.raises(UsageProblem, match=r"^cannot write dir: Is a directory$"):
+        execute(CheckOptions(["x.yaml"], no_config=True, outputs=["json:dir"]), io.StringIO())
+
+
+def test_a_failed_worker_is_a_usage_error_without_a_traceback(here, monkeypatch):
+    from kubelint.run.engine import Checker
+    from kubelint.run.parallel import WorkerError
+
+    def fail(self, inputs, progress=None):
+        raise WorkerError("Traceback ...\n  File x\nMemoryError: out of memory\n")
+
+    monkeypatch.setattr(Checker, "run", fail)
+    result = CliRunner().invoke(main, ["check", "--no-config", "x.yaml"])
+    assert result.exit_code == 2
+    assert result.output == ("kubelint: error: a worker process failed (MemoryError: out of memory); "
+                             "rerun with --jobs 1 to check in one process\n")
+    monkeypatch.setattr(Checker, "run", lambda self, inputs, progress=None: (_ for _ in ()).throw(WorkerError("")))
+    assert "a worker process failed (no detail)" in CliRunner().invoke(main, ["check", "--no-config", "x.yaml"]).output
+
+
+def test_schema_notices_go_to_stderr_each_once(here, monkeypatch):
+    from kubelint.schemas.store import SchemaStore
+
+    real_init = SchemaStore.__init__
+
+    def with_notices(self, *args, **kwargs):
+        real_init(self, *args, **kwargs)
+        self.notices.extend(["first notice", "second notice"])
+
+    monkeypatch.setattr(SchemaStore, "__init__", with_notices)
+    result = CliRunner().invoke(main, ["check", "--no-config", "x.yaml"])
+    assert result.stderr == "kubelint: first notice\nkubelint: second notice\n"
+    assert (result.exit_code, result.stdout.splitlines()) == (1, [FINDING, SUMMARY])
+
+
+class Terminal(io.StringIO):
+    def isatty(self):
+        return True
+
+
+@pytest.mark.parametrize("total, tty, shown", [(199, True, False), (200, True, True), (5000, False, False)])
+def test_progress_bar_only_for_many_files_on_a_terminal(monkeypatch, total, tty, shown):
+    stderr = Terminal() if tty else io.StringIO()
+    monkeypatch.setattr(cli.sys, "stderr", stderr)
+    show = cli._progress_bar(total)
+    assert (show is not None) == shown
+
+
+def test_progress_bar_draws_every_50_files_and_clears_at_the_end(monkeypatch):
+    stderr = Terminal()
+    monkeypatch.setattr(cli.sys, "stderr", stderr)
+    show = cli._progress_bar(200)
+    show(1, 200)
+    assert stderr.getvalue() == ""
+    show(50, 200)
+    assert stderr.getvalue() == "\rchecking [" + "#" * 7 + "." * 23 + "] 50/200 files"
+    show(100, 200)
+    assert stderr.getvalue().endswith("\rchecking [" + "#" * 15 + "." * 15 + "] 100/200 files")
+    show(200, 200)
+    assert stderr.getvalue().endswith("\rchecking [" + "#" * 30 + "] 200/200 files\r" + " " * 70 + "\r")
+
+
+@pytest.mark.parametrize("exit_with, code, stderr", [
+    (None, 0, ""), (0, 0, ""), (1, 1, ""), (2, 2, ""), ("a message", 1, "a message\n"),
+])
+def test_run_exits_with_the_command_s_code_after_flushing(monkeypatch, capsys, exit_with, code, stderr):
+    flushed, exited = [], []
+
+    def fake_main(prog_name):
+        assert prog_name == "kubelint"
+        cli.sys.stdout.write("report")
+        if exit_with is not None:
+            raise SystemExit(exit_with)
+
+    class Stream(io.StringIO):
+        def flush(self):
+            flushed.append(self.getvalue())
+
+    monkeypatch.setattr(cli, "main", fake_main)
+    monkeypatch.setattr(cli.sys, "stdout", Stream())
+    monkeypatch.setattr(cli.os, "_exit", exited.append)
+    cli.run()
+    assert exited == [code]
+    assert "report" in flushed
+    assert capsys.readouterr().err == stderr
+
+
+def test_run_survives_a_closed_pipe(monkeypatch):
+    class Closed(io.StringIO):
+        def flush(self):
+            raise BrokenPipeError()
+
+    exited = []
+    monkeypatch.setattr(cli, "main", lambda prog_name: None)
+    monkeypatch.setattr(cli.sys, "stdout", Closed())
+    monkeypatch.setattr(cli.sys, "stderr", Closed())
+    monkeypatch.setattr(cli.os, "_exit", exited.append)
+    cli.run()
+    assert exited == [0]
+
+
+def test_source_lines_for_the_caret(here):
+    read = cli._source_line_reader()
+    assert read("x.yaml", 1) == "apiVersion: v1"
+    assert read("x.yaml", 6) == "  a: 1"
+    assert read("x.yaml", 0) is None and read("x.yaml", 7) is None
+    assert read("-", 1) is None
+    assert read("missing.yaml", 1) is None
+
+
+def test_split_and_first():
+    assert cli._split(["KL1,KL3", " KL501 ", "", "a,,b"]) == ["KL1", "KL3", "KL501", "a", "b"]
+    assert cli._first(None, False, True) is False
+    assert cli._first(None, None) is None
+    assert cli._first(0, 5) == 0
