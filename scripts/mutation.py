@@ -53,7 +53,7 @@ MODULES: Dict[str, Tuple[List[str], List[str]]] = {
                     [U + "test_schema_check.py", U + "test_deprecations.py", U + "test_crd.py",
                      U + "test_remote_schemas.py", U + "test_cli.py"]),
     "formatters": (["kubelint/formatters/*"],
-                   [U + "test_formatters.py", U + "test_positions.py", U + "test_cli.py",
+                   [U + "test_formatter_output.py", U + "test_formatters.py", U + "test_positions.py", U + "test_cli.py",
                     U + "test_config_and_suppression.py"]),
     "cli": (["kubelint/cli.py"],
             [U + "test_cli.py", U + "test_cli_run.py", U + "test_config_and_suppression.py", U + "test_formatters.py",
