@@ -50,7 +50,7 @@ MODULES: Dict[str, Tuple[List[str], List[str]]] = {
     "suppress": (["kubelint/run/suppress.py"],
                  [U + "test_config_and_suppression.py", U + "test_formatters.py", U + "test_cli.py"]),
     "schemacheck": (["kubelint/run/schemacheck.py"],
-                    [U + "test_schema_check.py", U + "test_deprecations.py", U + "test_crd.py",
+                    [U + "test_schema_step.py", U + "test_schema_check.py", U + "test_deprecations.py", U + "test_crd.py",
                      U + "test_remote_schemas.py", U + "test_cli.py"]),
     "formatters": (["kubelint/formatters/*"],
                    [U + "test_formatter_output.py", U + "test_formatters.py", U + "test_positions.py", U + "test_cli.py",
