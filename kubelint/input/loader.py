@@ -361,7 +361,7 @@ def _collect_object(result: LoadResult, index: int, base: Pointer, document: Any
     where = source.position(index, base) if base else Position(line, 1, line, 1)
     if not isinstance(document, dict):
         kind = "list" if isinstance(document, list) else type(document).__name__
-        kind = {"str": "string", "int": "number", "float": "number", "bool": "boolean"}.get(kind, kind)
+        kind = {"str": "string", "int": "number", "float": "number", "bool": "boolean", "NoneType": "null"}.get(kind, kind)
         result.issues.append(LocatedIssue(
             "KL004", where, f"a manifest must be a mapping with apiVersion and kind, not a {kind}",
             json_path=pointer_to_json_path(base)))
