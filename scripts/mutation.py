@@ -62,7 +62,7 @@ MODULES: Dict[str, Tuple[List[str], List[str]]] = {
             [U + "test_cli.py", U + "test_cli_run.py", U + "test_config_and_suppression.py", U + "test_formatters.py",
              U + "test_rule_crash.py", U + "test_positions.py"]),
     "common": (["kubelint/rules/common/*"],
-               [U + "test_rule_caches.py", U + "test_workloads.py", U + "test_references.py",
+               [U + "test_rules_common.py", U + "test_rule_caches.py", U + "test_workloads.py", U + "test_references.py",
                 U + "test_service_rules.py", "tests/rules/test_rule_cases.py"]),
 }
 
