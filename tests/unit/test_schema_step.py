@@ -119,3 +119,55 @@ spec:
 def test_near_miss_of_a_custom_kind_is_a_kind_of_its_group(kind, hint):
     text = CRD + f"apiVersion: monitoring.example.com/v1\nkind: {kind}\nmetadata: {{name: r}}\n"
     assert found(text) == [("KL106", 17, 7, f"no schema for {kind} monitoring.example.com/v1 in Kubernetes 1.37{hint}")]
+
+
+@pytest.mark.parametrize("replacement, removed_in, message", [
+    (None, None, "ConfigMap v1 is deprecated since Kubernetes 1.30"),
+    ("v2", None, "ConfigMap v1 is deprecated since Kubernetes 1.30; migrate to v2"),
+    (None, "1.40", "ConfigMap v1 is deprecated since Kubernetes 1.30 and is removed in 1.40"),
+])
+def test_a_deprecation_says_only_what_is_known(monkeypatch, replacement, removed_in, message):
+    """No entry of the bundled table lacks a replacement or a removal version yet; when one
+    does, the message leaves out what it does not know."""
+    from kubelint.run import schemacheck
+    from kubelint.schemas.deprecations import Deprecation
+
+    record = Deprecation("v1", "ConfigMap", "1.30", removed_in, replacement, None)
+    monkeypatch.setattr(schemacheck, "lookup_deprecation", lambda api_version, kind: record)
+    assert found("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\n") == [("KL105", 1, 13, message)]
+
+
+@pytest.mark.parametrize("text, message", [
+    # *.k8s.io groups are not custom resources: their near misses come from every group.
+    ("apiVersion: networking.k8s.io/v1\nkind: Deploymnet\nmetadata: {name: d}\n",
+     'no schema for Deploymnet networking.k8s.io/v1 in Kubernetes 1.37; did you mean kind "Deployment"?'),
+    # A near miss must be close (difflib ratio 0.8): Deploy is not.
+    ("apiVersion: apps/v1\nkind: Deploy\nmetadata: {name: d}\n", "no schema for Deploy apps/v1 in Kubernetes 1.37"),
+    ("apiVersion: v1\nkind: HorizontalPodAutoscaler\nmetadata: {name: h}\n",
+     "no schema for HorizontalPodAutoscaler v1 in Kubernetes 1.37; HorizontalPodAutoscaler is served as "
+     "autoscaling/v1, autoscaling/v2"),
+])
+def test_more_unknown_kind_hints(text, message):
+    assert found(text) == [("KL106", 2, 7, message)]
+
+
+@pytest.mark.parametrize("kind, hint", [
+    ("PrometheusRu", '; did you mean kind "PrometheusRule"?'),  # two letters short: a typo
+    ("PrometheusR", " (a custom resource: give its CRD with --crd, or a --schema-location that has its schema)"),
+])
+def test_a_custom_near_miss_differs_by_at_most_two_letters(kind, hint):
+    text = CRD + f"apiVersion: monitoring.example.com/v1\nkind: {kind}\nmetadata: {{name: r}}\n"
+    assert found(text) == [("KL106", 17, 7, f"no schema for {kind} monitoring.example.com/v1 in Kubernetes 1.37{hint}")]
+
+
+def test_skip_list_without_spaces():
+    assert found(skip_kinds=["Service,Deployment"]) == []
+
+
+def test_missing_schema_names_every_location(tmp_path, monkeypatch):
+    monkeypatch.setenv("KUBELINT_CACHE_DIR", str(tmp_path))
+    locations = ["http://127.0.0.1:9/a/{{ .ResourceKind }}.json", "http://127.0.0.1:9/b/{{ .ResourceKind }}.json"]
+    text = "apiVersion: example.com/v1\nkind: Widget\nmetadata: {name: w}\n"
+    assert found(text, schema_locations=locations, offline=True) == [
+        ("KL106", 2, 7, f"no schema for Widget example.com/v1 at any schema location ({locations[0]}, {locations[1]}) "
+                        "(a custom resource: give its CRD with --crd, or a --schema-location that has its schema)")]
