@@ -106,7 +106,7 @@ def _key_text(node: yaml.ScalarNode) -> str:
     return node.value
 
 
-def locate(root: Optional[yaml.Node], pointer: Pointer, anchor: str = "value") -> Optional[Position]:
+def locate(root: Optional[yaml.Node], pointer: Pointer, anchor: str) -> Optional[Position]:
     """Position of the node at `pointer`, or of its deepest existing ancestor."""
     if root is None:
         return None

@@ -63,8 +63,8 @@ def test_text_with_colour_and_source_lines():
 
 
 def test_text_source_lines_without_colour():
-    text = render("text", show_source=True, source_lines=lambda path, line: "x: 1" if path == "broken.yaml" else None)
-    assert text.splitlines()[2:5] == ["broken.yaml:2:1: error KL001 YAML syntax error: x", "    x: 1", "    ^"]
+    text = render("text", show_source=True, source_lines=lambda path, line: "x: X\n" if path == "broken.yaml" else None)
+    assert text.splitlines()[2:5] == ["broken.yaml:2:1: error KL001 YAML syntax error: x", "    x: X", "    ^"]
 
 
 def test_text_singular_and_plural():

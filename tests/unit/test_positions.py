@@ -285,3 +285,12 @@ TYPED_KEYS = 'yes: 1\nno: 2\n~: 3\n80: 5\n0x1F: 6\n1e3: 7\n"on": 8\n!!str off: 9
 ])
 def test_keys_are_matched_with_kubernetes_typing(key, expected, safe):
     assert position(TYPED_KEYS, [key], safe=safe) == expected
+
+
+def test_an_empty_node_at_a_line_start_is_one_point():
+    # The document after "---" is empty: a null node where the next line starts, at column 1.
+    # It ends where it starts, not on the line before.
+    from kubelint.input.loader import SourceFile
+
+    source = SourceFile("x.yaml", "a: 1\n---\n# only a comment\n", document_lines=[0, 2])
+    assert source.position(1, ("a",)) == Position(4, 1, 4, 1)
