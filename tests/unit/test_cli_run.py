@@ -194,3 +194,126 @@ def test_split_and_first():
     assert cli._first(None, False, True) is False
     assert cli._first(None, None) is None
     assert cli._first(0, 5) == 0
+
+
+# --- what the command hands to the engine ---------------------------------------------------------
+
+@pytest.fixture
+def captured(here, monkeypatch):
+    """The Settings the command builds and the discover() call it makes (then it checks as usual)."""
+    from kubelint.input import discover as discover_module
+    from kubelint.run.engine import Checker
+
+    seen = {}
+    real_init, real_discover = Checker.__init__, discover_module.discover
+
+    def init(self, settings, registry=None):
+        seen["settings"] = settings
+        real_init(self, settings, registry)
+
+    def discover(paths, exclude=(), kustomize=False):
+        seen.setdefault("discover", (list(paths), list(exclude), kustomize))  # the command's, not --crd's
+        return real_discover(paths, exclude, kustomize=kustomize)
+
+    monkeypatch.setattr(Checker, "__init__", init)
+    monkeypatch.setattr(discover_module, "discover", discover)
+    return seen
+
+
+def test_every_option_reaches_the_engine(here, captured):
+    (here / "crd.yaml").write_text("")
+    (here / ".kubelint.yaml").write_text("assume-present: [Secret/s]\ncomplete: true\ncache-ttl: 60\nexclude: [c/*]\n")
+    check("x.yaml", "--ignore-missing-schemas", "--skip", "A,B", "--skip", "C", "--reject", "D", "--jobs", "3",
+          "--offline", "--crd", "crd.yaml", "--cache-ttl", "5", "--kustomize", "--exclude", "e/*",
+          "--schema-location", "default")
+    settings = captured["settings"]
+    assert (settings.ignore_missing_schemas, list(settings.skip_kinds), list(settings.reject_kinds), settings.jobs,
+            settings.offline, list(settings.crd_paths), settings.cache_ttl, list(settings.assume_present),
+            settings.complete, list(settings.schema_locations)) == (
+        True, ["A", "B", "C"], ["D"], 3, True, ["crd.yaml"], 5, ["Secret/s"], True, ["default"])
+    assert captured["discover"] == (["x.yaml"], ["e/*", "c/*"], True)
+
+
+def test_defaults_reach_the_engine(here, captured):
+    (here / ".kubelint.yaml").write_text("cache-ttl: 60\n")
+    check("x.yaml")
+    settings = captured["settings"]
+    assert (settings.ignore_missing_schemas, list(settings.skip_kinds), list(settings.reject_kinds), settings.jobs,
+            settings.offline, list(settings.crd_paths), settings.cache_ttl, list(settings.assume_present),
+            settings.complete, settings.strict) == (False, [], [], None, False, [], 60, [], False, True)
+    assert captured["discover"] == (["x.yaml"], [], False)
+    check("--no-config", "x.yaml")
+    assert captured["settings"].cache_ttl is None
+
+
+def test_terminal_output_shows_source_lines_and_files_never_get_colour(here, monkeypatch):
+    monkeypatch.delenv("NO_COLOR", raising=False)
+    out = Terminal()
+    code = execute(CheckOptions(["x.yaml"], no_config=True, outputs=["text:out.txt"]), out)
+    assert code == 1
+    assert out.getvalue().splitlines()[:3] == [
+        "\033[1mx.yaml:6:6:\033[0m \033[31merror\033[0m KL101 data.a: expected string, got integer 1 [ConfigMap bad]",
+        "      a: 1", "    \033[31m     ^\033[0m"]
+    assert (here / "out.txt").read_text() == f"{FINDING}\n{SUMMARY}\n"
+
+
+def test_an_output_path_may_hold_a_colon(here):
+    assert check("--no-config", "x.yaml", "-o", "json:out:1.json")[0] == 1
+    assert json.loads((here / "out:1.json").read_text())["summary"]["errors"] == 1
+
+
+def test_nothing_to_check_names_the_paths(here):
+    (here / "a").mkdir()
+    (here / "b").mkdir()
+    result = CliRunner().invoke(main, ["check", "a", "b"])
+    assert (result.exit_code, result.stdout, result.stderr) == (
+        2, "", "kubelint: error: nothing to check: no .yaml, .yml or .json files under a b\n")
+
+
+def test_usage_errors_go_to_stderr(here):
+    result = CliRunner().invoke(main, ["check", "missing.yaml"])
+    assert (result.exit_code, result.stdout, result.stderr) == (2, "", "kubelint: error: path not found: missing.yaml\n")
+    result = CliRunner().invoke(main, ["explain", "nope"])
+    assert (result.exit_code, result.stdout) == (2, "")
+    assert result.stderr == 'kubelint: error: unknown rule "nope" (see `kubelint rules`)\n'
+
+
+def test_a_large_run_on_a_terminal_shows_progress(here, monkeypatch):
+    for number in range(200):
+        (here / f"m{number:03}.yaml").write_text(f"apiVersion: v1\nkind: ConfigMap\nmetadata: {{name: c{number}}}\n")
+    (here / "x.yaml").unlink()
+    stderr = Terminal()
+    monkeypatch.setattr(cli.sys, "stderr", stderr)
+    assert execute(CheckOptions(["."], no_config=True, jobs=1), io.StringIO()) == 0
+    assert stderr.getvalue().startswith("\rchecking [" + "#" * 7 + "." * 23 + "] 50/200 files")
+    assert stderr.getvalue().endswith("] 200/200 files\r" + " " * 70 + "\r")
+
+
+def test_the_cyclic_garbage_collector_is_back_on_after_a_run(here):
+    import gc
+
+    assert gc.isenabled()
+    execute(CheckOptions(["x.yaml"], no_config=True), io.StringIO())
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        execute(CheckOptions(["x.yaml"], no_config=True), io.StringIO())
+        assert not gc.isenabled()  # left as it was found
+    finally:
+        gc.enable()
+
+
+def test_source_lines_skip_a_byte_order_mark_and_survive_bad_bytes(here):
+    (here / "bom.yaml").write_bytes(b"\xef\xbb\xbfa: 1\nb: caf\xe9\n")
+    (here / "-").write_text("a file named -\n")
+    read = cli._source_line_reader()
+    assert read("bom.yaml", 1) == "a: 1"
+    assert read("bom.yaml", 2) == "b: caf\ufffd"
+    assert read("-", 1) is None  # stdin, never a file of that name
+
+
+def test_explain_indents_the_examples():
+    result = CliRunner().invoke(main, ["explain", "KL001"])
+    text = result.output
+    assert "\nFails\n    metadata:\n      name: web\n       labels: {}\n\nPasses\n    metadata:\n      name: web\n" \
+           "      labels: {}" in text
