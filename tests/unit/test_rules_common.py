@@ -46,6 +46,7 @@ def test_dotted_and_api_group():
     assert dotted(()) == "(root)"
     assert (api_group("apps/v1"), api_group("v1"), api_group("networking.k8s.io/v1beta1")) == (
         "apps", "", "networking.k8s.io")
+    assert api_group("apps/v1/extra") == "apps"  # malformed: still what comes before the first slash
 
 
 POD = """\
