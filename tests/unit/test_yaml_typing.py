@@ -111,3 +111,39 @@ def test_go_number(text, value):
 def test_go_number_nan():
     for text in (".nan", ".NaN", ".NAN"):
         assert go_number(text) != go_number(text)
+
+
+@BOTH
+def test_timestamp_and_binary_tags_on_collections_keep_the_collection(safe):
+    assert load_documents("b: !!binary {k: v}\nc: !!timestamp [1]\n", safe=safe)[0] == [{"b": {"k": "v"}, "c": [1]}]
+
+
+@BOTH
+def test_a_key_never_seen_before_is_kept(safe):
+    # Keys are shared between documents (input.shared_strings); a new one must still be itself.
+    import uuid
+
+    key = f"key-{uuid.uuid4().hex}"
+    assert load_documents(f"{key}: 1\n", safe=safe)[0] == [{key: 1}]
+
+
+def test_errors_carry_their_key_or_tag_as_message():
+    with pytest.raises(DuplicateKey, match=r"^a$"):
+        load_documents("a: 1\na: 2\n")
+    with pytest.raises(RefusedTag, match=r"^tag:yaml.org,2002:python/tuple$"):
+        load_documents("a: !!python/tuple [1]\n")
+
+
+@pytest.mark.parametrize("text, issue", [
+    ("a: !!map x\n", ("KL001", (1, 4, 1, 4), "YAML syntax error: expected a mapping node, but found scalar")),
+    ("a: !!set x\n", ("KL001", (1, 4, 1, 4), "YAML syntax error: expected a mapping node, but found scalar")),
+    ("? [a]\n: 1\n", ("KL001", (1, 3, 1, 3), "YAML syntax error: a sequence cannot be a key "
+                                             "(while constructing a mapping)")),
+    ("x: 1\n? {a: 1}\n: 1\n", ("KL001", (2, 3, 2, 3), "YAML syntax error: a mapping cannot be a key "
+                                                      "(while constructing a mapping)")),
+])
+def test_construction_errors_become_syntax_findings(text, issue):
+    from kubelint.input.loader import load_file
+
+    result = load_file("x.yaml", text.encode())
+    assert [(i.rule, tuple(i.position), i.message) for i in result.issues] == [issue]
