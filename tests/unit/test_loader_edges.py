@@ -77,6 +77,19 @@ def test_json_duplicate_key_at_the_second_one():
     assert issues(text, "c.json") == [("KL002", (3, 2, 3, 2), 'duplicate key "x" (first defined on line 2)', "")]
 
 
+@pytest.mark.parametrize("text, position, first", [
+    ('\n{"a": 1,\n "a": 2}', (3, 2, 3, 2), 2),  # a file that starts with a newline
+    ('\n{"a": 1, "a": 2}', (2, 10, 2, 10), 2),
+    # The key is written differently the second time: its first spelling is all there is to show.
+    ('{"a": 1,\n "\\u0061": 2}', (1, 1, 1, 1), 1),
+    ('{"\u00e9": 1, "\u00e9": 2}', (1, 1, 1, 1), 1),  # not found as json.dumps writes it
+])
+def test_json_duplicate_key_positions(text, position, first):
+    [(rule, where, message, _)] = issues(text, "c.json")
+    assert (rule, where) == ("KL002", position)
+    assert message.endswith(f"(first defined on line {first})")
+
+
 def test_json_syntax_error_and_depth():
     assert issues('{"a": 1,,}', "c.json") == [
         ("KL001", (1, 9, 1, 9), "JSON syntax error: Expecting property name enclosed in double quotes", "")]
@@ -181,6 +194,50 @@ def test_positions_read_the_file_again_when_its_text_was_dropped(tmp_path):
     assert source.text == TWO_DOCUMENTS
 
 
+def test_deep_yaml_is_one_finding():
+    assert issues("a:\n" + "- " * 3000 + "x\n") == [
+        ("KL009", (1, 1, 1, 1), "nesting too deep to be a Kubernetes manifest", "")]
+
+
+THREE = "a: 1\n---\n# second\nb:\n  c: [1]\n---\nd: 2\n"
+
+
+def test_only_the_document_s_own_lines_are_composed_once(monkeypatch):
+    """A finding in one document composes that document alone, and once (DESIGN §2: lazy
+    positions); and with the parser the file was read with."""
+    from kubelint.input import positions
+
+    composed = []
+    real = positions.compose_documents
+    monkeypatch.setattr(positions, "compose_documents", lambda text, safe: composed.append((text, safe)) or real(text, safe))
+    source = load_file("x.yaml", THREE.encode()).source
+    assert source.document_lines == [0, 3, 6]
+    assert source.position(1, ("b", "c")) == Position(5, 6, 5, 9)
+    assert source.position(1, ("b",)) == Position(5, 3, 5, 9)
+    assert source.position(2, ("d",)) == Position(7, 4, 7, 5)
+    assert source.position(0, ("a",)) == Position(1, 4, 1, 5)
+    assert composed == [("b:\n  c: [1]\n---\n", False), ("d: 2\n", False), ("a: 1\n---\n# second\n", False)]
+    composed.clear()
+    brackets = "x: [" + ", ".join(["[]"] * 4001) + "]\n---\n"  # many brackets, little depth
+    deep = load_file("x.yaml", (brackets + THREE).encode()).source
+    assert deep.safe_parser and deep.position(3, ("d",)) == Position(9, 4, 9, 5)
+    assert composed == [("d: 2\n", True)]
+
+
+def test_a_document_past_the_last_is_located_at_the_start():
+    source = load_file("x.yaml", THREE.encode()).source
+    assert source.position(3, ("d",)) == Position(1, 1, 1, 1)
+
+
+def test_the_whole_file_is_read_again_for_each_fallback(tmp_path):
+    path = tmp_path / "x.yaml"
+    path.write_text("a: [1,\n]\nb: 3\n")
+    source = SourceFile(str(path), "a: [1,\n]\nb: 3\n", document_lines=[0, 1])
+    source.forget_text(str(path))
+    assert source.position(0, ("a",)) == Position(1, 4, 2, 2)
+    assert source.position(1, ("b",)) == Position(2, 1, 2, 1)
+
+
 def test_a_document_slice_that_does_not_parse_alone_is_located_in_the_whole_file():
     # Document lines that cut a flow sequence in two: neither slice parses alone.
     source = SourceFile("x.yaml", "a: [1,\n]\nb: 3\n", document_lines=[0, 1])
@@ -189,3 +246,34 @@ def test_a_document_slice_that_does_not_parse_alone_is_located_in_the_whole_file
     # The whole file has one document: the second is found nowhere, so its first line.
     assert source.position(1, ("b",)) == Position(2, 1, 2, 1)
     assert source.position(7, ("b",)) == Position(1, 1, 1, 1)
+
+
+def test_a_manifest_releases_its_data_only_when_it_can_unpack_it_again():
+    from kubelint.findings import ObjectRef
+    from kubelint.input.loader import Manifest
+
+    class Store:
+        def __init__(self):
+            self.loads = []
+
+        def load(self, offset, length):
+            self.loads.append((offset, length))
+            return {"kind": "ConfigMap"}
+
+    source = SourceFile("x.yaml", "kind: ConfigMap\n", document_lines=[0])
+    ref = ObjectRef("v1", "ConfigMap", None, "c")
+    plain = Manifest(source, 0, (), {"kind": "ConfigMap"}, ref)
+    assert plain.unpacked and plain.release() is False and plain.unpacked  # nothing to unpack from: kept
+
+    store = Store()
+    packed = Manifest(source, 0, (), None, ref, packed=(store, 5, 9))
+    assert not packed.unpacked
+    assert packed.data == {"kind": "ConfigMap"} and packed.unpacked and store.loads == [(5, 9)]
+    assert packed.data is packed.data and store.loads == [(5, 9)]  # unpacked once
+    assert packed.release() is True and not packed.unpacked
+    assert packed.data == {"kind": "ConfigMap"} and store.loads == [(5, 9), (5, 9)]
+
+    kept = Manifest(source, 0, (), {"kind": "ConfigMap"}, ref)
+    kept.keep_packed((store, 1, 2))
+    assert kept.release() is True and not kept.unpacked
+    assert kept.data == {"kind": "ConfigMap"} and store.loads[-1] == (1, 2)

@@ -294,3 +294,14 @@ def test_an_empty_node_at_a_line_start_is_one_point():
 
     source = SourceFile("x.yaml", "a: 1\n---\n# only a comment\n", document_lines=[0, 2])
     assert source.position(1, ("a",)) == Position(4, 1, 4, 1)
+
+
+@BOTH
+@pytest.mark.parametrize("text, pointer, expected", [
+    # A block scalar's last line keeps its trailing spaces; a CR of a CRLF file is no column.
+    ("a:\r\n  s: |\r\n    ends with X  \r\n  t: 1\r\n", ["a", "s"], (2, 6, 3, 18)),
+    ("a:\n  s: |\n    text  \n\n  t: 1\n", ["a", "s"], (2, 6, 3, 11)),  # one blank line after it
+    ("u: |\nv: 1\n", ["u"], (1, 4, 1, 5)),  # on the first line
+])
+def test_end_of_a_block_scalar_line(text, pointer, expected, safe):
+    assert position(text, pointer, safe=safe) == expected
