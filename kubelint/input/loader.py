@@ -265,6 +265,10 @@ def _parse_error(text: str, exc: BaseException) -> LocatedIssue:
         return LocatedIssue("KL009", FILE_START, "nesting too deep to be a Kubernetes manifest")
     if isinstance(exc, yaml.MarkedYAMLError):
         return _syntax_error(text, exc)
+    if isinstance(exc, yaml.reader.ReaderError):  # a character YAML does not allow, at its place
+        return LocatedIssue("KL001", _offset_position(text, exc.position),
+                            f"YAML syntax error: character #x{exc.character:04x} is not allowed (control characters "
+                            "are refused, as kubectl refuses them)")
     return LocatedIssue("KL001", FILE_START, f"YAML error: {exc}")
 
 

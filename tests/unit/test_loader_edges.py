@@ -194,6 +194,29 @@ def test_positions_read_the_file_again_when_its_text_was_dropped(tmp_path):
     assert source.text == TWO_DOCUMENTS
 
 
+@pytest.mark.parametrize("text, position", [
+    ("apiVersion: v1\nkind: ConfigMap\ndata:\n  a: \"x\x07\"\n", (4, 8, 4, 8)),
+    ("\x1b[0m\n", (1, 1, 1, 1)),
+    ("a: 1\n\n b: \x7f", (3, 5, 3, 5)),
+])
+def test_control_characters_are_refused_where_they_are(text, position):
+    character = next(c for c in text if c in "\x07\x1b\x7f")
+    assert issues(text) == [("KL001", position, f"YAML syntax error: character #x{ord(character):04x} is not allowed "
+                                                "(control characters are refused, as kubectl refuses them)", "")]
+    deep = "[" * 2001 + "{" * 2001 + "\n"  # the pure-Python parser's reader says the same
+    assert issues(deep + text)[0][2] == issues(text)[0][2]
+
+
+def test_yaml_1_1_line_breaks_end_lines():
+    assert load_file("x.yaml", "a: 1\x85b: 2\n".encode()).manifests == []
+    assert manifests("apiVersion: v1\x85kind: ConfigMap\n") == ([("ConfigMap", None, None, ())], 0)
+
+
+def test_every_document_that_is_no_manifest_is_counted():
+    assert manifests("foo: bar\n---\nbaz: 1\n---\napiVersion: v1\nkind: ConfigMap\n") == (
+        [("ConfigMap", None, None, ())], 2)
+
+
 def test_deep_yaml_is_one_finding():
     assert issues("a:\n" + "- " * 3000 + "x\n") == [
         ("KL009", (1, 1, 1, 1), "nesting too deep to be a Kubernetes manifest", "")]

@@ -52,6 +52,8 @@ def comparable(loaded):
     "a: -_1\n", "a: [1, _2]\n", "a: [0644, 09]\n", "a: 0644\nb: 0x1F\nc: +012\n", "a: 0644\n'0o1': x\n",
     "a:\n  b:\n    on: 1\n", "- a: 1\n  80: x\n", "a:\n- b: [1, {c: N}]\n", "a: 1\n---\nb: 2\n--- {c: 1}\n",
     "a: 1\n---\n%YAML 1.1\n", "a: 1\n---\nb: 1\n...\n", "a: 1\n---\nb: |\n---\nc: 1\n",
+    # control characters kubectl refuses; NEL, LS and PS, line breaks in YAML 1.1 only
+    "a: \x07\n", "a: '\x1b[0m'\n", "a: \x7f\n", "a: caf\u00e9 \x9f\n", "a: 1\n\x85b: 2\n", "a: x\u2028y\n", "a: x\u2029y\n",
 ])
 def test_texts_that_yaml_1_2_reads_differently_take_the_exact_path(text):
     assert fast_load(text) is None
