@@ -71,7 +71,6 @@ def test_peer_invalid_fixtures_are_caught_at_their_lines(relative, expected):
 
 
 def test_both_validation_engines_agree_on_the_corpus():
-    pytest.importorskip("jsonschema_rs")
     rust, python = SchemaStore(engine="rust"), SchemaStore(engine="python")
     compared = 0
     for item in discover([CORPUS]):

@@ -87,17 +87,20 @@ class SourceFile:
 
     def position(self, document: int, pointer: Pointer, anchor: str = "value") -> Position:
         """Line and column of `pointer` in document number `document` (composed on demand)."""
-        from .positions import END_OF_LINE, locate
+        from .positions import END_OF_CONTENT, END_OF_LINE, locate
 
         node, offset = self._document_node(document)
         found = locate(node, pointer, anchor) if node is not None else None
         if found is None:
             line = self.document_lines[document] + 1 if document < len(self.document_lines) else 1
             return Position(line, 1, line, 1)
-        end_column = found.end_column
-        if end_column == END_OF_LINE:
-            end_column = self._line_end(found.end_line + offset)
-        return Position(found.line + offset, found.column, found.end_line + offset, end_column)
+        line, end_line, end_column = found.line + offset, found.end_line + offset, found.end_column
+        if end_column in (END_OF_LINE, END_OF_CONTENT):
+            # The end of the last line with content (see positions.END_OF_LINE).
+            while end_line > line and _no_content(self._line_text(end_line), end_column == END_OF_CONTENT):
+                end_line -= 1
+            end_column = self._line_end(end_line)
+        return Position(line, found.column, end_line, end_column)
 
     def _document_node(self, document: int) -> Tuple[Optional[Any], int]:
         """The node tree of one document and the line offset of its marks. Only that
@@ -110,6 +113,8 @@ class SourceFile:
             if document < len(self.document_lines):
                 lines = self._text_lines()
                 end = self.document_lines[document + 1] if document + 1 < len(self.document_lines) else len(lines)
+                if end == len(lines) and lines[-1] == "":
+                    end -= 1  # the empty string after the file's last newline is no line of it
                 nodes = compose_documents("\n".join(lines[start:end]) + "\n", self.safe_parser)
             if nodes and nodes[0] is not None:
                 self._nodes[document] = (nodes[0], start)
@@ -130,10 +135,19 @@ class SourceFile:
             return ""
         return lines[position.line - 1][position.column - 1:position.end_column - 1]
 
+    def _line_text(self, line: int) -> str:
+        """The text of 1-based `line` ("" past the end of the file)."""
+        lines = self._text_lines()
+        return lines[line - 1].rstrip("\r") if 0 < line <= len(lines) else ""
+
     def _line_end(self, line: int) -> int:
         """1-based column just past the last character of `line`."""
-        lines = self._text_lines()
-        return len(lines[line - 1].rstrip("\r")) + 1 if 0 < line <= len(lines) else 1
+        return len(self._line_text(line)) + 1
+
+
+def _no_content(line: str, comments_too: bool) -> bool:
+    text = line.strip()
+    return not text or (comments_too and text.startswith("#"))
 
 
 class Manifest:
@@ -545,7 +559,7 @@ def _collect_object(result: LoadResult, index: int, base: Pointer, document: Any
     where = source.position(index, base) if base else Position(line, 1, line, 1)
     if not isinstance(document, dict):
         kind = "list" if isinstance(document, list) else type(document).__name__
-        kind = {"str": "string", "int": "number", "float": "number", "bool": "boolean"}.get(kind, kind)
+        kind = {"str": "string", "int": "number", "float": "number", "bool": "boolean", "NoneType": "null"}.get(kind, kind)
         result.issues.append(LocatedIssue(
             "KL004", where, f"a manifest must be a mapping with apiVersion and kind, not a {kind}",
             json_path=pointer_to_json_path(base)))

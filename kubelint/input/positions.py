@@ -19,16 +19,42 @@ from .yaml_k8s import (
     resolve_plain,
 )
 
-END_OF_LINE = 0  # end column placeholder, replaced by the line's real length
+# End-column placeholders, replaced by the loader (which has the text) with the length of the
+# last line that has content, at or before the end line: stepping back over blank lines only
+# (after a block scalar, whose last line may well begin with "#"), or over comments too.
+END_OF_LINE = 0
+END_OF_CONTENT = -1
 
 
 def node_position(node: yaml.Node) -> Position:
-    start, end = node.start_mark, node.end_mark
+    end_node, exact = _content_end(node)
+    start, end = node.start_mark, end_node.end_mark
     end_line, end_col = end.line + 1, end.column + 1
     if end_line > start.line + 1 and end.column == 0:
-        # A block node ends at the start of the next line; point at the end of its last line.
-        end_line, end_col = end_line - 1, END_OF_LINE
+        # The node ends at the start of a later line: its content ends on a line before.
+        end_line, end_col = end_line - 1, END_OF_LINE if exact else END_OF_CONTENT
     return Position(start.line + 1, start.column + 1, end_line, end_col)
+
+
+def _content_end(node: yaml.Node) -> Tuple[yaml.Node, bool]:
+    """The node whose end is where `node`'s content ends, and whether that end is exact.
+
+    A block mapping or sequence ends where the next token starts: after the blank lines and
+    comments that follow it, at the next document or at the end of the file. Its content ends
+    with its last value, so that value (recursively) gives the end. An alias as the last value
+    is composed as the anchored node, which lies elsewhere: then the collection's own end is
+    used, not exact (comments may come between)."""
+    while isinstance(node, (yaml.MappingNode, yaml.SequenceNode)) and not node.flow_style and node.value:
+        last = node.value[-1]
+        if isinstance(node, yaml.MappingNode):
+            before, child = last[0].end_mark.index, last[1]
+        else:
+            before = node.value[-2].end_mark.index if len(node.value) > 1 else node.start_mark.index
+            child = last
+        if child.start_mark.index < before:  # an alias
+            return node, False
+        node = child
+    return node, True
 
 
 def compose_documents(text: str, safe: bool) -> List[Optional[yaml.Node]]:
@@ -81,7 +107,7 @@ def key_text(node: yaml.ScalarNode) -> str:
     return node.value
 
 
-def locate(root: Optional[yaml.Node], pointer: Pointer, anchor: str = "value") -> Optional[Position]:
+def locate(root: Optional[yaml.Node], pointer: Pointer, anchor: str) -> Optional[Position]:
     """Position of the node at `pointer`, or of its deepest existing ancestor."""
     if root is None:
         return None

@@ -47,6 +47,9 @@ _STRUCTURE = re.compile(r"\n(?:%|\.\.\.(?:[ \t]|$)|---[ \t]+[^\s#])", re.M)
 # yaml-rs reads an empty block scalar at the end of a document as "\n"; libyaml as "".
 _TRAILING_BLOCK_SCALAR = re.compile(r"(?:[:\-][ \t]+|^[ \t]*)[|>][-+0-9]*[ \t]*(?:#[^\n]*)?\n\s*\Z", re.M)
 _CONTENT_LINE = re.compile(r"^[ \t]*[^\s#]", re.M)
+# Characters YAML 1.1 (go-yaml v2) refuses, or reads as line breaks where YAML 1.2 does not
+# (NEL, LS, PS). Tab and CR are declined before this is asked.
+_NOT_YAML_12_ALIKE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029]")
 
 
 def available() -> bool:
@@ -80,6 +83,8 @@ def fast_load(text: str, share_strings: bool = False) -> Optional[Tuple[List[Any
         return None
     if _LEADING_UNDERSCORE.search(text):  # the octal rewrite below never makes these right
         return None
+    if not (text.replace("\n", "").isprintable() if text.isascii() else _NOT_YAML_12_ALIKE.search(text) is None):
+        return None  # control characters (an error for kubectl) or YAML 1.1 line breaks
     octals = 0
     if _LEADING_ZERO.search(text):
         text, octals = _PLAIN_OCTAL.subn("0o", text)

@@ -26,9 +26,9 @@ class Suppression:
 
 
 def parse_keys(text: str) -> List[str]:
-    """`"KL301, latest-tag -- reason"` -> ["KL301", "latest-tag"]."""
-    text = text.split(" -- ", 1)[0].split("--", 1)[0] if "--" in text else text
-    return [k.strip() for k in text.split(",") if k.strip()]
+    """`"KL301, latest-tag -- reason"` -> ["KL301", "latest-tag"]. The reason starts at the
+    first "--" (rule names have single hyphens only), with or without spaces around it."""
+    return [k.strip() for k in text.split("--", 1)[0].split(",") if k.strip()]
 
 
 def comment_suppressions(text: str) -> List[Suppression]:

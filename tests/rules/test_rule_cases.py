@@ -2,7 +2,8 @@
 fire-*), `dont-fire*.yaml` (objects named dont-fire-*) and `expected.txt`, the exact findings
 of the fire files. Each file is checked as its own set, with only that rule selected.
 
-Regenerate a golden file after reviewing it by hand: KUBELINT_UPDATE_GOLDEN=1 pytest tests/rules
+The tests only compare. A golden file is rewritten by `python scripts/update_golden.py RULE`,
+which prints the diff to review.
 """
 
 from __future__ import annotations
@@ -44,9 +45,6 @@ def test_fire_fixtures_match_golden(rule, monkeypatch):
     for name in files:
         found += lines(run_paths([name], select=[rule.id], **_settings(rule.id)))
     golden = os.path.join(CASES, rule.id, "expected.txt")
-    if os.environ.get("KUBELINT_UPDATE_GOLDEN"):
-        with open(golden, "w", encoding="utf-8") as handle:
-            handle.write("".join(line + "\n" for line in found))
     with open(golden, encoding="utf-8") as handle:
         expected = handle.read().splitlines()
     assert found == expected

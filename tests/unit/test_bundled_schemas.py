@@ -248,7 +248,7 @@ def _service(port: Any, **extra: Any) -> dict[str, Any]:
 
 
 def test_definitions_compile_and_validate_strictly() -> None:
-    jsonschema = pytest.importorskip("jsonschema")
+    import jsonschema
     defs = bundled.load_version("1.37")["$defs"]
     for name in ("io.k8s.api.core.v1.Service", "io.k8s.api.apps.v1.Deployment", "io.k8s.api.core.v1.ServicePort"):
         jsonschema.Draft202012Validator.check_schema(defs[name])

@@ -67,11 +67,29 @@ def test_clean_input_exits_zero(tree):
     assert result.output == "1 file, 1 object (0 skipped): 0 errors, 0 warnings, 0 infos\n"
 
 
-def test_fail_on_warning(tree):
-    (tree / "w.yaml").write_text(WARN)
-    assert invoke("check", "w.yaml").exit_code == 0
-    assert invoke("check", "w.yaml", "--fail-on", "warning").exit_code == 1
-    assert invoke("check", "good.yaml", "--fail-on", "info").exit_code == 0
+WARN_FINDING = ("w.yaml:2:7: warning KL106 no schema for Widget example.com/v1 in Kubernetes 1.37 "
+                "(a custom resource: give its CRD with --crd, or a --schema-location that has its schema) [Widget w]")
+# An unused suppression: the only finding is KL901, an info.
+INFO = GOOD.replace("  name: good\n", "  name: good\n  annotations:\n    kubelint.io/ignore: KL101\n")
+INFO_FINDING = 'i.yaml:6:25: info KL901 suppression of "KL101" matches no finding'
+SUMMARY = "1 file, 1 object (0 skipped): {}"
+
+
+@pytest.mark.parametrize("name, text, fail_on, code, lines", [
+    ("w.yaml", WARN, None, 0, [WARN_FINDING, SUMMARY.format("0 errors, 1 warning, 0 infos")]),
+    ("w.yaml", WARN, "error", 0, [WARN_FINDING, SUMMARY.format("0 errors, 1 warning, 0 infos")]),
+    ("w.yaml", WARN, "warning", 1, [WARN_FINDING, SUMMARY.format("0 errors, 1 warning, 0 infos")]),
+    ("w.yaml", WARN, "info", 1, [WARN_FINDING, SUMMARY.format("0 errors, 1 warning, 0 infos")]),
+    ("i.yaml", INFO, "warning", 0, [INFO_FINDING, SUMMARY.format("0 errors, 0 warnings, 1 info")]),
+    ("i.yaml", INFO, "info", 1, [INFO_FINDING, SUMMARY.format("0 errors, 0 warnings, 1 info")]),
+    ("b.yaml", BAD, "error", 1, ["b.yaml:6:6: error KL101 data.a: expected string, got integer 1 [ConfigMap bad]",
+                                 SUMMARY.format("1 error, 0 warnings, 0 infos")]),
+    ("good.yaml", GOOD, "info", 0, [SUMMARY.format("0 errors, 0 warnings, 0 infos")]),
+])
+def test_fail_on_sets_the_lowest_severity_that_fails(tree, name, text, fail_on, code, lines):
+    (tree / name).write_text(text)
+    result = invoke("check", name, *(["--fail-on", fail_on] if fail_on else []))
+    assert (result.exit_code, result.output.splitlines()) == (code, lines)
 
 
 def test_stdin(tree):
@@ -80,15 +98,30 @@ def test_stdin(tree):
     assert result.output.startswith("-:6:6: error KL101 ")
 
 
-def test_exclude_skips_paths(tree):
-    assert invoke("check", ".", "--exclude", "sub").exit_code == 0
-    assert invoke("check", ".", "--exclude", "*.yml").exit_code == 0
-    assert invoke("check", ".", "--exclude", "sub/bad.yml").exit_code == 0
+@pytest.mark.parametrize("pattern", ["sub", "*.yml", "sub/bad.yml", "sub/*"])
+def test_exclude_skips_paths(tree, pattern):
+    result = invoke("check", ".", "--exclude", pattern)
+    # Only good.yaml is left: one file, no finding.
+    assert (result.exit_code, result.output.splitlines()) == (0, [SUMMARY.format("0 errors, 0 warnings, 0 infos")])
+
+
+def test_exclude_that_matches_nothing_keeps_every_file(tree):
+    result = invoke("check", ".", "--exclude", "other/*")
+    assert (result.exit_code, result.output.splitlines()) == (1, [
+        "sub/bad.yml:6:6: error KL101 data.a: expected string, got integer 1 [ConfigMap bad]",
+        "2 files, 2 objects (0 skipped): 1 error, 0 warnings, 0 infos"])
 
 
 def test_explicit_file_with_any_suffix_is_checked(tree):
     (tree / "manifest.txt").write_text(BAD)
-    assert invoke("check", "manifest.txt").exit_code == 1
+    result = invoke("check", "manifest.txt")
+    assert (result.exit_code, result.output.splitlines()) == (1, [
+        "manifest.txt:6:6: error KL101 data.a: expected string, got integer 1 [ConfigMap bad]",
+        SUMMARY.format("1 error, 0 warnings, 0 infos")])
+    # In a directory, only .yaml, .yml and .json files are read: not manifest.txt nor notes.txt.
+    assert invoke("check", ".").output.splitlines() == [
+        "sub/bad.yml:6:6: error KL101 data.a: expected string, got integer 1 [ConfigMap bad]",
+        "2 files, 2 objects (0 skipped): 1 error, 0 warnings, 0 infos"]
 
 
 @pytest.mark.parametrize("args, message", [
@@ -138,12 +171,14 @@ def test_color_only_when_asked(tree):
     assert "\033[31m" in invoke("check", ".", "--color").output
 
 
+@pytest.mark.subprocess
 def test_version_and_module_entry_point():
     assert invoke("--version").output == f"kubelint {__version__}\n"
     completed = subprocess.run([sys.executable, "-m", "kubelint", "--version"], capture_output=True, text=True)
     assert completed.returncode == 0 and completed.stdout == f"kubelint {__version__}\n"
 
 
+@pytest.mark.subprocess
 def test_installed_console_script_checks_a_file(tmp_path):
     script = os.path.join(os.path.dirname(sys.executable), "kubelint")
     if not os.path.exists(script):
@@ -153,6 +188,7 @@ def test_installed_console_script_checks_a_file(tmp_path):
     assert completed.returncode == 1 and "KL101" in completed.stdout and completed.stderr == ""
 
 
+@pytest.mark.subprocess
 def test_the_command_flushes_everything_before_its_quick_exit(tmp_path):
     """`python -m kubelint` ends with os._exit (no interpreter teardown): every byte of a long
     report must still arrive, with the run's exit code."""
@@ -167,6 +203,7 @@ def test_the_command_flushes_everything_before_its_quick_exit(tmp_path):
     assert usage.returncode == 2 and "path not found" in usage.stderr
 
 
+@pytest.mark.subprocess
 def test_a_text_check_imports_only_what_it_uses(tmp_path):
     # Start-up time is a target: other formatters, xml.etree (junit), subprocess (kustomize)
     # and hashlib (checksums of the bundled files) stay unimported in an ordinary run.

@@ -222,7 +222,6 @@ def test_go_patterns_are_translated_or_dropped(pattern, expected):
 
 
 def test_both_engines_give_identical_findings_for_custom_resources():
-    pytest.importorskip("jsonschema_rs")
     stores = {engine: SchemaStore("1.37", engine=engine) for engine in ("rust", "python")}
     crds = [m for path in (WIDGET_CRD, INVALID) for m in load_file(path, open(path, "rb").read()).manifests
             if m.ref.kind == "CustomResourceDefinition"]

@@ -134,7 +134,7 @@ def test_bad_output_spec_is_a_usage_error(fixture_dir):
     assert result.exit_code == 2 and "FORMAT:FILE" in result.output
 
 
-def test_no_color_environment_variable(fixture_dir):
+def test_no_color_environment_variable(fixture_dir, monkeypatch):
     from kubelint.cli import render
     from kubelint.input.discover import discover
     from kubelint.run.engine import Checker, Settings
@@ -143,13 +143,12 @@ def test_no_color_environment_variable(fixture_dir):
         def isatty(self):
             return True
 
+    monkeypatch.delenv("NO_COLOR", raising=False)
     result = Checker(Settings()).run(discover(["app.yaml"]))
     assert "\033[" in render(result, "text", None, Tty())
-    os.environ["NO_COLOR"] = "1"
-    try:
-        assert "\033[" not in render(result, "text", None, Tty())
-    finally:
-        del os.environ["NO_COLOR"]
+    monkeypatch.setenv("NO_COLOR", "1")
+    assert "\033[" not in render(result, "text", None, Tty())
+    assert "\033[" in render(result, "text", True, Tty())  # --color wins over NO_COLOR
 
 
 def test_terminal_output_shows_the_source_line_with_a_caret(fixture_dir):

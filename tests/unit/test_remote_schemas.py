@@ -439,6 +439,7 @@ def test_cache_entries_are_written_atomically_and_checked(tmp_path):
     assert [n for n in os.listdir(tmp_path / "schemas") if n.startswith(".tmp")] == []
 
 
+@pytest.mark.subprocess
 def test_bundled_only_check_does_not_import_requests():
     import subprocess
     import sys

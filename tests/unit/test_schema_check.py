@@ -159,7 +159,6 @@ def test_validators_are_compiled_once_per_kind():
 
 
 def test_both_engines_give_identical_findings():
-    pytest.importorskip("jsonschema_rs")
     rust, python = SchemaStore("1.37", engine="rust"), SchemaStore("1.37", engine="python")
     from kubelint.input.loader import load_file
 
@@ -171,8 +170,6 @@ def test_both_engines_give_identical_findings():
 
 @pytest.mark.parametrize("engine", ["rust", "python"])
 def test_bundled_validator_from_json_text_matches_one_from_the_parsed_schema(engine):
-    if engine == "rust":
-        pytest.importorskip("jsonschema_rs")
     import json
 
     from kubelint.input.loader import load_file
