@@ -43,7 +43,7 @@ def _family(filename: str) -> str | None:
 def summarize(stats: pstats.Stats, top: int = 25) -> str:
     raw = stats.stats  # type: ignore[attr-defined]
     total = stats.total_tt  # type: ignore[attr-defined]
-    out = [f"total {total:.2f} s CPU under cProfile, {sum(v[1] for v in raw.values()):,} calls", ""]
+    out = [f"total {total:.2f} s under cProfile (wall-clock timer), {sum(v[1] for v in raw.values()):,} calls", ""]
     out.append("| stage | cumulative s | share |")
     out.append("| --- | ---: | ---: |")
     for name, suffix, fn in STAGES:
