@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import random
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
@@ -20,6 +21,7 @@ except ImportError:  # pragma: no cover - imported as benchmarks.corpus
 
 __all__ = [
     "generate",
+    "generate_realworld",
     "generate_one_namespace_services",
     "write_single_file",
     "Doc",
@@ -860,7 +862,7 @@ def _typo(site: tuple[dict[str, Any], str], rng: random.Random) -> None:
 
 
 def _service_ports(obj: Obj) -> list[Obj]:
-    return list(obj["spec"]["ports"]) if obj["kind"] == "Service" else []
+    return list(obj["spec"].get("ports") or []) if obj["kind"] == "Service" else []
 
 
 def _string_port_sites(obj: Obj) -> list[Any]:
@@ -1136,6 +1138,114 @@ def write_single_file(path: str | Path, seed: int = 0) -> int:
     return len(docs)
 
 
+# --------------------------------------------------------------------------- real-world-shaped corpus
+
+REPO = Path(__file__).resolve().parent.parent
+# Real manifests, written by people, replicated into many namespaces. Paths are relative to
+# the repository: `../shared/corpus` is the shared corpus of real manifests beside it.
+REALWORLD_SOURCES = ("examples/shop", "../shared/corpus/microservices-demo/release/kubernetes-manifests.yaml")
+
+
+def _realworld_texts() -> list[tuple[str, str]]:
+    """(name, text) of each source stack: a directory's YAML files become one multi-document file."""
+    out = []
+    for rel in REALWORLD_SOURCES:
+        src = REPO / rel
+        if src.is_dir():
+            text = "---\n".join(p.read_text(encoding="utf-8").rstrip("\n") + "\n" for p in sorted(src.glob("*.yaml")))
+            out.append((src.name, text))
+        else:
+            out.append((src.parent.parent.name, src.read_text(encoding="utf-8")))
+    return out
+
+
+def _source_namespace(text: str) -> str | None:
+    """The namespace a stack's objects name, if they name one."""
+    m = re.search(r"(?m)^  namespace: (\S+)", text)
+    return m.group(1) if m else None
+
+
+def _into_namespace(text: str, ns: str, old: str | None) -> str:
+    """A document of a stack moved into namespace ns, the source's text otherwise kept.
+
+    A stack that names its namespace (old, e.g. "shop") gets every mention of it as a
+    namespace renamed, its Namespace object included; one that names none (old None) gets
+    `namespace:` added under each top-level `metadata:`.
+    """
+    if old is not None:
+        text = re.sub(rf"(?m)^(\s+namespace:) {re.escape(old)}$", rf"\1 {ns}", text)
+        text = re.sub(rf"(?m)^(kind: Namespace\nmetadata:\n  name:) {re.escape(old)}$", rf"\1 {ns}", text)
+        return text.replace(f".{old}.svc", f".{ns}.svc")
+    return re.sub(r"(?m)^metadata:\n", f"metadata:\n  namespace: {ns}\n", text)
+
+
+def _split_documents(text: str) -> list[str]:
+    """The text cut at each `---` line; the pieces joined with "---\n" give the text back."""
+    return re.split(r"(?m)^---\n", text)
+
+
+def generate_realworld(out_dir: str | Path, files: int = 500, seed: int = 0, defect_rate: float = 0.0, scale: int = 1) -> dict[str, Any]:
+    """Write `files * scale` files, the real-world stacks of REALWORLD_SOURCES taking turns,
+    each file's objects in their own namespace rw-NNNN, as out_dir/rw-NNNN/<stack>.yaml.
+
+    With defect_rate > 0, the same defects as `generate` are injected into round(defect_rate *
+    objects) objects chosen with a seeded generator; only those documents are rewritten (by the
+    benchmark's emitter), every other document keeps the source's text. Returns counts as
+    `generate` does.
+    """
+    import yaml
+
+    out = Path(out_dir)
+    sources = _realworld_texts()
+    n_files = files * scale
+    # Documents of each file: (text, object or None for a comment-only piece).
+    per_source = []
+    for _, text in sources:
+        pieces = _split_documents(text)
+        per_source.append([(t, yaml.safe_load(t)) for t in pieces])
+    old_ns = [_source_namespace(text) for _, text in sources]
+    layout = [(i, i % len(sources)) for i in range(n_files)]
+    plan: dict[int, str] = {}
+    if defect_rate > 0:
+        every = [obj for _, s in layout for _, obj in per_source[s] if isinstance(obj, dict)]
+        k = int(round(defect_rate * len(every)))
+        plan = plan_defects(every, k, random.Random(f"kubelint-defects:realworld:{seed}:{defect_rate}:{n_files}"))
+        del every
+    obj_index = 0
+    kinds: dict[str, int] = {}
+    defect_counts: dict[str, int] = {}
+    defect_list: list[list[str]] = []
+    for i, s in layout:
+        ns = f"rw-{i:04d}"
+        name = sources[s][0]
+        pieces = []
+        for text, obj in per_source[s]:
+            if not isinstance(obj, dict):
+                pieces.append(_into_namespace(text, ns, old_ns[s]))
+                continue
+            kinds[obj["kind"]] = kinds.get(obj["kind"], 0) + 1
+            defect = plan.get(obj_index)
+            if defect:
+                o = yaml.safe_load(_into_namespace(text, ns, old_ns[s]))
+                inject_defect(o, defect, random.Random(f"kubelint-defect:realworld:{seed}:{obj_index}"))
+                defect_counts[defect] = defect_counts.get(defect, 0) + 1
+                meta = o["metadata"]
+                defect_list.append([f"{ns}/{name}.yaml", o["kind"], meta.get("namespace", ""), meta["name"], defect])
+                pieces.append(emit_document(o, Style()))
+            else:
+                pieces.append(_into_namespace(text, ns, old_ns[s]))
+            obj_index += 1
+        _write(out / ns / f"{name}.yaml", "---\n".join(pieces))
+    return {
+        "files": n_files,
+        "objects": obj_index,
+        "kinds": dict(sorted(kinds.items())),
+        "defects": dict(sorted(defect_counts.items())),
+        "defective_objects": len(plan),
+        "defect_list": defect_list,
+    }
+
+
 if __name__ == "__main__":  # pragma: no cover - manual use
     import argparse
 
@@ -1145,7 +1255,8 @@ if __name__ == "__main__":  # pragma: no cover - manual use
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--defect-rate", type=float, default=0.0)
     ap.add_argument("--scale", type=int, default=1)
+    ap.add_argument("--realworld", action="store_true", help="the real-world-shaped corpus instead of the generated one")
     a = ap.parse_args()
-    stats = generate(a.out_dir, a.files, a.seed, a.defect_rate, a.scale)
+    stats = (generate_realworld if a.realworld else generate)(a.out_dir, a.files, a.seed, a.defect_rate, a.scale)
     stats.pop("defect_list")
     print(json.dumps(stats, indent=2))

@@ -45,6 +45,13 @@ def run() -> None:
     """The `kubelint` command: `main`, then an immediate exit. Output is flushed first; the
     interpreter's teardown (freeing every module and object of the run, 10 ms on 600 objects
     and far more on large runs) is skipped, as it has nothing left to write."""
+    import gc
+
+    # The process ends with os._exit, so the cyclic collector need not run again: turned off
+    # here, `execute` leaves it off. Turned back on after a check, it would make the next
+    # allocation scan the run's whole heap, every object made while it was off being in its
+    # youngest generation (1.7 s of 27 s profiled on 12,250 objects, reclaiming nothing).
+    gc.disable()
     try:
         main(prog_name="kubelint")
         code: object = 0

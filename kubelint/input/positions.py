@@ -12,10 +12,15 @@ import yaml
 
 from ..findings import Pointer, Position
 from .yaml_k8s import (
+    _TRUE,
+    BOOL_TAG,
     MERGE_TAG,
+    NULL_TAG,
     UNRESOLVED_PLAIN,
     FastComposer,
     SafeComposer,
+    go_number,
+    json_key,
     resolve_plain,
 )
 
@@ -95,8 +100,6 @@ def _tag(node: yaml.Node) -> str:
 
 def key_text(node: yaml.ScalarNode) -> str:
     """A key node's text as the key of the JSON object Kubernetes builds (`on` -> "true")."""
-    from .yaml_k8s import _TRUE, BOOL_TAG, NULL_TAG, go_number, json_key
-
     tag = _tag(node)
     if tag == BOOL_TAG:
         return "true" if node.value in _TRUE else "false"

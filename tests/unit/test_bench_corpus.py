@@ -99,3 +99,28 @@ def test_single_file_has_twelve_objects(tmp_path: Path) -> None:
     docs = _docs(tmp_path)
     assert len(docs) == 12
     assert semantic_problems(docs) == []
+
+
+def test_realworld_corpus_puts_each_file_in_its_own_namespace(tmp_path: Path) -> None:
+    stats = corpus.generate_realworld(tmp_path / "a", files=4)
+    # shop (14 objects, one of them its Namespace) and microservices-demo (35) take turns
+    assert stats["files"] == 4 and stats["objects"] == 2 * (14 + 35)
+    corpus.generate_realworld(tmp_path / "b", files=4)
+    assert _files(tmp_path / "a") == _files(tmp_path / "b")  # the same bytes every time
+    for p in sorted((tmp_path / "a").rglob("*.yaml")):
+        ns = p.parent.name
+        for d in yaml.load_all(p.read_text(encoding="utf-8"), Loader=_FAST):
+            if d is None:
+                continue
+            meta = d["metadata"]
+            assert (meta["name"] if d["kind"] == "Namespace" else meta.get("namespace")) == ns, (p, d["kind"], meta)
+    assert "http://cart.rw-0000.svc.cluster.local:8080" in (tmp_path / "a" / "rw-0000" / "shop.yaml").read_text()
+
+
+def test_realworld_defects_change_exactly_that_share_of_objects(tmp_path: Path) -> None:
+    corpus.generate_realworld(tmp_path / "clean", files=4)
+    dstats = corpus.generate_realworld(tmp_path / "bad", files=4, defect_rate=0.1)
+    good, bad = _docs(tmp_path / "clean"), _docs(tmp_path / "bad")
+    assert len(good) == len(bad) == dstats["objects"]
+    changed = sum(1 for a, b in zip(good, bad) if a != b)
+    assert changed == round(0.1 * len(good)) == dstats["defective_objects"] == len(dstats["defect_list"])

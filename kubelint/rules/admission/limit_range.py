@@ -21,10 +21,21 @@ SOURCE = "plugin/pkg/admission/limitranger/admission.go"
 _context: List[Any] = [None]
 
 
-@shared_per_object
-def _evaluated(obj: "K8sObject") -> List["LimitFinding"]:
+# (evaluate, limit_ranges), imported by the first workload checked and kept: an import
+# statement runs the import machinery on every call.
+_admission: List[Any] = []
+
+
+def _load_admission() -> List[Any]:
     from ...admission.limit_ranger import evaluate, limit_ranges
 
+    _admission[:] = [evaluate, limit_ranges]
+    return _admission
+
+
+@shared_per_object
+def _evaluated(obj: "K8sObject") -> List["LimitFinding"]:
+    evaluate, limit_ranges = _admission or _load_admission()
     ranges = limit_ranges(_context[0].index, obj)
     template = obj.pod_template
     if not ranges or template is None:

@@ -3,7 +3,8 @@ object sets none."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Iterator
+import weakref
+from typing import TYPE_CHECKING, Any, Callable, Iterator, List, Tuple
 
 from ...findings import Severity
 from ...model.index import CLUSTER_SCOPED, is_namespaced
@@ -13,6 +14,30 @@ from .kinds import is_api_object, is_builtin, raw_string
 
 if TYPE_CHECKING:
     from ...model.context import RuleContext
+    from ...model.index import SetIndex
+
+
+# (weak reference to the index, how many Namespaces it had, the sentence): the sentence is the
+# same for every finding of a set, and sorting its Namespaces for each one cost 0.67 s of 27 s
+# profiled when 8,750 objects of 250 namespaces missed theirs.
+_last_context: List[Tuple[Callable[[], Any], int, str]] = [(lambda: None, -1, "")]
+
+
+def _defined_context(index: "SetIndex") -> str:
+    """What the set defines, for the message: the first five Namespaces by name and a count."""
+    ref, count, context = _last_context[0]
+    if ref() is index and count == len(index.namespaces):
+        return context
+    defined = sorted(index.namespaces)
+    if defined:
+        listed = ", ".join(f'"{n}"' for n in defined[:5])
+        if len(defined) > 5:
+            listed += f" and {len(defined) - 5} more"
+        context = f"the set defines Namespace{'s' if len(defined) > 1 else ''} {listed}"
+    else:
+        context = "the set is declared complete"
+    _last_context[0] = (weakref.ref(index), len(defined), context)
+    return context
 
 
 # --- KL204 ------------------------------------------------------------------------------------
@@ -42,14 +67,7 @@ class NamespaceDefined(Rule):
             return
         if not ctx.is_missing("Namespace", None, namespace):
             return
-        defined = sorted(ctx.index.namespaces)
-        if defined:
-            listed = ", ".join(f'"{n}"' for n in defined[:5])
-            if len(defined) > 5:
-                listed += f" and {len(defined) - 5} more"
-            context = f"the set defines Namespace{'s' if len(defined) > 1 else ''} {listed}"
-        else:
-            context = "the set is declared complete"
+        context = _defined_context(ctx.index)
         # Declared complete, the set is the authority: certainly broken. Inferred from the set
         # defining some Namespaces, it is likely: others are often made by installers or by hand.
         yield Report(("metadata", "namespace"),

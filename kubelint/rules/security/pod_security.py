@@ -46,11 +46,22 @@ def _frozen(mapping: Optional[Dict[str, Any]]) -> Tuple[Tuple[str, Any], ...]:
 _context: List[Any] = [None]
 
 
-@shared_per_object
-def _evaluated(obj: "K8sObject") -> List["PodSecurityFinding"]:
+# (evaluate, namespace_policies) of the admission package, imported by the first pod checked
+# and kept: an import statement in _evaluated cost 36 µs per object (0.13 s of 27 s profiled).
+_admission: List[Any] = []
+
+
+def _load_admission() -> List[Any]:
     from ...admission.pod_security.evaluate import evaluate
     from ...admission.pod_security.namespaces import namespace_policies
 
+    _admission[:] = [evaluate, namespace_policies]
+    return _admission
+
+
+@shared_per_object
+def _evaluated(obj: "K8sObject") -> List["PodSecurityFinding"]:
+    evaluate, namespace_policies = _admission or _load_admission()
     ctx = _context[0]
     config = _config(_frozen(ctx.pod_security))
     namespace = namespace_policies(ctx.index, config).of(obj.namespace)
