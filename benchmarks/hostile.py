@@ -16,7 +16,6 @@ import http.server
 import json
 import os
 import shlex
-import stat
 import subprocess
 import sys
 import tempfile
