@@ -393,8 +393,8 @@ def _parse_error(text: str, exc: BaseException) -> LocatedIssue:
             offset = len(text.encode("utf-8", "surrogatepass")[:offset].decode("utf-8", "ignore"))
         character = exc.character if isinstance(exc.character, int) else ord(exc.character or "\0")
         return LocatedIssue("KL001", _offset_position(text, min(offset, len(text))),
-                            f"YAML syntax error: character #x{character:04x} is not allowed in YAML "
-                            f"({exc.reason})")
+                            f"YAML syntax error: character #x{character:04x} is not allowed (control characters "
+                            "are refused, as kubectl refuses them)")
     return LocatedIssue("KL001", FILE_START, f"YAML error: {exc}")
 
 

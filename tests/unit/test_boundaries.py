@@ -228,8 +228,9 @@ def load_issues(text):
     (10_000, 5, False),  # a high ratio, but small: allowed
     (10_001, 5, True),
 ])
-def test_ratio_limit(expanded, distinct, refused):
+def test_ratio_limit(expanded, distinct, refused, monkeypatch):
     assert loader.MAX_ALIAS_RATIO == 10
+    monkeypatch.setattr(loader, "ALIAS_NODES_PER_BYTE", 10**9)  # the ratio limit alone (the per-byte budget below)
     issues, skipped = load_issues(aliased_document(expanded, distinct))
     assert (issues, skipped) == ((refusal(expanded, distinct), 0) if refused else ([], 1))
 
@@ -239,8 +240,19 @@ def test_absolute_limit(expanded, refused, monkeypatch):
     # A document that expands this far with a ratio under 10 needs 100,000 distinct nodes (slow
     # to parse); with the ratio limit out of the way a small one shows the absolute limit alone.
     monkeypatch.setattr(loader, "MAX_ALIAS_RATIO", 10**9)
+    monkeypatch.setattr(loader, "ALIAS_NODES_PER_BYTE", 10**9)
     issues, skipped = load_issues(aliased_document(expanded, 5))
     assert (issues, skipped) == ((refusal(expanded, 5), 0) if refused else ([], 1))
+
+
+@pytest.mark.parametrize("expanded", [10_000])
+def test_per_byte_budget_refuses_a_small_file_that_expands_far(expanded):
+    # Under the ratio and absolute limits, but over the per-file budget of ALIAS_NODES_PER_BYTE per byte.
+    assert loader.ALIAS_NODES_PER_BYTE == 4
+    issues, skipped = load_issues(aliased_document(expanded, 5))
+    assert (issues, skipped) == ([("KL008", 1, 1, f"aliases expand this document to {expanded:,} nodes from 5, more "
+                                  "than this file's size allows (4 added nodes per byte): refused as an "
+                                  "alias-expansion bomb")], 0)
 
 
 def test_refused_document_is_reported_at_its_start_and_others_are_still_read():
