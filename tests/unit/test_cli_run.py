@@ -74,7 +74,7 @@ def test_bad_output_spec(here, spec):
     result = CliRunner().invoke(main, ["check", "--no-config", "x.yaml", "-o", spec])
     assert result.exit_code == 2
     assert result.output == ("kubelint: error: --output takes FORMAT:FILE with FORMAT one of "
-                             f"text, json, github, sarif, junit, got {spec!r}\n")
+                             f"text, json, github, sarif, junit, markdown, got {spec!r}\n")
 
 
 def test_an_output_that_cannot_be_written_is_a_usage_error(here):
@@ -123,14 +123,17 @@ class Terminal(io.StringIO):
 def test_progress_bar_only_for_many_files_on_a_terminal(monkeypatch, total, tty, shown):
     stderr = Terminal() if tty else io.StringIO()
     monkeypatch.setattr(cli.sys, "stderr", stderr)
-    show = cli._progress_bar(total)
-    assert (show is not None) == shown
+    show = cli._progress_bar()
+    assert (show is not None) == tty  # a bar only on a terminal
+    if show is not None:
+        show(total, total)
+    assert (stderr.getvalue() != "") == shown  # and it draws only for 200 files or more
 
 
 def test_progress_bar_draws_every_50_files_and_clears_at_the_end(monkeypatch):
     stderr = Terminal()
     monkeypatch.setattr(cli.sys, "stderr", stderr)
-    show = cli._progress_bar(200)
+    show = cli._progress_bar()
     show(1, 200)
     assert stderr.getvalue() == ""
     show(50, 200)
@@ -139,6 +142,19 @@ def test_progress_bar_draws_every_50_files_and_clears_at_the_end(monkeypatch):
     assert stderr.getvalue().endswith("\rchecking [" + "#" * 15 + "." * 15 + "] 100/200 files")
     show(200, 200)
     assert stderr.getvalue().endswith("\rchecking [" + "#" * 30 + "] 200/200 files\r" + " " * 70 + "\r")
+
+
+def run_leaving_gc_off():
+    """cli.run with os._exit stubbed: the command leaves the cyclic GC off (the process exits at
+    once, and a last collection would scan every object of the run); turned on again for the
+    tests that follow."""
+    import gc
+
+    try:
+        cli.run()
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
 
 
 @pytest.mark.parametrize("exit_with, code, stderr", [
@@ -160,7 +176,7 @@ def test_run_exits_with_the_command_s_code_after_flushing(monkeypatch, capsys, e
     monkeypatch.setattr(cli, "main", fake_main)
     monkeypatch.setattr(cli.sys, "stdout", Stream())
     monkeypatch.setattr(cli.os, "_exit", exited.append)
-    cli.run()
+    run_leaving_gc_off()
     assert exited == [code]
     assert "report" in flushed
     assert capsys.readouterr().err == stderr
@@ -176,7 +192,7 @@ def test_run_survives_a_closed_pipe(monkeypatch):
     monkeypatch.setattr(cli.sys, "stdout", Closed())
     monkeypatch.setattr(cli.sys, "stderr", Closed())
     monkeypatch.setattr(cli.os, "_exit", exited.append)
-    cli.run()
+    run_leaving_gc_off()
     assert exited == [0]
 
 
@@ -200,23 +216,23 @@ def test_split_and_first():
 
 @pytest.fixture
 def captured(here, monkeypatch):
-    """The Settings the command builds and the discover() call it makes (then it checks as usual)."""
-    from kubelint.input import discover as discover_module
+    """The Settings the command builds and the request it runs: (paths, excludes, kustomize)."""
+    from kubelint.run import plan
     from kubelint.run.engine import Checker
 
     seen = {}
-    real_init, real_discover = Checker.__init__, discover_module.discover
+    real_init, real_run_request = Checker.__init__, plan.run_request
 
     def init(self, settings, registry=None):
         seen["settings"] = settings
         real_init(self, settings, registry)
 
-    def discover(paths, exclude=(), kustomize=False):
-        seen.setdefault("discover", (list(paths), list(exclude), kustomize))  # the command's, not --crd's
-        return real_discover(paths, exclude, kustomize=kustomize)
+    def run_request(checker, request, notices, progress=None):
+        seen["discover"] = (list(request.paths), list(request.exclude), request.kustomize)
+        return real_run_request(checker, request, notices, progress=progress)
 
     monkeypatch.setattr(Checker, "__init__", init)
-    monkeypatch.setattr(discover_module, "discover", discover)
+    monkeypatch.setattr(plan, "run_request", run_request)
     return seen
 
 
@@ -253,7 +269,7 @@ def test_terminal_output_shows_source_lines_and_files_never_get_colour(here, mon
     assert code == 1
     assert out.getvalue().splitlines()[:3] == [
         "\033[1mx.yaml:6:6:\033[0m \033[31merror\033[0m KL101 data.a: expected string, got integer 1 [ConfigMap bad]",
-        "      a: 1", "    \033[31m     ^\033[0m"]
+        "      a: 1", "         \033[31m^\033[0m"]
     assert (here / "out.txt").read_text() == f"{FINDING}\n{SUMMARY}\n"
 
 
