@@ -241,6 +241,11 @@ def test_absolute_limit(scalars, refused, monkeypatch):
     assert (issues, skipped) == ((refusal(expanded, 1003 + scalars), 0) if refused else ([], 1))
 
 
+def test_a_document_of_over_a_million_nodes_without_aliases_is_no_bomb():
+    result = load_file("x.yaml", b"- x\n" * 1_000_001)
+    assert [i.rule for i in result.issues] == ["KL004"]  # a list, not an object: no KL008
+
+
 @pytest.mark.parametrize("crlf", [False, True])
 def test_a_long_list_without_aliases_is_no_bomb(crlf):
     """10,001 scalars in one list are 10,001 nodes written once, whichever loader reads them
