@@ -540,15 +540,15 @@ def _collect(result: LoadResult, index: int, document: Any, may_alias: bool, bud
 def _alias_problem(document: Any, budget: List[int]) -> Optional[str]:
     """Why this document's aliases are refused, or None. `budget` holds the nodes aliases may
     still add in this file; what this document adds is taken from it."""
-    expanded, distinct, written, cyclic = expanded_size(document)
+    expanded, _, written, cyclic = expanded_size(document)
     if cyclic:
         return "an alias refers to a node that contains it, so the document is infinite: refused"
-    if expanded > MAX_EXPANDED_NODES or (expanded > 10_000 and expanded > MAX_ALIAS_RATIO * distinct):
-        return (f"aliases expand this document to {expanded:,} nodes from {distinct:,}: "
+    if expanded > MAX_EXPANDED_NODES or (expanded > 10_000 and expanded > MAX_ALIAS_RATIO * written):
+        return (f"aliases expand this document to {expanded:,} nodes from {written:,} written: "
                 "refused as an alias-expansion bomb")
     added = expanded - written
     if added > budget[0]:
-        return (f"aliases expand this document to {expanded:,} nodes from {distinct:,}, more than this file's "
+        return (f"aliases expand this document to {expanded:,} nodes from {written:,} written, more than this file's "
                 f"size allows ({ALIAS_NODES_PER_BYTE} added nodes per byte): refused as an alias-expansion bomb")
     budget[0] -= added
     return None

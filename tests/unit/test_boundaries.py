@@ -198,65 +198,80 @@ def test_every_workload_with_every_label_is_selected():
 
 # --- alias expansion: the ratio limit and the absolute limit, each just under and just over ---
 
-def aliased_document(expanded, distinct):
-    """A document of exactly `expanded` nodes after alias expansion, from `distinct` distinct
-    mappings and sequences (as loader._expanded_size counts them: scalars count once per use)."""
-    extra = distinct - 5  # the top mapping and the four sequences below are 5
-    aliases, rest = divmod(expanded - 104 - 2 * extra, 100)
-    assert aliases >= 1 and rest >= 0
+def aliased_document(anchored, aliases, scalars):
+    """An anchored sequence of `anchored` nodes (itself and its scalars), a sequence of
+    `aliases` aliases of it, and one of `scalars` scalars. Written: 3 + anchored + scalars
+    nodes (with the top mapping); expanded: `anchored` more for each alias."""
     return "\n".join([
-        "a: &a [" + ", ".join(["x"] * 99) + "]",  # 100 nodes
-        "b: [" + ", ".join(["*a"] * aliases) + "]",  # 1 + 100 per alias
-        "c:" + ("" if extra else " []"), *["- k: x"] * extra,  # 1 + 2 per item, each distinct
-        "d: [" + ", ".join(["x"] * rest) + "]",
+        "a: &a [" + ", ".join(["x"] * (anchored - 1)) + "]",
+        "b: [" + ", ".join(["*a"] * aliases) + "]",
+        "d: [" + ", ".join(["x"] * scalars) + "]",
     ]) + "\n"
 
 
-def refusal(expanded, distinct):
-    return [("KL008", 1, 1, f"aliases expand this document to {expanded:,} nodes from {distinct:,}: "
+def refusal(expanded, written):
+    return [("KL008", (1, 1, 1, 1), f"aliases expand this document to {expanded:,} nodes from {written:,} written: "
                             "refused as an alias-expansion bomb")]
 
 
 def load_issues(text):
     result = load_file("x.yaml", text.encode())
-    return [(i.rule, i.position.line, i.position.column, i.message) for i in result.issues], result.skipped
+    return [(i.rule, tuple(i.position), i.message) for i in result.issues], result.skipped
 
 
-@pytest.mark.parametrize("expanded, distinct, refused", [
-    (11_110, 1_111, False),  # exactly 10 times as many nodes: allowed
-    (11_111, 1_111, True),  # one more: over the ratio
-    (10_000, 5, False),  # a high ratio, but small: allowed
-    (10_001, 5, True),
+@pytest.mark.parametrize("aliases, scalars, expanded, written, refused", [
+    (99, 997, 11_000, 1_100, False),  # exactly 10 times as many nodes: allowed
+    (99, 996, 10_999, 1_099, True),  # a little more than 10 times: refused
+    (98, 97, 10_000, 200, False),  # 50 times, but small: allowed
+    (98, 98, 10_001, 201, True),
 ])
-def test_ratio_limit(expanded, distinct, refused, monkeypatch):
+def test_ratio_limit(aliases, scalars, expanded, written, refused, monkeypatch):
     assert loader.MAX_ALIAS_RATIO == 10
     monkeypatch.setattr(loader, "ALIAS_NODES_PER_BYTE", 10**9)  # the ratio limit alone (the per-byte budget below)
-    issues, skipped = load_issues(aliased_document(expanded, distinct))
-    assert (issues, skipped) == ((refusal(expanded, distinct), 0) if refused else ([], 1))
+    issues, skipped = load_issues(aliased_document(100, aliases, scalars))
+    assert (issues, skipped) == ((refusal(expanded, written), 0) if refused else ([], 1))
 
 
-@pytest.mark.parametrize("expanded, refused", [(1_000_000, False), (1_000_001, True)])
-def test_absolute_limit(expanded, refused, monkeypatch):
-    # A document that expands this far with a ratio under 10 needs 100,000 distinct nodes (slow
+@pytest.mark.parametrize("scalars, refused", [(997, False), (998, True)])
+def test_absolute_limit(scalars, refused, monkeypatch):
+    # A document that expands this far with a ratio under 10 needs 100,000 written nodes (slow
     # to parse); with the ratio limit out of the way a small one shows the absolute limit alone.
     monkeypatch.setattr(loader, "MAX_ALIAS_RATIO", 10**9)
     monkeypatch.setattr(loader, "ALIAS_NODES_PER_BYTE", 10**9)
-    issues, skipped = load_issues(aliased_document(expanded, 5))
-    assert (issues, skipped) == ((refusal(expanded, 5), 0) if refused else ([], 1))
+    issues, skipped = load_issues(aliased_document(1000, 998, scalars))
+    expanded = 1_000_000 + (scalars - 997)
+    assert (issues, skipped) == ((refusal(expanded, 1003 + scalars), 0) if refused else ([], 1))
 
 
-@pytest.mark.parametrize("expanded", [10_000])
-def test_per_byte_budget_refuses_a_small_file_that_expands_far(expanded):
-    # Under the ratio and absolute limits, but over the per-file budget of ALIAS_NODES_PER_BYTE per byte.
+def test_a_document_of_over_a_million_nodes_without_aliases_is_no_bomb():
+    result = load_file("x.yaml", b"- x\n" * 1_000_001)
+    assert [i.rule for i in result.issues] == ["KL004"]  # a list, not an object: no KL008
+
+
+@pytest.mark.parametrize("crlf", [False, True])
+def test_a_long_list_without_aliases_is_no_bomb(crlf):
+    """10,001 scalars in one list are 10,001 nodes written once, whichever loader reads them
+    (CR line ends and the "*" of a cron schedule send this one to the exact loader)."""
+    text = ("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: allow\n  annotations: {schedule: '*/5 * * * *'}\n"
+            "x:\n" + "".join(f"  - 10.0.{i // 250}.{i % 250}/32\n" for i in range(10_001)))
+    result = load_file("x.yaml", (text.replace("\n", "\r\n") if crlf else text).encode())
+    assert result.issues == [] and [m.ref.name for m in result.manifests] == ["allow"]
+
+
+def test_per_byte_budget_refuses_a_small_file_that_expands_far():
+    # Under the ratio limit (10,000 nodes or fewer) and the absolute one, but aliases add 9,800
+    # nodes to a file of 703 bytes: over the budget of ALIAS_NODES_PER_BYTE per byte.
     assert loader.ALIAS_NODES_PER_BYTE == 4
-    issues, skipped = load_issues(aliased_document(expanded, 5))
-    assert (issues, skipped) == ([("KL008", 1, 1, f"aliases expand this document to {expanded:,} nodes from 5, more "
-                                  "than this file's size allows (4 added nodes per byte): refused as an "
-                                  "alias-expansion bomb")], 0)
+    text = aliased_document(100, 98, 0)
+    assert len(text) * 4 < 9_800 < 10_000
+    issues, skipped = load_issues(text)
+    assert (issues, skipped) == ([("KL008", (1, 1, 1, 1), "aliases expand this document to 9,903 nodes from 103 "
+                                  "written, more than this file's size allows (4 added nodes per byte): refused "
+                                  "as an alias-expansion bomb")], 0)
 
 
 def test_refused_document_is_reported_at_its_start_and_others_are_still_read():
-    bomb = aliased_document(11_111, 1_111)
+    bomb = aliased_document(100, 99, 996)
     text = "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\n---\n" + bomb
     result = load_file("x.yaml", text.encode())
     assert [(i.rule, i.position.line) for i in result.issues] == [("KL008", 5)]

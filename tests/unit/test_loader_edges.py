@@ -80,6 +80,7 @@ def test_json_duplicate_key_at_the_second_one():
 @pytest.mark.parametrize("text, position, first", [
     ('\n{"a": 1,\n "a": 2}', (3, 2, 3, 2), 2),  # a file that starts with a newline
     ('\n{"a": 1, "a": 2}', (2, 10, 2, 10), 2),
+    ('{"a": 1,\n\n "a": 2}', (3, 2, 3, 2), 1),
     # The key is written differently the second time: its first spelling is all there is to show.
     ('{"a": 1,\n "\\u0061": 2}', (1, 1, 1, 1), 1),
     ('{"\u00e9": 1, "\u00e9": 2}', (1, 1, 1, 1), 1),  # not found as json.dumps writes it
@@ -88,6 +89,15 @@ def test_json_duplicate_key_positions(text, position, first):
     [(rule, where, message, _)] = issues(text, "c.json")
     assert (rule, where) == ("KL002", position)
     assert message.endswith(f"(first defined on line {first})")
+
+
+@pytest.mark.parametrize("text, message", [
+    (' \n {"a": 1,,}', "JSON syntax error: Expecting property name enclosed in double quotes"),
+    ("[1,,]", "JSON syntax error: Expecting value"),
+])
+def test_json_is_read_as_json_after_leading_whitespace_and_as_an_array(text, message):
+    [(rule, _, found, _)] = issues(text, "c.json")
+    assert (rule, found) == ("KL001", message)
 
 
 def test_json_syntax_error_and_depth():
@@ -245,6 +255,21 @@ def test_only_the_document_s_own_lines_are_composed_once(monkeypatch):
     deep = load_file("x.yaml", (brackets + THREE).encode()).source
     assert deep.safe_parser and deep.position(3, ("d",)) == Position(9, 4, 9, 5)
     assert composed == [("d: 2\n", True)]
+
+
+def test_a_source_without_document_lines_is_composed_whole():
+    assert SourceFile("x.yaml", "a: 1\n").position(0, ("a",)) == Position(1, 4, 1, 5)
+
+
+def test_the_whole_file_is_composed_with_the_file_s_parser(monkeypatch):
+    from kubelint.input import positions
+
+    composed = []
+    real = positions.compose_documents
+    monkeypatch.setattr(positions, "compose_documents", lambda text, safe: composed.append(safe) or real(text, safe))
+    source = SourceFile("x.yaml", "a: [1,\n]\nb: 3\n", safe_parser=True, document_lines=[0, 1])
+    assert source.position(1, ("b",)) == Position(2, 1, 2, 1)
+    assert composed == [True, True]  # the slice, then the whole file
 
 
 def test_a_document_past_the_last_is_located_at_the_start():

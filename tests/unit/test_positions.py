@@ -302,6 +302,7 @@ def test_an_empty_node_at_a_line_start_is_one_point():
     ("a:\r\n  s: |\r\n    ends with X  \r\n  t: 1\r\n", ["a", "s"], (2, 6, 3, 18)),
     ("a:\n  s: |\n    text  \n\n  t: 1\n", ["a", "s"], (2, 6, 3, 11)),  # one blank line after it
     ("u: |\nv: 1\n", ["u"], (1, 4, 1, 5)),  # on the first line
+    ("a:\n  s: |\n    endX\n  t: 1\n", ["a", "s"], (2, 6, 3, 9)),  # the line's last character counts
 ])
 def test_end_of_a_block_scalar_line(text, pointer, expected, safe):
     assert position(text, pointer, safe=safe) == expected
