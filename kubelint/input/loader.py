@@ -51,7 +51,8 @@ class SourceFile:
     """One input file's text, where its documents start, and (on demand) their node trees.
     A plain class, not a dataclass: cheaper to define on every start."""
 
-    __slots__ = ("path", "text", "safe_parser", "document_lines", "identity", "_nodes", "_lines", "_reread_from")
+    __slots__ = ("path", "text", "safe_parser", "document_lines", "identity", "_nodes", "_lines", "_reread_from",
+                 "_streamed")
 
     def __init__(self, path: str, text: str = "", safe_parser: bool = False,
                  document_lines: Optional[List[int]] = None) -> None:
@@ -63,6 +64,7 @@ class SourceFile:
         self._nodes: Dict[int, Tuple[Optional[Any], int]] = {}
         self._lines: Optional[List[str]] = None
         self._reread_from: Optional[str] = None
+        self._streamed: Optional[set] = None  # documents whose first position was streamed
 
     def forget_text(self, real_path: str) -> None:
         """Drop the text to save memory; positions read it again from `real_path` when needed
@@ -89,8 +91,12 @@ class SourceFile:
         """Line and column of `pointer` in document number `document` (composed on demand)."""
         from .positions import END_OF_CONTENT, END_OF_LINE, locate
 
-        node, offset = self._document_node(document)
-        found = locate(node, pointer, anchor) if node is not None else None
+        found = self._streamed_position(document, pointer, anchor)
+        if found is not None:
+            offset = self.document_lines[document]
+        else:
+            node, offset = self._document_node(document)
+            found = locate(node, pointer, anchor) if node is not None else None
         if found is None:
             line = self.document_lines[document] + 1 if document < len(self.document_lines) else 1
             return Position(line, 1, line, 1)
@@ -102,6 +108,29 @@ class SourceFile:
             end_column = self._line_end(end_line)
         return Position(line, found.column, end_line, end_column)
 
+    def _streamed_position(self, document: int, pointer: Pointer, anchor: str) -> Optional[Position]:
+        """The first position asked of a document is read from the event stream up to its
+        node (positions_stream); a document asked again is composed once and kept."""
+        if self.safe_parser or document in self._nodes or document >= len(self.document_lines):
+            return None
+        if self._streamed is None:
+            self._streamed = set()
+        if document in self._streamed:
+            return None
+        self._streamed.add(document)
+        from .positions_stream import locate_streaming
+
+        return locate_streaming(self._document_text(document), pointer, anchor)
+
+    def _document_text(self, document: int) -> str:
+        """The lines of one document (from its first node to the next document's), as text."""
+        lines = self._text_lines()
+        start = self.document_lines[document]
+        end = self.document_lines[document + 1] if document + 1 < len(self.document_lines) else len(lines)
+        if end == len(lines) and lines[-1] == "":
+            end -= 1  # the empty string after the file's last newline is no line of it
+        return "\n".join(lines[start:end]) + "\n"
+
     def _document_node(self, document: int) -> Tuple[Optional[Any], int]:
         """The node tree of one document and the line offset of its marks. Only that
         document's lines are composed: a file with one finding does not pay for the rest."""
@@ -111,11 +140,7 @@ class SourceFile:
             start = self.document_lines[document] if document < len(self.document_lines) else 0
             nodes: list = []
             if document < len(self.document_lines):
-                lines = self._text_lines()
-                end = self.document_lines[document + 1] if document + 1 < len(self.document_lines) else len(lines)
-                if end == len(lines) and lines[-1] == "":
-                    end -= 1  # the empty string after the file's last newline is no line of it
-                nodes = compose_documents("\n".join(lines[start:end]) + "\n", self.safe_parser)
+                nodes = compose_documents(self._document_text(document), self.safe_parser)
             if nodes and nodes[0] is not None:
                 self._nodes[document] = (nodes[0], start)
             else:  # the slice does not stand alone (unusual layout): compose the whole file

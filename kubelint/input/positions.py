@@ -33,7 +33,11 @@ END_OF_CONTENT = -1
 
 def node_position(node: yaml.Node) -> Position:
     end_node, exact = _content_end(node)
-    start, end = node.start_mark, end_node.end_mark
+    return marks_position(node.start_mark, end_node.end_mark, exact)
+
+
+def marks_position(start: yaml.Mark, end: yaml.Mark, exact: bool) -> Position:
+    """A node's position from its start mark and the mark where its content ends."""
     end_line, end_col = end.line + 1, end.column + 1
     if end_line > start.line + 1 and end.column == 0:
         # The node ends at the start of a later line: its content ends on a line before.
@@ -100,14 +104,18 @@ def _tag(node: yaml.Node) -> str:
 
 def key_text(node: yaml.ScalarNode) -> str:
     """A key node's text as the key of the JSON object Kubernetes builds (`on` -> "true")."""
-    tag = _tag(node)
+    return tagged_key_text(_tag(node), node.value)
+
+
+def tagged_key_text(tag: str, value: str) -> str:
+    """The JSON key a scalar key with this resolved tag becomes."""
     if tag == BOOL_TAG:
-        return "true" if node.value in _TRUE else "false"
+        return "true" if value in _TRUE else "false"
     if tag == NULL_TAG:
         return "null"
     if tag.endswith(":number"):
-        return json_key(go_number(node.value))
-    return node.value
+        return json_key(go_number(value))
+    return value
 
 
 def locate(root: Optional[yaml.Node], pointer: Pointer, anchor: str) -> Optional[Position]:

@@ -236,20 +236,25 @@ THREE = "a: 1\n---\n# second\nb:\n  c: [1]\n---\nd: 2\n"
 
 
 def test_only_the_document_s_own_lines_are_composed_once(monkeypatch):
-    """A finding in one document composes that document alone, and once (DESIGN §2: lazy
-    positions); and with the parser the file was read with."""
-    from kubelint.input import positions
+    """A document's first finding is located from its event stream; a second one composes
+    that document alone, and once (DESIGN §2: lazy positions); and with the parser the file
+    was read with."""
+    from kubelint.input import positions, positions_stream
 
-    composed = []
-    real = positions.compose_documents
+    composed, streamed = [], []
+    real, real_stream = positions.compose_documents, positions_stream.locate_streaming
     monkeypatch.setattr(positions, "compose_documents", lambda text, safe: composed.append((text, safe)) or real(text, safe))
+    monkeypatch.setattr(positions_stream, "locate_streaming",
+                        lambda text, pointer, anchor: streamed.append(text) or real_stream(text, pointer, anchor))
     source = load_file("x.yaml", THREE.encode()).source
     assert source.document_lines == [0, 3, 6]
     assert source.position(1, ("b", "c")) == Position(5, 6, 5, 9)
     assert source.position(1, ("b",)) == Position(5, 3, 5, 9)
+    assert source.position(1, ("b", "c", 0)) == Position(5, 7, 5, 8)
     assert source.position(2, ("d",)) == Position(7, 4, 7, 5)
     assert source.position(0, ("a",)) == Position(1, 4, 1, 5)
-    assert composed == [("b:\n  c: [1]\n---\n", False), ("d: 2\n", False), ("a: 1\n---\n# second\n", False)]
+    assert streamed == ["b:\n  c: [1]\n---\n", "d: 2\n", "a: 1\n---\n# second\n"]
+    assert composed == [("b:\n  c: [1]\n---\n", False)]
     composed.clear()
     brackets = "x: [" + ", ".join(["[]"] * 4001) + "]\n---\n"  # many brackets, little depth
     deep = load_file("x.yaml", (brackets + THREE).encode()).source
