@@ -1,5 +1,21 @@
-"""`python -m kubelint`."""
+"""`python -m kubelint` and the `kubelint` command."""
 
-from .cli import run
+import sys
 
-run()
+
+def run() -> None:
+    """`kubelint --version` is answered before the command line machinery is imported (click
+    alone is most of a start); everything else goes to cli.run."""
+    if sys.argv[1:] in (["--version"], ["-V"]):
+        from . import __version__
+
+        sys.stdout.write(f"kubelint {__version__}\n")
+        sys.stdout.flush()
+        return
+    from .cli import run as run_cli
+
+    run_cli()
+
+
+if __name__ == "__main__":
+    run()

@@ -333,3 +333,28 @@ def test_explain_indents_the_examples():
     text = result.output
     assert "\nFails\n    metadata:\n      name: web\n       labels: {}\n\nPasses\n    metadata:\n      name: web\n" \
            "      labels: {}" in text
+
+
+@pytest.mark.parametrize("flag", ["--version", "-V"])
+def test_version_is_answered_without_the_command_line_machinery(flag):
+    """`kubelint --version` (the console script's entry, kubelint.__main__:run) prints what
+    click's version option prints, exit 0, without importing click or kubelint.cli."""
+    import subprocess
+    import sys
+
+    probe = ("import sys; sys.argv = ['kubelint', %r]; from kubelint.__main__ import run; run(); "
+             "print(sorted(m for m in ('click', 'kubelint.cli') if m in sys.modules))" % flag)
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=60)
+    assert (done.returncode, done.stdout, done.stderr) == (0, "kubelint 0.1.0\n[]\n", "")
+    assert CliRunner().invoke(main, [flag]).output == "kubelint 0.1.0\n"
+
+
+def test_other_arguments_go_to_the_cli(monkeypatch):
+    from kubelint import __main__ as entry
+
+    called = []
+    monkeypatch.setattr(cli, "run", lambda: called.append(True))
+    for argv in (["kubelint"], ["kubelint", "--version", "check"], ["kubelint", "check", "--version"]):
+        monkeypatch.setattr("sys.argv", argv)
+        entry.run()
+    assert called == [True, True, True]
