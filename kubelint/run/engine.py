@@ -143,7 +143,9 @@ class Checker:
     def run(self, inputs: Sequence[InputFile], progress: Optional[Callable[[int, int], None]] = None) -> RunResult:
         workers = workers_for(len(inputs), self.settings.jobs)
         self._large_input = _input_bytes(inputs) > LARGE_INPUT_BYTES
-        if workers > 1:
+        if workers > 1 or self._large_input:
+            # A large serial run goes the same way with one shard and no worker: its objects
+            # stay packed except while they are checked, so memory follows the set's size.
             result = self._run_parallel(inputs, workers)
             if progress is not None:
                 progress(len(inputs), len(inputs))

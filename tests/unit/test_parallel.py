@@ -45,6 +45,24 @@ def test_large_input_mode_keeps_objects_packed_and_gives_the_same_findings(root,
     assert describe(run_paths([root], jobs=2)) == describe(serial)
 
 
+@pytest.mark.parametrize("root", [os.path.join(REPO, "examples"), CORPUS])
+def test_large_serial_run_keeps_objects_packed_and_gives_the_same_findings(root, monkeypatch):
+    """Over LARGE_INPUT_BYTES a run with --jobs 1 packs too, as one shard in this process:
+    the same findings, every object released once checked, no worker forked."""
+    if not os.path.isdir(root):
+        pytest.skip(f"{root} is not present")
+    serial = run_paths([root], jobs=1)
+    monkeypatch.setattr(engine, "LARGE_INPUT_BYTES", 0)
+    shard_counts, released = [], []
+    real_run_sharded, real_release = sharded.run_sharded, engine.release_unpacked
+    monkeypatch.setattr(sharded, "run_sharded",
+                        lambda shards, *a: shard_counts.append(len(shards)) or real_run_sharded(shards, *a))
+    monkeypatch.setattr(engine, "release_unpacked", lambda: released.append(1) or real_release())
+    packed = run_paths([root], jobs=1)
+    assert describe(packed) == describe(serial)
+    assert shard_counts == [1] and len(released) == serial.objects
+
+
 def test_shards_are_contiguous_and_balanced_by_size():
     items = list("abcdefgh")
     assert parallel.split_by_weight(items, [1] * 8, 2) == [list("abcd"), list("efgh")]
