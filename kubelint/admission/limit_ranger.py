@@ -11,22 +11,32 @@ request; then, for each LimitRange in turn, mergePodResourceRequirements fills t
 missing requests and limits from defaultContainerResourceRequirements, and PodLimitFunc checks
 min, max and maxLimitRequestRatio per container (containers and init containers) and per pod
 (the sum over containers, a resource counted only when every container sets it, then the max
-with each init container). Pod validation then runs on the defaulted pod: a request above the
+with each init container; with PodLevelResources, on by default since 1.34, the pod-level
+spec.resources of cpu and memory replace those sums: podRequests, podLimits and
+isSupportedPodLevelResource). Pod validation then runs on the defaulted pod: a request above the
 limit the LimitRange filled in is refused (validateResourceRequirements: "must be less than or
-equal to cpu limit")."""
+equal to cpu limit").
+
+Per PersistentVolumeClaim: PersistentVolumeClaimValidateLimitFunc checks spec.resources.requests
+against the min (minConstraint, no limits) and max (maxRequestConstraint) of every item of type
+PersistentVolumeClaim; nothing is defaulted. LimitRanger sees a claim when it is created, so a
+StatefulSet's volumeClaimTemplates are checked as the claims its controller creates from them."""
 
 from __future__ import annotations
 
 import weakref
 from decimal import Decimal
-from typing import Any, Dict, List, NamedTuple, Optional, Tuple
+from typing import Any, Callable, Dict, FrozenSet, List, NamedTuple, Optional, Tuple
 
 from ..findings import Pointer
 from ..model.index import SetIndex
 from ..model.objects import K8sObject, PodTemplate, as_dict, as_list
 from .resources import Amount, Scope, admission_scope, format_amount, resource_list
 
-CONTAINER, POD = "Container", "Pod"
+CONTAINER, POD, CLAIM = "Container", "Pod", "PersistentVolumeClaim"
+# PodLevelResources: alpha (off) in 1.32 and 1.33, beta and on by default since 1.34.
+POD_LEVEL_RESOURCES_SINCE = 34
+POD_LEVEL_RESOURCES = frozenset({"cpu", "memory"})  # limitranger's isSupportedPodLevelResource
 # Pointers name where a value comes from; a string rather than a pointer into another object.
 Origin = str
 
@@ -148,8 +158,9 @@ def _containers(template: PodTemplate) -> List[ContainerResources]:
     return found
 
 
-def evaluate(template: PodTemplate, ranges: List[LimitRangeFacts]) -> List[LimitFinding]:
-    """What LimitRanger and the validation after it say about the pod `template` describes."""
+def evaluate(template: PodTemplate, ranges: List[LimitRangeFacts], pod_level: bool = False) -> List[LimitFinding]:
+    """What LimitRanger and the validation after it say about the pod `template` describes.
+    `pod_level`: the PodLevelResources feature is on (the pod's spec.resources count)."""
     containers = _containers(template)
     findings: List[LimitFinding] = []
     for facts in ranges:
@@ -157,13 +168,16 @@ def evaluate(template: PodTemplate, ranges: List[LimitRangeFacts]) -> List[Limit
         for item in facts.items:
             if item.type == CONTAINER:
                 for container in containers:
-                    for message, pointer in _constraints(item, container.requests, container.limits, container):
+                    for message, pointer in _constraints(item, container.requests, container.limits, container.at):
                         findings.append(LimitFinding(CONSTRAINT, pointer, f"{container.label}: {message}"))
             elif item.type == POD:
-                requests, limits = _pod_totals(containers)
-                for message, _ in _constraints(item, requests, limits, None):
-                    findings.append(LimitFinding(CONSTRAINT, template.pointer + ("spec",), f"the pod: {message}",
-                                                 "key"))
+                requests, limits, locate, unknown = _pod_totals(containers, template if pod_level else None)
+                for message, pointer in _constraints(item, requests, limits, locate, unknown):
+                    if pointer:  # a pod-level value written in spec.resources
+                        findings.append(LimitFinding(CONSTRAINT, pointer, f"the pod: {message}"))
+                    else:
+                        findings.append(LimitFinding(CONSTRAINT, template.pointer + ("spec",), f"the pod: {message}",
+                                                     "key"))
     for container in containers:
         findings.extend(_request_above_default_limit(container))
     return findings
@@ -192,15 +206,17 @@ def _defaulted(value: Optional[Value]) -> str:
 
 
 def _constraints(item: LimitItem, requests: Dict[str, Value], limits: Dict[str, Value],
-                 container: Optional[ContainerResources]) -> List[Tuple[str, Pointer]]:
-    """minConstraint, maxConstraint and limitRequestRatioConstraint, with upstream's wording."""
+                 at: Callable[[str, str], Pointer], unknown: FrozenSet[str] = frozenset()) \
+        -> List[Tuple[str, Pointer]]:
+    """minConstraint, maxConstraint and limitRequestRatioConstraint, with upstream's wording;
+    `at(part, resource)` locates the value a message is about (() for the pod as a whole);
+    a request in `unknown` is not known, so min and ratio are not judged for it."""
     out: List[Tuple[str, Pointer]] = []
     kind = item.type
 
-    def at(part: str, resource: str) -> Pointer:
-        return container.at(part, resource) if container is not None else ()
-
     for key, enforced in item.min.items():
+        if key in unknown:
+            continue
         request, limit = requests.get(key), limits.get(key)
         rule = f"(from {item.where}.min.{key})"
         if request is None:
@@ -225,6 +241,8 @@ def _constraints(item: LimitItem, requests: Dict[str, Value], limits: Dict[str, 
             out.append((f"maximum {key} usage per {kind} is {enforced.text}, but request is {request.amount.text}"
                         f"{_defaulted(request)} {rule}", at("requests", key)))
     for key, enforced in item.ratio.items():
+        if key in unknown:
+            continue
         request, limit = requests.get(key), limits.get(key)
         rule = f"(from {item.where}.maxLimitRequestRatio.{key})"
         if request is None or request.amount.value == 0:
@@ -242,9 +260,13 @@ def _constraints(item: LimitItem, requests: Dict[str, Value], limits: Dict[str, 
     return out
 
 
-def _pod_totals(containers: List[ContainerResources]) -> Tuple[Dict[str, Value], Dict[str, Value]]:
+def _pod_totals(containers: List[ContainerResources], pod_level: Optional[PodTemplate]) \
+        -> Tuple[Dict[str, Value], Dict[str, Value], Callable[[str, str], Pointer], FrozenSet[str]]:
     """PodLimitFunc's pod requests and limits: sum() over containers (a resource only when every
-    container has it), then the max with each init container."""
+    container has it), then the max with each init container; then, with PodLevelResources
+    (`pod_level` given), the pod's own spec.resources for cpu and memory. Also where a total
+    comes from: the pod-level value's pointer, or () for a sum; and the resources whose pod
+    request is not known (left out of the requests)."""
     regular = [c for c in containers if not c.init]
     totals = []
     for part in ("requests", "limits"):
@@ -261,7 +283,27 @@ def _pod_totals(containers: List[ContainerResources]) -> Tuple[Dict[str, Value],
                     if key not in total or value.amount.value > total[key].amount.value:
                         total[key] = Value(value.amount, None)
         totals.append(total)
-    return totals[0], totals[1]
+    written: Dict[Tuple[str, str], Pointer] = {}
+    unknown: FrozenSet[str] = frozenset()
+    if pod_level is not None:
+        resources = as_dict(pod_level.spec.get("resources"))
+        for part, total in zip(("requests", "limits"), totals):
+            for key, amount in resource_list(resources.get(part)).items():
+                if key in POD_LEVEL_RESOURCES:
+                    total[key] = Value(amount, None)
+                    written[(part, key)] = pod_level.pointer + ("spec", "resources", part, key)
+        # A pod-level limit without a pod-level request: the API server defaults the request
+        # (defaultPodRequests; from the limit in recent versions, from the containers' requests in
+        # earlier ones), so the request LimitRanger compares is not known here: left out. (It is
+        # at most the limit, so a max is still judged on the limit.)
+        unknown = frozenset(k for (part, k) in written if part == "limits" and ("requests", k) not in written)
+        for key in unknown:
+            totals[0].pop(key, None)
+
+    def at(part: str, key: str) -> Pointer:
+        return written.get((part, key), ())
+
+    return totals[0], totals[1], at, unknown
 
 
 def _text(value: Decimal) -> str:
@@ -282,3 +324,42 @@ def _request_above_default_limit(container: ContainerResources) -> List[LimitFin
                 f"{limit.amount.text}{_defaulted(limit)}; the defaulted pod is refused: must be less than or equal "
                 f"to {key} limit of {limit.amount.text}"))
     return out
+
+
+def evaluate_claim(at: Pointer, spec: Any, ranges: List[LimitRangeFacts]) -> List[LimitFinding]:
+    """PersistentVolumeClaimValidateLimitFunc for the claim spec at `at` (a PersistentVolumeClaim's
+    `spec`, or a StatefulSet's claim template's): its requests against every PersistentVolumeClaim
+    item's min (minConstraint with no limits) and max (maxRequestConstraint)."""
+    spec = as_dict(spec)
+    resources = spec.get("resources")
+    raw = as_dict(resources).get("requests")
+    requests = resource_list(raw)
+    unreadable = {k for k in as_dict(raw) if k not in requests}  # the quantity rules report those
+
+    def locate(key: str) -> Pointer:
+        if key in requests:
+            return at + ("resources", "requests", key)
+        if isinstance(raw, dict):
+            return at + ("resources", "requests")
+        return at + ("resources",) if isinstance(resources, dict) else at
+
+    findings = []
+    for facts in ranges:
+        for item in facts.items:
+            if item.type != CLAIM:
+                continue
+            for bound, enforced_list in (("min", item.min), ("max", item.max)):
+                for key, enforced in enforced_list.items():
+                    if key in unreadable:
+                        continue
+                    request = requests.get(key)
+                    word = "minimum" if bound == "min" else "maximum"
+                    rule = f"(from {item.where}.{bound}.{key})"
+                    if request is None:
+                        message = f"{word} {key} usage per {CLAIM} is {enforced.text}.  No request is specified {rule}"
+                    elif (request.value < enforced.value) if bound == "min" else (request.value > enforced.value):
+                        message = f"{word} {key} usage per {CLAIM} is {enforced.text}, but request is {request.text} {rule}"
+                    else:
+                        continue
+                    findings.append(LimitFinding(CONSTRAINT, locate(key), message))
+    return findings

@@ -124,3 +124,91 @@ spec:
          'container "app": cpu request 500m is above the cpu limit 200m (set by default from LimitRange '
          "team/defaults spec.limits[0].default.cpu); the defaulted pod is refused: must be less than or equal to "
          "cpu limit of 200m; the Pod is refused by LimitRanger")]
+
+
+# --- PersistentVolumeClaims (PersistentVolumeClaimValidateLimitFunc) and pod-level resources -----
+
+CLAIM_RANGE = """\
+apiVersion: v1
+kind: LimitRange
+metadata: {name: storage, namespace: team}
+spec:
+  limits:
+  - type: PersistentVolumeClaim
+    min: {storage: 1Gi}
+    max: {storage: 10Gi}
+"""
+
+
+def test_claim_storage_bounds_from_upstream_cases():
+    """TestPersistentVolumeClaimLimitFunc: 500Mi below a 1Gi min, 100Gi above the max; 1Gi at the
+    min and 10Gi at the max pass. Claims are never defaulted; only requests are compared."""
+    text = CLAIM_RANGE
+    for name, size in (("below", "500Mi"), ("above", "100Gi"), ("at-min", "1Gi"), ("at-max", "10Gi")):
+        text += (f"---\napiVersion: v1\nkind: PersistentVolumeClaim\nmetadata: {{name: {name}, namespace: team}}\n"
+                 f"spec:\n  accessModes: [ReadWriteOnce]\n  resources:\n    requests: {{storage: {size}}}\n"
+                 f"    limits: {{storage: 1Ti}}\n")
+    assert _findings(text) == [
+        ("KL820", 16, 25, "error", "minimum storage usage per PersistentVolumeClaim is 1Gi, but request is 500Mi (from "
+                                   "LimitRange team/storage spec.limits[0].min.storage); the PersistentVolumeClaim is "
+                                   "refused by LimitRanger"),
+        ("KL820", 25, 25, "error", "maximum storage usage per PersistentVolumeClaim is 10Gi, but request is 100Gi "
+                                   "(from LimitRange team/storage spec.limits[0].max.storage); the "
+                                   "PersistentVolumeClaim is refused by LimitRanger")]
+
+
+def test_claim_without_resources_and_unreadable_request():
+    """No request: both bounds say so, at spec (no resources written); a request that does not
+    parse is the quantity rules', not "no request"."""
+    missing = CLAIM_RANGE + ("---\napiVersion: v1\nkind: PersistentVolumeClaim\nmetadata: {name: c, namespace: team}\n"
+                             "spec:\n  accessModes: [ReadWriteOnce]\n")
+    assert [(line, column, message.split(" (from")[0]) for _, line, column, _, message in _findings(missing)] == [
+        (14, 3, "maximum storage usage per PersistentVolumeClaim is 10Gi.  No request is specified"),
+        (14, 3, "minimum storage usage per PersistentVolumeClaim is 1Gi.  No request is specified")]
+    bad = missing + "  resources:\n    requests: {storage: lots}\n"
+    assert _findings(bad) == []
+
+
+def test_claims_are_judged_only_by_their_namespace_limit_ranges():
+    text = CLAIM_RANGE + ("---\napiVersion: v1\nkind: PersistentVolumeClaim\nmetadata: {name: c, namespace: other}\n"
+                          "spec:\n  accessModes: [ReadWriteOnce]\n  resources:\n    requests: {storage: 1Ti}\n")
+    assert _findings(text) == []
+
+
+POD_RANGE = """\
+apiVersion: v1
+kind: LimitRange
+metadata: {name: per-pod, namespace: team}
+spec:
+  limits:
+  - type: Pod
+    min: {cpu: "1"}
+    max: {cpu: "2"}
+"""
+
+
+def _pod_level(pod_resources: str, container_resources: str) -> str:
+    return POD_RANGE + ("---\napiVersion: v1\nkind: Pod\nmetadata: {name: p, namespace: team}\nspec:\n"
+                        f"  resources: {pod_resources}\n  containers:\n  - name: a\n    image: registry.example/a:1\n"
+                        f"    resources: {container_resources}\n")
+
+
+def test_pod_level_resources_replace_the_container_sum_from_1_34():
+    """podRequests/podLimits: with PodLevelResources (beta, on since 1.34) the pod's cpu and memory
+    stand for the pod; before, the containers' sums do."""
+    text = _pod_level("{requests: {cpu: '1'}, limits: {cpu: '3'}}", "{requests: {cpu: 500m}, limits: {cpu: 500m}}")
+    new = [(f.line, f.column, f.message.split(" (from")[0])
+           for f in run_text(text, select=["KL820"], kubernetes_version="1.34").active()]
+    assert new == [(14, 51, "the pod: maximum cpu usage per Pod is 2, but limit is 3")]
+    old = [f.message.split(" (from")[0] for f in run_text(text, select=["KL820"], kubernetes_version="1.33").active()]
+    assert old == ["the pod: minimum cpu usage per Pod is 1, but request is 500m"]
+
+
+def test_pod_level_limit_without_request_leaves_the_request_unjudged():
+    """defaultPodRequests fills a missing pod-level request (from the limit in recent versions):
+    the min is not judged on the containers' sum, the max still is on the limit."""
+    under_min = _pod_level("{limits: {cpu: 1500m}}", "{requests: {cpu: 100m}}")
+    assert _findings(under_min, ("KL820",)) == []
+    over_max = _pod_level("{limits: {cpu: '4'}}", "{requests: {cpu: 100m}}")
+    assert [m.split(" (from")[0] for _, _, _, _, m in _findings(over_max, ("KL820",))] == [
+        "the pod: maximum cpu usage per Pod is 2, but limit is 4"]

@@ -1,15 +1,17 @@
 """LimitRange admission rules (KL820, KL821), evaluated by kubelint/admission/limit_ranger.py
 once per object and shared by both rules.
 
-LimitRanger admits Pods only (DefaultLimitRangerActions.SupportsAttributes): a workload whose
-template breaks a LimitRange is accepted, and its controller's pods are refused."""
+LimitRanger admits Pods and PersistentVolumeClaims only (DefaultLimitRangerActions.
+SupportsAttributes): a workload whose template breaks a LimitRange is accepted, and its
+controller's pods are refused; a StatefulSet whose volumeClaimTemplates break one is accepted, and
+the claims its controller creates are refused."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, Iterator, List
 
 from ...findings import Severity
-from ...model.objects import WORKLOAD_KINDS
+from ...model.objects import WORKLOAD_KINDS, as_list
 from ..base import Report, Rule, RuleDoc
 from ..common.pods import shared_per_object
 
@@ -21,31 +23,43 @@ SOURCE = "plugin/pkg/admission/limitranger/admission.go"
 _context: List[Any] = [None]
 
 
-# (evaluate, limit_ranges), imported by the first workload checked and kept: an import
-# statement runs the import machinery on every call.
+# (evaluate, limit_ranges, evaluate_claim, POD_LEVEL_RESOURCES_SINCE), imported by the first
+# workload checked and kept: an import statement runs the import machinery on every call.
 _admission: List[Any] = []
+CLAIM_TEMPLATES = ("spec", "volumeClaimTemplates")
 
 
 def _load_admission() -> List[Any]:
-    from ...admission.limit_ranger import evaluate, limit_ranges
+    from ...admission.limit_ranger import POD_LEVEL_RESOURCES_SINCE, evaluate, evaluate_claim, limit_ranges
 
-    _admission[:] = [evaluate, limit_ranges]
+    _admission[:] = [evaluate, limit_ranges, evaluate_claim, POD_LEVEL_RESOURCES_SINCE]
     return _admission
 
 
 @shared_per_object
 def _evaluated(obj: "K8sObject") -> List["LimitFinding"]:
-    evaluate, limit_ranges = _admission or _load_admission()
+    evaluate, limit_ranges, evaluate_claim, pod_level_since = _admission or _load_admission()
     ranges = limit_ranges(_context[0].index, obj)
-    template = obj.pod_template
-    if not ranges or template is None:
+    if not ranges:
         return []
-    return evaluate(template, ranges)
+    if obj.kind == "PersistentVolumeClaim":
+        return evaluate_claim(("spec",), obj.raw.get("spec"), ranges)  # type: ignore[no-any-return]
+    template = obj.pod_template
+    if template is None:
+        return []
+    findings = evaluate(template, ranges, _context[0].kubernetes_minor() >= pod_level_since)
+    if obj.kind == "StatefulSet":
+        for index, claim in enumerate(as_list(obj.spec.get("volumeClaimTemplates"))):
+            if isinstance(claim, dict):
+                findings += evaluate_claim(CLAIM_TEMPLATES + (index, "spec"), claim.get("spec"), ranges)
+    return findings  # type: ignore[no-any-return]
 
 
-def _refused(obj: "K8sObject") -> str:
-    if obj.kind == "Pod":
-        return "the Pod is refused"
+def _refused(obj: "K8sObject", finding: "LimitFinding") -> str:
+    if obj.kind in ("Pod", "PersistentVolumeClaim"):
+        return f"the {obj.kind} is refused"
+    if finding.pointer[:2] == CLAIM_TEMPLATES:
+        return f"the {obj.kind} is accepted but the PersistentVolumeClaims its controller creates are refused"
     return f"the {obj.kind} is accepted but its pods are refused"
 
 
@@ -58,7 +72,8 @@ class _LimitRangeRule(Rule):
         _context[0] = ctx
         for finding in _evaluated(obj):
             if finding.kind == self.finding_kind:
-                yield Report(finding.pointer, f"{finding.message}; {_refused(obj)} by LimitRanger", finding.anchor)
+                yield Report(finding.pointer, f"{finding.message}; {_refused(obj, finding)} by LimitRanger",
+                             finding.anchor)
 
 
 class LimitRangeViolation(_LimitRangeRule):
@@ -66,18 +81,26 @@ class LimitRangeViolation(_LimitRangeRule):
 
     id = "KL820"
     name = "limit-range-violation"
-    summary = "Containers and pods respect the min, max and maxLimitRequestRatio of their namespace's LimitRanges."
+    summary = ("Containers, pods and PersistentVolumeClaims respect the min, max and maxLimitRequestRatio of their "
+               "namespace's LimitRanges.")
+    kinds = WORKLOAD_KINDS | {"PersistentVolumeClaim"}
     finding_kind = "constraint"
     doc = RuleDoc(
         what="For each LimitRange of the object's namespace in the set, applies its defaults as LimitRanger does "
              "(including the LimitRange's own defaulting: a max with no default is the default limit, a default "
              "or min with no defaultRequest the default request) and checks, per container and init container "
              "(type Container) and per pod (type Pod: the sum over containers, max with init containers), min, "
-             "max and maxLimitRequestRatio, with LimitRanger's wording. Follows " + SOURCE + " (PodLimitFunc, "
-             "minConstraint, maxConstraint, limitRequestRatioConstraint) and pkg/apis/core/v1/defaults.go "
-             "SetDefaults_LimitRangeItem. Pods and the pod templates of workloads.",
-        why="LimitRanger refuses the Pod; for a Deployment, Job or other workload the object is accepted and "
-            "the pods its controller creates are refused, so nothing runs.",
+             "max and maxLimitRequestRatio, with LimitRanger's wording; with PodLevelResources (on by default "
+             "since Kubernetes 1.34) a pod's own spec.resources cpu and memory stand for the pod. For "
+             "PersistentVolumeClaims and a StatefulSet's volumeClaimTemplates (the claims its controller "
+             "creates), spec.resources.requests against the min and max of items of type "
+             "PersistentVolumeClaim. Follows " + SOURCE + " (PodValidateLimitFunc, podRequests, podLimits, "
+             "PersistentVolumeClaimValidateLimitFunc, minConstraint, maxConstraint, maxRequestConstraint, "
+             "limitRequestRatioConstraint) and pkg/apis/core/v1/defaults.go SetDefaults_LimitRangeItem. Pods, "
+             "the pod templates of workloads, PersistentVolumeClaims.",
+        why="LimitRanger refuses the Pod or PersistentVolumeClaim; for a Deployment, Job or other workload the "
+            "object is accepted and the pods (or, for a StatefulSet's claim templates, the claims) its "
+            "controller creates are refused, so nothing runs.",
         failing="# LimitRange: limits: [{type: Container, max: {cpu: 500m}}]\nresources:\n  limits: {cpu: \"1\"}",
         passing="# LimitRange: limits: [{type: Container, max: {cpu: 500m}}]\nresources:\n  limits: {cpu: 500m}")
 

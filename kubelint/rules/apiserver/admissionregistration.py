@@ -9,7 +9,9 @@ validateValidatingAdmissionPolicyBindingSpec, validateValidationActions) and
 k8s.io/apiserver/pkg/util/webhook/validation.go (ValidateWebhookURL, ValidateWebhookService),
 after the admissionregistration/v1 defaults (failurePolicy Fail, matchPolicy Equivalent,
 timeoutSeconds 10, reinvocationPolicy Never, service port 443). sideEffects and
-admissionReviewVersions have no default in v1. CEL expressions are not evaluated here.
+admissionReviewVersions have no default in v1. matchConditions (webhooks and policies) are
+checked by match_conditions.py, their CEL compiled; other CEL expressions of a policy are not
+compiled here (rules/admission evaluates them against the set).
 """
 
 from __future__ import annotations
@@ -24,6 +26,8 @@ from ..base import Report, Rule, RuleDoc
 from ..common.values import is_int
 from .errors import duplicate, forbidden, invalid, invalid_omitted, not_supported, required
 from .group_fields import items, mapping, selector_requirements
+from .match_conditions import POLICY_VARIABLES, WEBHOOK_VARIABLES, match_conditions
+from .version import kubernetes_minor
 
 if TYPE_CHECKING:
     from ...model.context import RuleContext
@@ -36,6 +40,8 @@ OPERATIONS = ("*", "CONNECT", "CREATE", "DELETE", "UPDATE")
 SCOPES = ("*", "Cluster", "Namespaced")
 REVIEW_VERSIONS = ("v1", "v1beta1")
 URL_FORM = "; desired format: https://host[/path]"
+# AdmissionWebhookMatchConditions: alpha (the field dropped) in 1.27, beta and on since 1.28.
+MATCH_CONDITIONS_SINCE = 28
 
 
 def fully_qualified_name(at: Pointer, name: Any) -> Iterator[Report]:
@@ -65,10 +71,15 @@ class WebhookConfiguration(Rule):
              "(CREATE, UPDATE, DELETE, CONNECT or *), apiGroups, apiVersions and resources, wildcards alone, "
              "scope *, Cluster or Namespaced; clientConfig with exactly one of url and service; a url with "
              "https, a host and no user, query or fragment; a service with name, namespace, a port 1-65535 "
-             "and a path of DNS-subdomain segments; selector operators.",
+             "and a path of DNS-subdomain segments; selector operators; matchConditions (since Kubernetes "
+             "1.28): at most 64, each with a unique qualified name and an expression that compiles as CEL "
+             "(object, oldObject, namespaceObject, request, authorizer; no params) and evaluates to bool.",
         why="The API server refuses the configuration (validateValidatingWebhook, validateMutatingWebhook, "
-            "validateRuleWithOperations in pkg/apis/admissionregistration/validation/validation.go; "
-            "ValidateWebhookURL and ValidateWebhookService in k8s.io/apiserver/pkg/util/webhook).",
+            "validateRuleWithOperations, validateMatchConditions in "
+            "pkg/apis/admissionregistration/validation/validation.go; ValidateWebhookURL and "
+            "ValidateWebhookService in k8s.io/apiserver/pkg/util/webhook). Only CEL problems that do not "
+            "depend on libraries kubelint's engine lacks are reported (syntax errors, undeclared variables, "
+            "a result that is not a bool).",
         failing="webhooks:\n- name: check.example.com\n  clientConfig:\n    url: http://hook.example.com/check",
         passing="webhooks:\n- name: check.example.com\n  sideEffects: None\n  admissionReviewVersions: [v1]\n"
                 "  clientConfig:\n    url: https://hook.example.com/check")
@@ -87,6 +98,9 @@ class WebhookConfiguration(Rule):
                 yield duplicate(at + ("name",), name)
             names.add(name)
             yield from _webhook(hook, at, mutating)
+            if kubernetes_minor(ctx) >= MATCH_CONDITIONS_SINCE:
+                yield from match_conditions(hook.get("matchConditions"), at + ("matchConditions",),
+                                            WEBHOOK_VARIABLES)
 
 
 def _webhook(hook: Dict[str, Any], at: Pointer, mutating: bool) -> Iterator[Report]:
@@ -327,7 +341,7 @@ REASONS = ("Forbidden", "Invalid", "RequestEntityTooLarge", "Unauthorized")
 
 
 class AdmissionPolicy(Rule):
-    """validateValidatingAdmissionPolicySpec (structure; CEL expressions are not compiled here)."""
+    """validateValidatingAdmissionPolicySpec (structure; of the CEL, only matchConditions are compiled here)."""
 
     id = "KL157"
     name = "admission-policy"
@@ -340,7 +354,8 @@ class AdmissionPolicy(Rule):
              "path segments, matchPolicy Equivalent or Exact, selector operators; spec.validations or "
              "spec.auditAnnotations not both empty; each validation with an expression, a message without line "
              "breaks, a reason of Unauthorized, Forbidden, Invalid or RequestEntityTooLarge; matchConditions "
-             "with unique qualified names and expressions; auditAnnotation keys unique.",
+             "(at most 64) with unique qualified names and expressions that compile as CEL (params only with "
+             "a paramKind) and evaluate to bool; auditAnnotation keys unique.",
         why="The API server refuses the policy (validateValidatingAdmissionPolicySpec, validateMatchResources, "
             "validateNamedRuleWithOperations, validateValidation, validateParamKind, validateMatchConditions in "
             "pkg/apis/admissionregistration/validation/validation.go).",
@@ -369,7 +384,8 @@ class AdmissionPolicy(Rule):
             if not items(constraints.get("resourceRules")):
                 yield required(("spec", "matchConstraints", "resourceRules"),
                                present=constraints.get("resourceRules") is not None)
-        yield from _match_conditions(items(spec.get("matchConditions")), ("spec", "matchConditions"))
+        variables = POLICY_VARIABLES + (("params",) if isinstance(kind, dict) else ())
+        yield from match_conditions(spec.get("matchConditions"), ("spec", "matchConditions"), variables)
         validations, annotations = items(spec.get("validations")), items(spec.get("auditAnnotations"))
         if not validations and not annotations:
             detail = "validations or auditAnnotations must contain at least one item"
@@ -411,24 +427,6 @@ def _match_resources(constraints: Dict[str, Any], at: Pointer) -> Iterator[Repor
                     yield duplicate(where + ("resourceNames", number), name)
                 names.add(name)
             yield from _rule_with_operations(rule, where)
-
-
-def _match_conditions(conditions: List[Any], at: Pointer) -> Iterator[Report]:
-    names = set()
-    for index, condition in enumerate(conditions):
-        if not isinstance(condition, dict):
-            continue
-        expression, name = condition.get("expression"), condition.get("name")
-        if not (isinstance(expression, str) and expression.strip()):
-            yield required(at + (index, "expression"), present=expression is not None)
-        if name is None or name == "":
-            yield required(at + (index, "name"), present=name == "")
-        elif isinstance(name, str):
-            for problem in validation.qualified_name(name):
-                yield invalid(at + (index, "name"), name, problem)
-            if name in names:
-                yield duplicate(at + (index, "name"), name)
-            names.add(name)
 
 
 def _validation(check: Dict[str, Any], at: Pointer) -> Iterator[Report]:

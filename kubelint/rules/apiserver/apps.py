@@ -4,11 +4,13 @@ StatefulSets and DaemonSets, beyond the checks of the workloads family.
 Follows kubernetes/kubernetes pkg/apis/apps/validation/validation.go (ValidateDeploymentSpec,
 ValidateDeploymentStrategy, ValidateReplicaSetSpec, ValidatePodTemplateSpecForReplicaSet,
 ValidateStatefulSetSpec, ValidatePersistentVolumeClaimRetentionPolicyType,
-validateRollingUpdateStatefulSet, ValidateDaemonSetSpec, ValidateDaemonSetUpdateStrategy) after
-the apps/v1 defaults (pkg/apis/apps/v1/defaults.go). Left to other rules: negative counts (KL545),
+validateRollingUpdateStatefulSet, ValidateVolumeClaimTemplates, ValidateDaemonSetSpec,
+ValidateDaemonSetUpdateStrategy) after the apps/v1 defaults (pkg/apis/apps/v1/defaults.go); the
+StatefulSet checks are in statefulset.py. Left to other rules: negative counts (KL545),
 rolling update parameters (KL543), the progress deadline (KL546), selector syntax and the
 selector matching its template (KL540, KL202), restart policies (KL542), fields the schema
-requires of a written spec or template (KL103).
+requires of a written spec or template (KL103), mounts that name no volume or claim template
+(KL548).
 """
 
 from __future__ import annotations
@@ -19,7 +21,9 @@ from ...findings import Severity
 from ...model.objects import K8sObject
 from ..base import Report, Rule, RuleDoc
 from .errors import forbidden, invalid, not_supported, required
-from .group_fields import get, mapping, percent_value, positive_int_or_percent
+from .group_fields import get
+from .statefulset import stateful_set_spec
+from .version import kubernetes_minor
 
 if TYPE_CHECKING:
     from ...model.context import RuleContext
@@ -44,12 +48,17 @@ class AppsSpec(Rule):
              "selector or pod containers because `spec` or `template.spec` is missing (the server requires "
              "them even then), a Deployment strategy type or DaemonSet updateStrategy "
              "type other than the supported ones, a StatefulSet podManagementPolicy, updateStrategy type or "
-             "persistentVolumeClaimRetentionPolicy value it does not know, activeDeadlineSeconds in the pod "
-             "template, and (a warning, the field is feature-gated) a StatefulSet "
-             "rollingUpdate.maxUnavailable of 0 or not a valid int or percent.",
+             "persistentVolumeClaimRetentionPolicy value it does not know, a rollingUpdate with updateStrategy "
+             "OnDelete, a serviceName that is not a DNS label, volumeClaimTemplates whose claim spec "
+             "PersistentVolumeClaim validation refuses (access modes, storage request, class, volumeMode, "
+             "data sources) or whose name is not a DNS label, activeDeadlineSeconds in the pod template, and "
+             "(a warning, the field is feature-gated) a StatefulSet rollingUpdate.maxUnavailable of 0 or not a "
+             "valid int or percent.",
         why="The API server refuses the object (ValidateDeploymentSpec, ValidateDeploymentStrategy, "
-            "ValidatePodTemplateSpecForReplicaSet, ValidateStatefulSetSpec, ValidateDaemonSetSpec, "
-            "ValidateDaemonSetUpdateStrategy in pkg/apis/apps/validation/validation.go).",
+            "ValidatePodTemplateSpecForReplicaSet, ValidateStatefulSetSpec, ValidateVolumeClaimTemplates, "
+            "ValidateDaemonSetSpec, ValidateDaemonSetUpdateStrategy in pkg/apis/apps/validation/validation.go). "
+            "serviceName is validated since Kubernetes 1.33 and claim templates since 1.34; before, the "
+            "StatefulSet is accepted and its pods or claims are refused, so nothing runs (the message says so).",
         failing="kind: StatefulSet\nspec:\n  podManagementPolicy: parallel",
         passing="kind: StatefulSet\nspec:\n  podManagementPolicy: Parallel")
 
@@ -67,7 +76,7 @@ class AppsSpec(Rule):
         if obj.kind == "Deployment":
             yield from self._deployment(spec)
         elif obj.kind == "StatefulSet":
-            yield from self._stateful_set(spec, ctx)
+            yield from stateful_set_spec(spec, kubernetes_minor(ctx))
         elif obj.kind == "DaemonSet":
             yield from self._daemon_set(spec)
 
@@ -110,34 +119,3 @@ class AppsSpec(Rule):
         kind = get(spec, "updateStrategy", "type")
         if isinstance(kind, str) and kind and kind not in ("RollingUpdate", "OnDelete"):
             yield not_supported(("spec", "updateStrategy", "type"), kind, ("RollingUpdate", "OnDelete"))
-
-    def _stateful_set(self, spec: Dict[str, Any], ctx: "RuleContext") -> Iterator[Report]:
-        policy = spec.get("podManagementPolicy")
-        if isinstance(policy, str) and policy and policy not in ("OrderedReady", "Parallel"):
-            yield invalid(("spec", "podManagementPolicy"), policy, "must be 'OrderedReady' or 'Parallel'")
-        kind = get(spec, "updateStrategy", "type")
-        if isinstance(kind, str) and kind and kind not in ("RollingUpdate", "OnDelete"):
-            yield invalid(("spec", "updateStrategy", "type"), kind, "must be 'RollingUpdate' or 'OnDelete'")
-        # StatefulSetAutoDeletePVC: alpha (the field dropped) before 1.27, on by default since.
-        retention = spec.get("persistentVolumeClaimRetentionPolicy")
-        if isinstance(retention, dict) and ctx.kubernetes_minor() >= 27:
-            for key in ("whenDeleted", "whenScaled"):
-                value = retention.get(key)
-                if isinstance(value, str) and value and value not in ("Retain", "Delete"):
-                    yield not_supported(("spec", "persistentVolumeClaimRetentionPolicy", key), value,
-                                        ("Retain", "Delete"))
-        if kind in (None, "", "RollingUpdate"):
-            yield from self._max_unavailable(mapping(get(spec, "updateStrategy", "rollingUpdate")))
-
-    @staticmethod
-    def _max_unavailable(rolling: Dict[str, Any]) -> Iterator[Report]:
-        """validateRollingUpdateStatefulSet; the field only exists with the MaxUnavailableStatefulSet
-        feature gate (off by default for most versions), so these are warnings."""
-        raw = rolling.get("maxUnavailable")
-        if raw is None:
-            return
-        pointer = ("spec", "updateStrategy", "rollingUpdate", "maxUnavailable")
-        for report in positive_int_or_percent(pointer, raw, at_most_100=True):
-            yield report._replace(severity=Severity.WARNING)
-        if percent_value(raw) == 0:
-            yield invalid(pointer, raw, "cannot be 0", severity=Severity.WARNING)
