@@ -73,7 +73,7 @@ class SourceFile:
         self.text, self._reread_from = "", real_path
 
     def _full_text(self) -> str:
-        if self._reread_from is not None:
+        if self._reread_from is not None and not self.text:
             from .reading import read_file
 
             read = read_file(self._reread_from, DEFAULT_MAX_FILE_SIZE if self.identity is None
@@ -84,8 +84,19 @@ class SourceFile:
                     self.text = read.data.decode("utf-8-sig")
                 except UnicodeDecodeError:
                     pass
-            self._reread_from = None
+            if not self.text:  # changed or gone: positions fall back, without trying again
+                self._reread_from = None
         return self.text
+
+    def release_positions(self) -> None:
+        """Drop what positions built (node trees, lines) and the text if it can be read again:
+        a large run is done with this file's objects, and would otherwise end up holding
+        every file with a finding."""
+        self._nodes = {}
+        self._lines = None
+        self._streamed = None
+        if self._reread_from is not None:
+            self.text = ""
 
     def position(self, document: int, pointer: Pointer, anchor: str = "value") -> Position:
         """Line and column of `pointer` in document number `document` (composed on demand)."""

@@ -328,6 +328,7 @@ class Checker:
         """Each object's findings, with its `kubelint.io/ignore` annotation applied (`release`:
         drop each object's unpacked data once checked)."""
         results = []
+        previous_source = None
         for obj in objects:
             object_findings = self._check_object(obj, index, schema)
             keys, present = annotation_keys(obj.raw.get("metadata"))
@@ -340,6 +341,12 @@ class Checker:
             if release:
                 obj.release()
                 release_unpacked()  # the objects its rules looked at
+                source = obj.manifest.source
+                if previous_source is not None and source is not previous_source:
+                    previous_source.release_positions()  # a file's objects come one after another
+                previous_source = source
+        if previous_source is not None:
+            previous_source.release_positions()
         return results
 
     def _crd_files(self) -> List[LoadResult]:

@@ -204,6 +204,30 @@ def test_positions_read_the_file_again_when_its_text_was_dropped(tmp_path):
     assert source.text == TWO_DOCUMENTS
 
 
+def test_released_positions_drop_the_text_that_can_be_read_again(tmp_path):
+    """A large run releases a file's positions once its objects are checked: the text read
+    again is dropped (and read once more if asked), a text never forgotten is kept."""
+    path = tmp_path / "x.yaml"
+    path.write_text(TWO_DOCUMENTS)
+    from kubelint.input.reading import read_file
+
+    source = load_file(str(path), TWO_DOCUMENTS.encode()).source
+    source.identity = read_file(str(path), 10**6).identity  # the file as the run read it
+    kept = load_file("y.yaml", TWO_DOCUMENTS.encode()).source
+    source.forget_text(str(path))
+    for each in (source, kept):
+        assert each.position(1, ("data", "k")) == Position(8, 6, 8, 7)
+        assert each.position(1, ("data",)) == Position(8, 3, 8, 7)  # composed, and kept
+        each.release_positions()
+        assert (each._nodes, each._lines, each._streamed) == ({}, None, None)
+    assert (source.text, kept.text) == ("", TWO_DOCUMENTS)
+    assert source.position(0, ("metadata", "name")) == Position(3, 18, 3, 19)
+    path.write_text(TWO_DOCUMENTS.replace("name: a", "name: bb"))  # changed since it was read
+    source.release_positions()
+    assert source.position(0, ("metadata", "name")) == Position(1, 1, 1, 1)
+    assert source._reread_from is None  # not tried again for the next finding
+
+
 @pytest.mark.parametrize("text, position", [
     ("apiVersion: v1\nkind: ConfigMap\ndata:\n  a: \"x\x07\"\n", (4, 8, 4, 8)),
     ("\x1b[0m\n", (1, 1, 1, 1)),
