@@ -2,7 +2,7 @@
 beyond what KL107 (kubelint/schemas/crd.py, crdrules.py) already reports.
 
 Follows k8s.io/apiextensions-apiserver pkg/apis/apiextensions/validation/validation.go
-(ValidateCustomResourceDefinition with its name check, validateCustomResourceDefinitionSpec,
+(ValidateCustomResourceDefinition; its name check, <plural>.<group>, is KL201's; validateCustomResourceDefinitionSpec,
 ValidateCustomResourceDefinitionNames, validateCustomResourceDefinitionVersion,
 validateDeprecationWarning, ValidateCustomResourceColumnDefinition,
 ValidateCustomResourceDefinitionSubresources, validateCustomResourceConversion,
@@ -18,7 +18,6 @@ versions share one schema).
 
 from __future__ import annotations
 
-import json
 import unicodedata
 from typing import TYPE_CHECKING, Any, Dict, Iterator, List, Optional
 
@@ -26,7 +25,7 @@ from ...findings import Pointer, Severity
 from ...model.objects import K8sObject
 from ..base import Report, Rule, RuleDoc
 from .admissionregistration import webhook_service, webhook_url
-from .crd_paths import field_path
+from .crd_paths import field_path, json_text
 from .errors import forbidden, invalid, invalid_omitted, not_supported, required
 from .group_fields import items, mapping
 from .syntax import max_len_error, regex_error
@@ -67,7 +66,7 @@ class CrdDefinition(Rule):
     kinds = frozenset({"CustomResourceDefinition"})
     doc = RuleDoc(
         what="Reports what apiextensions validation refuses in an apiextensions.k8s.io/v1 CRD and KL107 does not "
-             "already say. Spec: metadata.name other than <plural>.<group>; scope other than Cluster or Namespaced; "
+             "already say (nor KL201: metadata.name other than <plural>.<group>). Spec: scope other than Cluster or Namespaced; "
              "names (plural, singular, shortNames, categories DNS-1035 labels; kind and listKind DNS-1035 labels in "
              "any case, and different); version names DNS-1035 labels, unique, exactly one storage version, a schema "
              "for every version; spec.preserveUnknownFields true; conversion (strategy None or Webhook; a webhook "
@@ -102,7 +101,6 @@ class CrdDefinition(Rule):
         spec = data.get("spec")
         if not isinstance(spec, dict):
             return  # KL107 / KL103
-        yield from _name(data, spec)
         yield from _scope(spec.get("scope"))
         yield from _names(mapping(spec.get("names")))
         yield from _versions(spec)
@@ -110,16 +108,6 @@ class CrdDefinition(Rule):
         if spec.get("preserveUnknownFields") is True:
             yield invalid(("spec", "preserveUnknownFields"), True, "cannot set to true, set "
                           "x-kubernetes-preserve-unknown-fields to true in spec.versions[*].schema instead")
-
-
-def _name(data: Dict[str, Any], spec: Dict[str, Any]) -> Iterator[Report]:
-    name = mapping(data.get("metadata")).get("name")
-    plural, group = mapping(spec.get("names")).get("plural"), spec.get("group")
-    if not (isinstance(name, str) and isinstance(plural, str) and plural and isinstance(group, str) and group):
-        return
-    if name != f"{plural}.{group}":
-        yield invalid(("metadata", "name"), name, 'must be spec.names.plural+"."+spec.group',
-                      hint=f'"{plural}.{group}"')
 
 
 def _scope(scope: Any) -> Iterator[Report]:
@@ -181,7 +169,7 @@ def _versions(spec: Dict[str, Any]) -> Iterator[Report]:
                 if problems:
                     yield invalid(at + (index, "name"), name, ",".join(problems))
         schema = mapping(version.get("schema")).get("openAPIV3Schema")
-        schemas.append(json.dumps(schema, sort_keys=True, default=str) if isinstance(schema, dict) else None)
+        schemas.append(json_text(schema) or None if isinstance(schema, dict) else None)
         if schema is None and version.get("served") is not True:  # a served one is KL107's finding
             yield required(at + (index, "schema", "openAPIV3Schema"), field=field_path(at + (index, "schema",
                                                                                               "openAPIV3Schema")))
@@ -218,7 +206,7 @@ def _versions(spec: Dict[str, Any]) -> Iterator[Report]:
 
 
 def _has_default(schema: Dict[str, Any]) -> bool:
-    return '"default"' in json.dumps(schema, default=str)
+    return '"default"' in json_text(schema)
 
 
 def _deprecation(version: Dict[str, Any], at: Pointer) -> Iterator[Report]:

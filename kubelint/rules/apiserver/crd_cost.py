@@ -31,7 +31,7 @@ from typing import Any, Dict, Iterator, List, Optional, Tuple
 
 from ...findings import Pointer
 from ..base import Report
-from .crd_paths import field_path
+from .crd_paths import field_path, json_text
 from .errors import forbidden
 
 PER_RULE_LIMIT = 10_000_000  # StaticEstimatedCostLimit
@@ -165,7 +165,7 @@ def cost_reports(root: Dict[str, Any], at: Pointer) -> Iterator[Report]:
     rules together are certainly over StaticEstimatedCRDCostLimit."""
     from ...cel import available
 
-    if not available() or '"x-kubernetes-validations"' not in _text(root):
+    if not available() or '"x-kubernetes-validations"' not in json_text(root):
         return
     total = 0
     for site in _sites(root, at):
@@ -194,12 +194,6 @@ def cost_reports(root: Dict[str, Any], at: Pointer) -> Iterator[Report]:
         yield forbidden(at, "x-kubernetes-validations estimated rule cost total for entire OpenAPIv3 schema exceeds "
                             f"budget by factor of {_factor(total, PER_CRD_LIMIT)} ({ADVICE})", anchor="key",
                         field=field_path(at), hint=f"kubelint's lower bound of the estimate: {total:,}")
-
-
-def _text(schema: Dict[str, Any]) -> str:
-    import json
-
-    return json.dumps(schema, default=str)
 
 
 def _factor(cost: int, limit: int) -> str:

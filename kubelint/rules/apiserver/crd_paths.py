@@ -35,3 +35,14 @@ def field_path(pointer: Pointer) -> str:
 def go_list(values: Iterable[str]) -> str:
     """A []string as Go's %v prints it: `[a b]`."""
     return "[" + " ".join(values) + "]"
+
+
+def json_text(value: object) -> str:
+    """Compact JSON of a schema, for comparing schemas and finding keywords; "" when it is nested
+    deeper than json.dumps goes (such a schema is KL107's warning, too large to check)."""
+    import json
+
+    try:
+        return json.dumps(value, sort_keys=True, separators=(",", ":"), default=str)
+    except (RecursionError, ValueError):
+        return ""

@@ -259,7 +259,8 @@ def _list_and_map_types(schema: Dict[str, Any], at: Pointer) -> Iterator[Report]
                           field=field_path(where))
         elif item_type == "object" and items.get("x-kubernetes-map-type") != "atomic":
             where = at + ("items", "x-kubernetes-map-type")
-            yield invalid(where if "x-kubernetes-map-type" in items else at + ("items",), list_type,
+            # The server prints the items' list type here (nil for an object): `null`.
+            yield invalid(where if "x-kubernetes-map-type" in items else at + ("items",), None,
                           "must be atomic as item of a list with x-kubernetes-list-type=set", field=field_path(where))
     # An unsupported list type is KL107's finding.
     if isinstance(keys, list) and keys:
