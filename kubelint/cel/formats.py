@@ -170,7 +170,8 @@ def optional_calls(source: str) -> str:
         char = source[position]
         string = _STRING_START.match(source, position) if char in "'\"rRbB" else None
         if string is not None and (char in "'\"" or _starts_token(source, position)):
-            end = _string_end(source, string.end(), string.group(1), "r" in string.group(0)[:-len(string.group(1))].lower())
+            prefix = string.group(0)[:-len(string.group(1))]
+            end = _string_end(source, string.end(), string.group(1), "r" in prefix.lower())
             out.append(source[position:end])
             position = end
             continue

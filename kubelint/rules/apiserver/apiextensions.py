@@ -66,7 +66,8 @@ class CrdDefinition(Rule):
     kinds = frozenset({"CustomResourceDefinition"})
     doc = RuleDoc(
         what="Reports what apiextensions validation refuses in an apiextensions.k8s.io/v1 CRD and KL107 does not "
-             "already say (nor KL201: metadata.name other than <plural>.<group>). Spec: scope other than Cluster or Namespaced; "
+             "already say (nor KL201: metadata.name other than <plural>.<group>). Spec: scope other than Cluster "
+             "or Namespaced; "
              "names (plural, singular, shortNames, categories DNS-1035 labels; kind and listKind DNS-1035 labels in "
              "any case, and different); version names DNS-1035 labels, unique, exactly one storage version, a schema "
              "for every version; spec.preserveUnknownFields true; conversion (strategy None or Webhook; a webhook "
@@ -89,9 +90,11 @@ class CrdDefinition(Rule):
         why="The API server refuses the CRD (k8s.io/apiextensions-apiserver pkg/apis/apiextensions/validation/"
             "validation.go: ValidateCustomResourceDefinition; pkg/apiserver/schema/validation.go: "
             "ValidateStructural), so none of its custom resources can be created.",
-        failing="spec:\n  versions:\n  - name: v1\n    served: true\n    storage: true\n  - name: v2\n    served: true\n"
+        failing="spec:\n  versions:\n  - name: v1\n    served: true\n    storage: true\n  - name: v2\n"
+                "    served: true\n"
                 "    storage: true",
-        passing="spec:\n  versions:\n  - name: v1\n    served: true\n    storage: true\n  - name: v2\n    served: true\n"
+        passing="spec:\n  versions:\n  - name: v1\n    served: true\n    storage: true\n  - name: v2\n"
+                "    served: true\n"
                 "    storage: false")
 
     def check(self, obj: K8sObject, ctx: "RuleContext") -> Iterator[Report]:
@@ -131,7 +134,8 @@ def _names(names: Dict[str, Any]) -> Iterator[Report]:
         if isinstance(value, str) and value:
             problems = dns1035_label(value.lower())
             if problems:
-                yield invalid(at + (key,), value, "may have mixed case, but should otherwise match: " + ",".join(problems))
+                yield invalid(at + (key,), value,
+                              "may have mixed case, but should otherwise match: " + ",".join(problems))
     for key in ("shortNames", "categories"):
         for index, value in enumerate(items(names.get(key))):
             if isinstance(value, str):

@@ -187,8 +187,9 @@ def cost_reports(root: Dict[str, Any], at: Pointer) -> Iterator[Report]:
                 if cost > PER_RULE_LIMIT:
                     where = site.at + ("x-kubernetes-validations", index, key)
                     what = "rule" if key == "rule" else "messageExpression"
-                    yield forbidden(where, f"estimated {what} cost exceeds budget by factor of {_factor(cost, PER_RULE_LIMIT)} "
-                                           f"({ADVICE})", anchor="value", field=field_path(where),
+                    factor = _factor(cost, PER_RULE_LIMIT)
+                    yield forbidden(where, f"estimated {what} cost exceeds budget by factor of {factor} ({ADVICE})",
+                                    anchor="value", field=field_path(where),
                                     hint=f"kubelint's lower bound of the estimate: {cost:,}")
     if total > PER_CRD_LIMIT:
         yield forbidden(at, "x-kubernetes-validations estimated rule cost total for entire OpenAPIv3 schema exceeds "

@@ -274,7 +274,8 @@ def _list_and_map_types(schema: Dict[str, Any], at: Pointer) -> Iterator[Report]
         yield from _map_list(schema, at, keys, items)
     if list_type in ("set", "map") and items is not None and _true(items, "nullable"):
         where = at + ("items", "nullable")
-        yield forbidden(where, f"cannot be nullable when x-kubernetes-list-type is {list_type}", field=field_path(where))
+        yield forbidden(where, f"cannot be nullable when x-kubernetes-list-type is {list_type}",
+                        field=field_path(where))
 
 
 def _map_list(schema: Dict[str, Any], at: Pointer, keys: Any, items: Optional[Dict[str, Any]]) -> Iterator[Report]:
@@ -319,7 +320,8 @@ def _map_list(schema: Dict[str, Any], at: Pointer, keys: Any, items: Optional[Di
                                 field=field_path(where))
         if key in seen:
             where = at + ("x-kubernetes-list-map-keys",)
-            yield invalid_omitted(where, f"{go_list(keys)}: must not contain duplicate entries", field=field_path(where))
+            yield invalid_omitted(where, f"{go_list(keys)}: must not contain duplicate entries",
+                                  field=field_path(where))
         seen.add(key)
 
 
@@ -362,7 +364,8 @@ def _value_validations(schema: Dict[str, Any], at: Pointer, level: str) -> Itera
             continue
         for index, branch in enumerate(branches):
             if isinstance(branch, dict):
-                stack.append((branch, at + (key, index), schema, at, key == "allOf" and index == 0 and skip_first_all_of))
+                skip = key == "allOf" and index == 0 and skip_first_all_of
+                stack.append((branch, at + (key, index), schema, at, skip))
     if isinstance(schema.get("not"), dict):
         stack.append((schema["not"], at + ("not",), schema, at, False))
     count = 0
@@ -371,6 +374,8 @@ def _value_validations(schema: Dict[str, Any], at: Pointer, level: str) -> Itera
         count += 1
         if count > MAX_NODES:
             return
+        if len(where) - len(at) > MAX_DEPTH:  # as deep as kubelint walks a schema (KL107 warns)
+            continue
         yield from _nested_node(nested, where)
         yield from _extensions(nested, where, structural=False)
         yield from _list_and_map_types(nested, where)
