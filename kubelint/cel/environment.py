@@ -52,21 +52,23 @@ def _environment(variables: Optional[tuple] = None) -> Any:
             from cel_expr_python import cel
             from cel_expr_python.ext import ext_optional, ext_strings
 
+            from .formats import declarations as format_declarations
             from .library import declarations
 
             found = _envs[variables] = cel.NewEnv(variables={name: cel.Type.DYN for name in variables},
                                                   extensions=[ext_strings.ExtStrings(), ext_optional.ExtOptional()],
-                                                  functions=declarations(cel))
+                                                  functions=declarations(cel) + format_declarations(cel))
         return found
     if _env is None:
         from cel_expr_python import cel
         from cel_expr_python.ext import ext_optional, ext_strings
 
+        from .formats import declarations as format_declarations
         from .library import declarations
 
         _env = cel.NewEnv(variables={"self": cel.Type.DYN, "oldSelf": cel.Type.DYN},
                           extensions=[ext_strings.ExtStrings(), ext_optional.ExtOptional()],
-                          functions=declarations(cel))
+                          functions=declarations(cel) + format_declarations(cel))
     return _env
 
 
@@ -76,8 +78,10 @@ _REFERENCE = re.compile(r"(?:undeclared reference to|no matching overload for) '
 def compile_expression(source: str, variables: Optional[tuple] = None) -> Compiled:
     """Compile `source` with `self` and `oldSelf` (CRD rules), or with the given variable names
     (all dynamic), e.g. an admission policy's object, oldObject, params, request."""
+    from .formats import optional_calls
+
     try:
-        expression = _environment(variables).compile(source)
+        expression = _environment(variables).compile(optional_calls(source))
     except Exception as exc:  # the engine reports every compile problem as an exception
         message = _clean(str(exc))
         names = set(_REFERENCE.findall(message))

@@ -1,11 +1,10 @@
 """The Kubernetes CEL libraries (k8s.io/apiserver/pkg/cel/library: lists, regex, urls, quantity,
-ip, cidr, semver; cel-go's sets extension) as functions of the CEL engine, written in Python.
+ip, cidr, semver, format (formats.py); cel-go's sets extension) as functions of the CEL engine, written in Python.
 
 Opaque Kubernetes values (Quantity, URL, IP, CIDR, Semver) are maps tagged with TAG: the engine
 cannot carry foreign types, and a canonical form in the map keeps `==` meaning what it means in
-the API server (quantity('1Gi') == quantity('1024Mi')). Functions the engine cannot express (the
-format library returns optionals) are declared, so rules using them compile, and raise
-Unsupported when called: such a rule is skipped, not reported.
+the API server (quantity('1Gi') == quantity('1024Mi')). A function kubelint cannot evaluate
+raises Unsupported: such a rule is skipped, not reported.
 """
 
 from __future__ import annotations
@@ -349,17 +348,6 @@ def cidr_masked(value: Any) -> Dict[str, Any]:
 
 # -- the declarations -----------------------------------------------------------------------------
 
-_FORMAT_NAMES = ("dns1123Label", "dns1123Subdomain", "dns1035Label", "qualifiedName", "dns1123LabelPrefix",
-                 "dns1123SubdomainPrefix", "dns1035LabelPrefix", "labelValue", "uri", "uuid", "byte", "date",
-                 "datetime")
-
-
-def _unsupported(name: str) -> Callable[..., Any]:
-    def call(*_: Any) -> Any:
-        raise Unsupported(name)
-    return call
-
-
 def declarations(cel: Any) -> List[Any]:
     """The FunctionDecls of the Kubernetes libraries for the engine module `cel`."""
     t = cel.Type
@@ -429,11 +417,6 @@ def declarations(cel: Any) -> List[Any]:
                              lambda a, b: all(x in list(a) for x in b) and all(x in list(b) for x in a))])
     add("sets.intersects", [("sets_intersects", t.BOOL, [dyn_list, dyn_list], False,
                              lambda a, b: any(x in list(a) for x in b))])
-    # The format library answers with optionals, which functions written here cannot return.
-    for name in _FORMAT_NAMES:
-        add(f"format.{name}", [(f"format_{name}", t.DYN, [], False, _unsupported(f"format.{name}"))])
-    add("format.named", [("format_named", t.DYN, [t.STRING], False, _unsupported("format.named"))])
-    add("validate", [("format_validate", t.DYN, [t.DYN, t.STRING], True, _unsupported("format validate"))])
     return function
 
 

@@ -313,6 +313,12 @@ def _issue(pointer: Pointer, problem: str) -> Issue:
     return Issue(RULE_INVALID_CRD, pointer, where + problem)
 
 
+def node_schema(node: Dict[str, Any], pointer: Pointer) -> Dict[str, Any]:
+    """One schema node of a CRD as the JSON Schema its values are validated with (not pruned:
+    unknown fields are allowed; problems with the node itself are KL107's and dropped here)."""
+    return _Converter([], strict_type=True, prune=False).node(node, pointer, structural=True, may_be_null=False)
+
+
 def _warning(pointer: Pointer, problem: str) -> Issue:
     """A CRD the API server may well accept, but that kubelint cannot check."""
     from ..findings import Severity

@@ -11,8 +11,8 @@ validation.go: Validator.validate, validateExpressions).
   wording: `Invalid value: "object": <message>`, or Required / Forbidden / Duplicate per `reason`;
   `messageExpression` gives the message when it evaluates to a usable string.
 - Rules that use `oldSelf` are transition rules: with no old object they are skipped. Rules that
-  use what kubelint's engine lacks (the format library) are skipped. A rule that fails to
-  evaluate (no such key...) is a warning: the server refuses the object, but kubelint's typing
+  use what kubelint's engine lacks (two-variable comprehensions, the image library) are skipped.
+  A rule that fails to evaluate (no such key...) is a warning: the server refuses the object, but kubelint's typing
   of `self` is looser than the server's.
 - A rule that does not compile, a bad `reason`, `fieldPath` or `message` is a KL107 error on the
   CRD at the rule (apiextensions validation.go: ValidateCustomResourceDefinitionOpenAPISchema).

@@ -9,6 +9,7 @@ from ..base import Rule
 
 def group_rules() -> List[Rule]:
     from .admissionregistration import AdmissionPolicy, AdmissionPolicyBinding, WebhookConfiguration
+    from .apiextensions import CrdDefinition
     from .apps import AppsSpec
     from .autoscaling import HorizontalPodAutoscalerSpec
     from .batch import CronJobSpec, JobSpec
@@ -24,4 +25,4 @@ def group_rules() -> List[Rule]:
     return [AppsSpec(), CronJobSpec(), JobSpec(), NetworkPolicySpec(), IngressClassSpec(), PodDisruptionBudgetSpec(),
             RbacBinding(), RbacRole(), StorageClassSpec(), CsiDriverSpec(), PriorityClassSpec(), RuntimeClassSpec(),
             EndpointSliceSpec(), LeaseSpec(), WebhookConfiguration(), AdmissionPolicy(), AdmissionPolicyBinding(),
-            HorizontalPodAutoscalerSpec()]
+            HorizontalPodAutoscalerSpec(), CrdDefinition()]
