@@ -306,3 +306,22 @@ def test_an_empty_node_at_a_line_start_is_one_point():
 ])
 def test_end_of_a_block_scalar_line(text, pointer, expected, safe):
     assert position(text, pointer, safe=safe) == expected
+
+
+def test_a_wide_mapping_is_indexed_once_for_all_its_findings(monkeypatch):
+    """Each key of a 2,000-key mapping located (the document composed once): key texts are
+    read once each, not once per lookup, and each key's position is its own; a merged key
+    is still found, and the first of two equal keys wins, as the scan has it."""
+    from kubelint.input import positions
+
+    width = 2000
+    text = "base: &b {merged: 1}\nwide:\n  <<: *b\n" + "".join(f"  k{i}: {i}\n" for i in range(width)) + "  k0: again\n"
+    root = positions.compose_documents(text, False)[0]
+    calls = []
+    real = positions.key_text
+    monkeypatch.setattr(positions, "key_text", lambda node: calls.append(1) or real(node))
+    for i in range(width):
+        assert positions.locate(root, ("wide", f"k{i}"), "value").line == 4 + i
+    assert positions.locate(root, ("wide", "merged"), "value").line == 1
+    assert positions.locate(root, ("wide", "missing"), "key").line == 2
+    assert len(calls) < 4 * width  # the top mapping (2 keys) is scanned per lookup; a scan of "wide" each time: 2,000,000
