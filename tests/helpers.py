@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import os
-from typing import Iterable, List, Optional, Sequence, Tuple
+import textwrap
+from typing import Dict, Iterable, List, Optional, Sequence, Tuple
 
 from kubelint.input.discover import discover
 from kubelint.input.loader import load_file
@@ -64,6 +65,17 @@ def commit_all(repo: str, message: str = "change") -> str:
     return git(repo, "rev-parse", "HEAD").strip()
 
 
+def git_repo(path: "os.PathLike[str] | str", files: Dict[str, str], message: str = "init") -> str:
+    """Make `path` (created if missing) a git repository whose first commit holds `files`
+    (relative name -> text); that commit."""
+    repo = os.fspath(path)
+    os.makedirs(repo, exist_ok=True)
+    git(repo, "init", "-q")
+    for name, text in files.items():
+        write_file(os.path.join(repo, name), text)
+    return commit_all(repo, message)
+
+
 def split_runner():  # type: ignore[no-untyped-def]
     """A click CliRunner whose result has stdout and stderr apart (click 8.0-8.1 need asking)."""
     from click.testing import CliRunner
@@ -72,3 +84,54 @@ def split_runner():  # type: ignore[no-untyped-def]
         return CliRunner(mix_stderr=False)
     except TypeError:  # click 8.2+: always apart
         return CliRunner()
+
+
+# A team's repository, as the context, kustomize and pre-commit tests stage it: a Deployment `api`
+# (app=api, port 8080) in one file and, in another, the Service `api` in front of it plus a
+# Deployment `worker` that no Service selects.
+API_DEPLOYMENT = """\
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: api
+spec:
+  selector:
+    matchLabels: {app: api}
+  template:
+    metadata:
+      labels: {app: api}
+    spec:
+      containers:
+      - name: api
+        image: example/api:1.0
+        ports:
+        - containerPort: 8080
+"""
+API_SERVICE = """\
+apiVersion: v1
+kind: Service
+metadata:
+  name: api
+spec:
+  selector: {app: api}
+  ports:
+  - port: 80
+    targetPort: 8080
+"""
+API_SERVICE_AND_WORKER = API_SERVICE + """\
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: worker
+spec:
+  selector:
+    matchLabels: {app: worker}
+  template:
+    metadata:
+      labels: {app: worker}
+    spec:
+      containers:
+      - name: worker
+        image: example/worker:1.0
+"""
