@@ -135,3 +135,35 @@ spec:
       - name: worker
         image: example/worker:1.0
 """
+
+
+def crd_yaml(kind: str, spec_schema: str, *, group: str = "example.com", plural: str = "",
+             metadata: str = "") -> str:
+    """A CustomResourceDefinition of `kind` in `group`, served and stored at v1, whose
+    openAPIV3Schema is an object with the one property `spec`; `spec_schema` is YAML of that
+    property's schema (any indentation). The metadata is `{name: <plural>.<group>}` on one line,
+    or, when `metadata` is given, that YAML written as a block below `metadata:` (one line more
+    per line of it). Without `metadata`, the CRD's `spec:` property is line 16."""
+    plural = plural or kind.lower() + "s"
+    if metadata:
+        metadata = "\n" + textwrap.indent(textwrap.dedent(metadata), "  ").rstrip("\n")
+    else:
+        metadata = f" {{name: {plural}.{group}}}"
+    return f"""\
+apiVersion: apiextensions.k8s.io/v1
+kind: CustomResourceDefinition
+metadata:{metadata}
+spec:
+  group: {group}
+  scope: Namespaced
+  names: {{kind: {kind}, plural: {plural}}}
+  versions:
+  - name: v1
+    served: true
+    storage: true
+    schema:
+      openAPIV3Schema:
+        type: object
+        properties:
+          spec:
+""" + textwrap.indent(textwrap.dedent(spec_schema).rstrip("\n") + "\n", " " * 12)
