@@ -137,6 +137,25 @@ spec:
 """
 
 
+def web_deployment(containers: str) -> str:
+    """A Deployment `web` (app=web) whose pod runs `containers`: YAML of the list (any
+    indentation), written below `containers:` from line 13 on."""
+    return """\
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+spec:
+  selector:
+    matchLabels: {app: web}
+  template:
+    metadata:
+      labels: {app: web}
+    spec:
+      containers:
+""" + textwrap.indent(textwrap.dedent(containers).rstrip("\n") + "\n", " " * 6)
+
+
 def crd_yaml(kind: str, spec_schema: str, *, group: str = "example.com", plural: str = "",
              metadata: str = "") -> str:
     """A CustomResourceDefinition of `kind` in `group`, served and stored at v1, whose
