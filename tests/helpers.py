@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import os
-from typing import Iterable, List, Optional, Sequence, Tuple
+import textwrap
+from typing import Dict, Iterable, List, Optional, Sequence, Tuple
 
 from kubelint.input.discover import discover
 from kubelint.input.loader import load_file
@@ -64,6 +65,17 @@ def commit_all(repo: str, message: str = "change") -> str:
     return git(repo, "rev-parse", "HEAD").strip()
 
 
+def git_repo(path: "os.PathLike[str] | str", files: Dict[str, str], message: str = "init") -> str:
+    """Make `path` (created if missing) a git repository whose first commit holds `files`
+    (relative name -> text); that commit."""
+    repo = os.fspath(path)
+    os.makedirs(repo, exist_ok=True)
+    git(repo, "init", "-q")
+    for name, text in files.items():
+        write_file(os.path.join(repo, name), text)
+    return commit_all(repo, message)
+
+
 def split_runner():  # type: ignore[no-untyped-def]
     """A click CliRunner whose result has stdout and stderr apart (click 8.0-8.1 need asking)."""
     from click.testing import CliRunner
@@ -72,3 +84,105 @@ def split_runner():  # type: ignore[no-untyped-def]
         return CliRunner(mix_stderr=False)
     except TypeError:  # click 8.2+: always apart
         return CliRunner()
+
+
+# A team's repository, as the context, kustomize and pre-commit tests stage it: a Deployment `api`
+# (app=api, port 8080) in one file and, in another, the Service `api` in front of it plus a
+# Deployment `worker` that no Service selects.
+API_DEPLOYMENT = """\
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: api
+spec:
+  selector:
+    matchLabels: {app: api}
+  template:
+    metadata:
+      labels: {app: api}
+    spec:
+      containers:
+      - name: api
+        image: example/api:1.0
+        ports:
+        - containerPort: 8080
+"""
+API_SERVICE = """\
+apiVersion: v1
+kind: Service
+metadata:
+  name: api
+spec:
+  selector: {app: api}
+  ports:
+  - port: 80
+    targetPort: 8080
+"""
+API_SERVICE_AND_WORKER = API_SERVICE + """\
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: worker
+spec:
+  selector:
+    matchLabels: {app: worker}
+  template:
+    metadata:
+      labels: {app: worker}
+    spec:
+      containers:
+      - name: worker
+        image: example/worker:1.0
+"""
+
+
+def web_deployment(containers: str) -> str:
+    """A Deployment `web` (app=web) whose pod runs `containers`: YAML of the list (any
+    indentation), written below `containers:` from line 13 on."""
+    return """\
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+spec:
+  selector:
+    matchLabels: {app: web}
+  template:
+    metadata:
+      labels: {app: web}
+    spec:
+      containers:
+""" + textwrap.indent(textwrap.dedent(containers).rstrip("\n") + "\n", " " * 6)
+
+
+def crd_yaml(kind: str, spec_schema: str, *, group: str = "example.com", plural: str = "",
+             metadata: str = "") -> str:
+    """A CustomResourceDefinition of `kind` in `group`, served and stored at v1, whose
+    openAPIV3Schema is an object with the one property `spec`; `spec_schema` is YAML of that
+    property's schema (any indentation). The metadata is `{name: <plural>.<group>}` on one line,
+    or, when `metadata` is given, that YAML written as a block below `metadata:` (one line more
+    per line of it). Without `metadata`, the CRD's `spec:` property is line 16."""
+    plural = plural or kind.lower() + "s"
+    if metadata:
+        metadata = "\n" + textwrap.indent(textwrap.dedent(metadata), "  ").rstrip("\n")
+    else:
+        metadata = f" {{name: {plural}.{group}}}"
+    return f"""\
+apiVersion: apiextensions.k8s.io/v1
+kind: CustomResourceDefinition
+metadata:{metadata}
+spec:
+  group: {group}
+  scope: Namespaced
+  names: {{kind: {kind}, plural: {plural}}}
+  versions:
+  - name: v1
+    served: true
+    storage: true
+    schema:
+      openAPIV3Schema:
+        type: object
+        properties:
+          spec:
+""" + textwrap.indent(textwrap.dedent(spec_schema).rstrip("\n") + "\n", " " * 12)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 import subprocess
-from typing import Dict, Iterable, List, NamedTuple, Optional, Sequence
+from typing import Dict, Iterable, List, NamedTuple, Optional, Sequence, Tuple
 
 from .files import GitError
 
@@ -84,16 +84,22 @@ def changed_since(top: str, rev: str, pathspecs: Sequence[str] = ()) -> List[Cha
     return changes
 
 
-def read_blobs(top: str, rev: str, paths: Iterable[str]) -> Dict[str, Optional[bytes]]:
-    """Contents of repository-relative `paths` at `rev`; None for a path absent there."""
+def _cat_file(top: str, rev: str, paths: Iterable[str], mode: str) -> Tuple[List[str], bytes]:
+    """Ask `git cat-file <mode>` (--batch or --batch-check) about `paths` at `rev`: the paths asked,
+    each once (a path with a newline cannot be asked), and git's answer. No path, no git run."""
     wanted = [p for p in dict.fromkeys(paths) if "\n" not in p]
     if not wanted:
-        return {}
+        return [], b""
     request = "".join(f"{rev}:{path}\n" for path in wanted).encode("utf-8", "surrogateescape")
-    completed = _git(top, "cat-file", "--batch", input=request)
+    completed = _git(top, "cat-file", mode, input=request)
     if completed.returncode != 0:
         raise GitError(completed.stderr.decode("utf-8", "replace").strip() or "git cat-file failed")
-    out = completed.stdout
+    return wanted, completed.stdout
+
+
+def read_blobs(top: str, rev: str, paths: Iterable[str]) -> Dict[str, Optional[bytes]]:
+    """Contents of repository-relative `paths` at `rev`; None for a path absent there."""
+    wanted, out = _cat_file(top, rev, paths, "--batch")
     found: Dict[str, Optional[bytes]] = {}
     position = 0
     try:
@@ -114,14 +120,8 @@ def read_blobs(top: str, rev: str, paths: Iterable[str]) -> Dict[str, Optional[b
 
 def present_at(top: str, rev: str, paths: Iterable[str]) -> Dict[str, bool]:
     """Which of the repository-relative `paths` exist (as files) at `rev`."""
-    wanted = [p for p in dict.fromkeys(paths) if "\n" not in p]
-    if not wanted:
-        return {}
-    request = "".join(f"{rev}:{path}\n" for path in wanted).encode("utf-8", "surrogateescape")
-    completed = _git(top, "cat-file", "--batch-check", input=request)
-    if completed.returncode != 0:
-        raise GitError(completed.stderr.decode("utf-8", "replace").strip() or "git cat-file failed")
-    lines = completed.stdout.split(b"\n")
+    wanted, out = _cat_file(top, rev, paths, "--batch-check")
+    lines = out.split(b"\n")
     return {path: len(line.split()) == 3 and line.split()[1] == b"blob" for path, line in zip(wanted, lines)}
 
 

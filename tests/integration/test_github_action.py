@@ -13,7 +13,7 @@ from typing import Optional
 import pytest
 import yaml
 
-from tests.helpers import REPO, commit_all, git
+from tests.helpers import REPO, commit_all, git, git_repo
 
 ACTION = os.path.join(REPO, "action.yml")
 BAD = """\
@@ -182,10 +182,7 @@ def test_a_warnings_only_run_passes_and_says_so(runner_temp, tmp_path):
 
 def test_on_a_pull_request_only_new_findings_are_reported(runner_temp, tmp_path):
     repo = str(tmp_path)
-    git(repo, "init", "-q")
-    (tmp_path / "k8s").mkdir()
-    (tmp_path / "k8s" / "old.yaml").write_text(BAD)
-    base = commit_all(repo, "base, with an old finding")
+    base = git_repo(repo, {"k8s/old.yaml": BAD}, "base, with an old finding")
     git(repo, "checkout", "-q", "-b", "feature")
     (tmp_path / "k8s" / "new.yaml").write_text(BAD.replace("name: cfg", "name: cfg2").replace("name: web", "name: web2"))
     commit_all(repo, "a new finding")

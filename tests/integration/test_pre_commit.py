@@ -14,7 +14,9 @@ import sys
 
 import pytest
 
-from tests.helpers import REPO, commit_all, git, write_file
+from tests.helpers import API_DEPLOYMENT as DEPLOY
+from tests.helpers import API_SERVICE_AND_WORKER as SVC
+from tests.helpers import REPO, commit_all, git, git_repo, write_file
 
 
 def test_pre_commit_is_installed():
@@ -25,50 +27,6 @@ def test_pre_commit_is_installed():
 GOOD = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: good\ndata:\n  a: b\n"
 BAD = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: bad\ndata:\n  a: 1\n"
 CI_CONFIG = "name: ci\non: [push]\njobs:\n  test:\n    runs-on: ubuntu-latest\n    steps: []\n"
-DEPLOY = """\
-apiVersion: apps/v1
-kind: Deployment
-metadata:
-  name: api
-spec:
-  selector:
-    matchLabels: {app: api}
-  template:
-    metadata:
-      labels: {app: api}
-    spec:
-      containers:
-      - name: api
-        image: example/api:1.0
-        ports:
-        - containerPort: 8080
-"""
-SVC = """\
-apiVersion: v1
-kind: Service
-metadata:
-  name: api
-spec:
-  selector: {app: api}
-  ports:
-  - port: 80
-    targetPort: 8080
----
-apiVersion: apps/v1
-kind: Deployment
-metadata:
-  name: worker
-spec:
-  selector:
-    matchLabels: {app: worker}
-  template:
-    metadata:
-      labels: {app: worker}
-    spec:
-      containers:
-      - name: worker
-        image: example/worker:1.0
-"""
 CONFIG = 'select: [KL0, KL1, KL3]\nexclude: ["charts/**"]\n'
 
 
@@ -115,11 +73,7 @@ def try_repo(repo, hook_repo, home, *args):  # type: ignore[no-untyped-def]
 
 
 def make_repo(path, files):  # type: ignore[no-untyped-def]
-    path.mkdir()
-    git(str(path), "init", "-q")
-    for name, text in files.items():
-        write_file(str(path / name), text)
-    commit_all(str(path), "init")
+    git_repo(path, files)
     return path
 
 

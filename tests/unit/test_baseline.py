@@ -10,7 +10,7 @@ import pytest
 from click.testing import CliRunner
 
 from kubelint.cli import main
-from tests.helpers import commit_all, git, split_runner, write_file
+from tests.helpers import commit_all, git, git_repo, split_runner, write_file
 
 CM = """\
 apiVersion: v1
@@ -34,10 +34,7 @@ spec:
 @pytest.fixture
 def repo(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
-    git(str(tmp_path), "init", "-q")
-    write_file("k8s/cm.yaml", CM.format(name="settings"))
-    write_file("k8s/svc.yaml", SVC)
-    commit_all(str(tmp_path), "init")
+    git_repo(tmp_path, {"k8s/cm.yaml": CM.format(name="settings"), "k8s/svc.yaml": SVC})
     return tmp_path
 
 

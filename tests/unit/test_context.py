@@ -10,62 +10,16 @@ import pytest
 from click.testing import CliRunner
 
 from kubelint.cli import main
-from tests.helpers import commit_all, git, split_runner, write_file
-
-DEPLOY = """\
-apiVersion: apps/v1
-kind: Deployment
-metadata:
-  name: api
-spec:
-  selector:
-    matchLabels: {app: api}
-  template:
-    metadata:
-      labels: {app: api}
-    spec:
-      containers:
-      - name: api
-        image: example/api:1.0
-        ports:
-        - containerPort: 8080
-"""
-SVC = """\
-apiVersion: v1
-kind: Service
-metadata:
-  name: api
-spec:
-  selector: {app: api}
-  ports:
-  - port: 80
-    targetPort: 8080
----
-apiVersion: apps/v1
-kind: Deployment
-metadata:
-  name: worker
-spec:
-  selector:
-    matchLabels: {app: worker}
-  template:
-    metadata:
-      labels: {app: worker}
-    spec:
-      containers:
-      - name: worker
-        image: example/worker:1.0
-"""
+from tests.helpers import API_DEPLOYMENT as DEPLOY
+from tests.helpers import API_SERVICE_AND_WORKER as SVC
+from tests.helpers import commit_all, git_repo, split_runner, write_file
 
 
 @pytest.fixture
 def repo(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("KUBELINT_CACHE_DIR", str(tmp_path / ".cache"))
-    git(str(tmp_path), "init", "-q")
-    write_file("k8s/api-deploy.yaml", DEPLOY)
-    write_file("k8s/api-svc.yaml", SVC)
-    commit_all(str(tmp_path), "init")
+    git_repo(tmp_path, {"k8s/api-deploy.yaml": DEPLOY, "k8s/api-svc.yaml": SVC})
     return tmp_path
 
 

@@ -9,7 +9,7 @@ import time
 import pytest
 
 from kubelint.findings import Severity
-from tests.helpers import run_text
+from tests.helpers import crd_yaml, run_text
 
 pytest.importorskip("cel_expr_python")
 
@@ -96,45 +96,30 @@ def test_semver_rules():
     assert _check({}, {}, rules) == []
 
 
-CRD = """apiVersion: apiextensions.k8s.io/v1
-kind: CustomResourceDefinition
-metadata: {name: scalers.example.com}
-spec:
-  group: example.com
-  scope: Namespaced
-  names: {kind: Scaler, plural: scalers}
-  versions:
-  - name: v1
-    served: true
-    storage: true
-    schema:
-      openAPIV3Schema:
-        type: object
-        properties:
-          spec:
-            type: object
-            x-kubernetes-validations:
-            - rule: self.minReplicas <= self.maxReplicas
-              message: minReplicas must not exceed maxReplicas
-            - rule: "!has(self.memory) || quantity(self.memory).isLessThan(quantity('64Gi'))"
-              messageExpression: "'memory ' + self.memory + ' is over 64Gi'"
-              fieldPath: .memory
-            - rule: oldSelf.minReplicas == self.minReplicas
-            properties:
-              minReplicas: {type: integer, default: 1}
-              maxReplicas: {type: integer}
-              memory: {type: string}
-              ports:
-                type: array
-                items:
-                  type: object
-                  x-kubernetes-validations:
-                  - {rule: "self.port > 0", reason: FieldValueForbidden, message: port must be positive}
-                  - {rule: "self.name != 'reserved'", reason: FieldValueDuplicate}
-                  properties:
-                    port: {type: integer}
-                    name: {type: string}
-"""
+CRD = crd_yaml("Scaler", """\
+    type: object
+    x-kubernetes-validations:
+    - rule: self.minReplicas <= self.maxReplicas
+      message: minReplicas must not exceed maxReplicas
+    - rule: "!has(self.memory) || quantity(self.memory).isLessThan(quantity('64Gi'))"
+      messageExpression: "'memory ' + self.memory + ' is over 64Gi'"
+      fieldPath: .memory
+    - rule: oldSelf.minReplicas == self.minReplicas
+    properties:
+      minReplicas: {type: integer, default: 1}
+      maxReplicas: {type: integer}
+      memory: {type: string}
+      ports:
+        type: array
+        items:
+          type: object
+          x-kubernetes-validations:
+          - {rule: "self.port > 0", reason: FieldValueForbidden, message: port must be positive}
+          - {rule: "self.name != 'reserved'", reason: FieldValueDuplicate}
+          properties:
+            port: {type: integer}
+            name: {type: string}
+""")
 
 
 def _findings(resource: str):

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from kubelint.schemas.crd import read_crd
-from tests.helpers import run_text
+from tests.helpers import crd_yaml, run_text
 
 DEPLOYMENT = """apiVersion: apps/v1
 kind: Deployment
@@ -29,24 +29,8 @@ spec:
 
 
 def _crd(group: str, kind: str, plural: str, annotations: str = "") -> str:
-    return f"""apiVersion: apiextensions.k8s.io/v1
-kind: CustomResourceDefinition
-metadata:
-  name: {plural}.{group}{annotations}
-spec:
-  group: {group}
-  scope: Namespaced
-  names: {{kind: {kind}, plural: {plural}}}
-  versions:
-  - name: v1
-    served: true
-    storage: true
-    schema:
-      openAPIV3Schema:
-        type: object
-        properties:
-          spec: {{type: object, properties: {{only: {{type: string}}}}}}
-"""
+    return crd_yaml(kind, "type: object\nproperties: {only: {type: string}}", group=group, plural=plural,
+                    metadata=f"name: {plural}.{group}\n{annotations}")
 
 
 def _messages(text: str):
@@ -85,7 +69,7 @@ def test_the_approval_annotation_is_a_url_or_unapproved(value, valid):
 def test_fire_warning_a_crd_version_of_a_built_in_kind_never_replaces_it():
     """An approved CRD may claim networking.k8s.io, but kube-apiserver serves networking.k8s.io/v1
     itself: the Ingress keeps its built-in schema (no "unknown field defaultBackend")."""
-    annotation = "\n  annotations: {api-approved.kubernetes.io: 'https://github.com/kubernetes/enhancements/pull/1111'}"
+    annotation = "annotations: {api-approved.kubernetes.io: 'https://github.com/kubernetes/enhancements/pull/1111'}"
     text = _crd("networking.k8s.io", "Ingress", "ingresses", annotation) + "---\n" + INGRESS
     assert _messages(text) == [(
         "KL107", "warning", 11, "Ingress networking.k8s.io/v1 is a built-in kind: the API server serves its built-in "
@@ -93,6 +77,6 @@ def test_fire_warning_a_crd_version_of_a_built_in_kind_never_replaces_it():
 
 
 def test_dont_fire_an_approved_crd_of_its_own_kind():
-    annotation = "\n  annotations: {api-approved.kubernetes.io: unapproved, testing only}"
+    annotation = "annotations: {api-approved.kubernetes.io: unapproved, testing only}"
     resource = "---\napiVersion: widgets.k8s.io/v1\nkind: Widget\nmetadata: {name: dont-fire}\nspec: {only: x}\n"
     assert _messages(_crd("widgets.k8s.io", "Widget", "widgets", annotation) + resource) == []

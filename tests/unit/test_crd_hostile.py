@@ -11,7 +11,7 @@ import pytest
 from kubelint.findings import Severity
 from kubelint.schemas.crd import MAX_SCHEMA_NODES, read_crd, translate_pattern
 from kubelint.schemas.store import SchemaStore
-from tests.helpers import run_text
+from tests.helpers import crd_yaml, run_text
 
 
 def _crd(schema, kind="Hostile"):
@@ -72,29 +72,15 @@ def test_dont_fire_a_large_real_sized_schema():
     assert reading.issues == [] and len(reading.versions) == 1
 
 
-PATTERN_CRD = """apiVersion: apiextensions.k8s.io/v1
-kind: CustomResourceDefinition
-metadata: {name: things.example.com}
-spec:
-  group: example.com
-  scope: Namespaced
-  names: {kind: Thing, plural: things}
-  versions:
-  - name: v1
-    served: true
-    storage: true
-    schema:
-      openAPIV3Schema:
-        type: object
-        properties:
-          spec:
-            type: object
-            properties:
-              bad: {type: string, pattern: "+"}
-              look: {type: string, pattern: "^(?!x)a$"}
-              posix: {type: string, pattern: "^[[:alpha:]]+$"}
-              huge: {type: string, pattern: "a{1001}"}
-"""
+# The schema below starts at line 17 of the CRD (see crd_yaml): `bad` is line 19.
+PATTERN_CRD = crd_yaml("Thing", """\
+    type: object
+    properties:
+      bad: {type: string, pattern: "+"}
+      look: {type: string, pattern: "^(?!x)a$"}
+      posix: {type: string, pattern: "^[[:alpha:]]+$"}
+      huge: {type: string, pattern: "a{1001}"}
+""")
 
 
 def test_fire_a_pattern_that_is_not_a_regular_expression():

@@ -6,60 +6,45 @@ a default is never missing)."""
 from __future__ import annotations
 
 from kubelint.schemas.defaulting import apply, build
-from tests.helpers import run_text
+from tests.helpers import crd_yaml, run_text
 
-PRESERVING_CRD = """apiVersion: apiextensions.k8s.io/v1
-kind: CustomResourceDefinition
-metadata: {name: pipelines.example.com}
-spec:
-  group: example.com
-  scope: Namespaced
-  names: {kind: Pipeline, plural: pipelines}
-  versions:
-  - name: v1
-    served: true
-    storage: true
-    schema:
-      openAPIV3Schema:
-        type: object
-        properties:
-          spec:
+PRESERVING_CRD = crd_yaml("Pipeline", """\
+    type: object
+    properties:
+      steps:                 # a list of free-form steps that names a few of their fields
+        type: array
+        x-kubernetes-preserve-unknown-fields: true
+        items:
+          type: object
+          properties:
+            name: {type: string}
+            config:
+              type: object
+              properties:
+                level: {type: integer}
+      matrix:                # preserving carries through nested arrays to the objects
+        type: array
+        x-kubernetes-preserve-unknown-fields: true
+        items:
+          type: array
+          items:
             type: object
             properties:
-              steps:                 # a list of free-form steps that names a few of their fields
-                type: array
-                x-kubernetes-preserve-unknown-fields: true
-                items:
-                  type: object
-                  properties:
-                    name: {type: string}
-                    config:
-                      type: object
-                      properties:
-                        level: {type: integer}
-              matrix:                # preserving carries through nested arrays to the objects
-                type: array
-                x-kubernetes-preserve-unknown-fields: true
-                items:
-                  type: array
-                  items:
-                    type: object
-                    properties:
-                      a: {type: string}
-              plain:                 # no preserve: the items' unknown fields are pruned
-                type: array
-                items:
-                  type: object
-                  properties:
-                    name: {type: string}
-              byName:                # preserving is not inherited by additionalProperties
-                type: object
-                x-kubernetes-preserve-unknown-fields: true
-                additionalProperties:
-                  type: object
-                  properties:
-                    specified: {type: object}
-"""
+              a: {type: string}
+      plain:                 # no preserve: the items' unknown fields are pruned
+        type: array
+        items:
+          type: object
+          properties:
+            name: {type: string}
+      byName:                # preserving is not inherited by additionalProperties
+        type: object
+        x-kubernetes-preserve-unknown-fields: true
+        additionalProperties:
+          type: object
+          properties:
+            specified: {type: object}
+""")
 
 
 def _findings(crd: str, resource: str, rules=("KL101", "KL102", "KL103")):
@@ -110,42 +95,28 @@ spec:
     ]
 
 
-DEFAULTING_CRD = """apiVersion: apiextensions.k8s.io/v1
-kind: CustomResourceDefinition
-metadata: {name: rollouts.example.com}
-spec:
-  group: example.com
-  scope: Namespaced
-  names: {kind: Rollout, plural: rollouts}
-  versions:
-  - name: v1
-    served: true
-    storage: true
-    schema:
-      openAPIV3Schema:
+DEFAULTING_CRD = crd_yaml("Rollout", """\
+    type: object
+    required: [replicas, strategy, image]   # kubebuilder: required fields with +default
+    properties:
+      image: {type: string}
+      replicas: {type: integer, minimum: 0, default: 1}
+      strategy:
         type: object
+        default: {}
+        required: [type]
         properties:
-          spec:
-            type: object
-            required: [replicas, strategy, image]   # kubebuilder: required fields with +default
-            properties:
-              image: {type: string}
-              replicas: {type: integer, minimum: 0, default: 1}
-              strategy:
-                type: object
-                default: {}
-                required: [type]
-                properties:
-                  type: {type: string, enum: [RollingUpdate, Recreate], default: RollingUpdate}
-              ports:
-                type: array
-                items:
-                  type: object
-                  required: [port, protocol]
-                  properties:
-                    port: {type: integer}
-                    protocol: {type: string, default: TCP}
-              timeout: {type: string, default: 30s}
+          type: {type: string, enum: [RollingUpdate, Recreate], default: RollingUpdate}
+      ports:
+        type: array
+        items:
+          type: object
+          required: [port, protocol]
+          properties:
+            port: {type: integer}
+            protocol: {type: string, default: TCP}
+      timeout: {type: string, default: 30s}
+""") + """\
   - name: v2
     served: true
     storage: false

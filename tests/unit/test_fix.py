@@ -24,6 +24,7 @@ from kubelint.rules import Registry, all_rules
 from kubelint.rules.base import Report, Rule, RuleDoc
 from kubelint.run.engine import Checker, Settings
 from kubelint.schemas.store import SchemaStore
+from tests.helpers import crd_yaml
 
 
 def fix(path: Path, unsafe: bool = False, version: Optional[str] = None, extra: List[Rule] = (),
@@ -470,26 +471,11 @@ def test_deep_nesting_elsewhere_in_the_file_does_not_break_the_fix(tmp_path):
 
 
 def test_a_custom_resource_enum_in_the_wrong_case_is_fixed(tmp_path):
-    path = write(tmp_path, """apiVersion: apiextensions.k8s.io/v1
-kind: CustomResourceDefinition
-metadata: {name: widgets.example.com}
-spec:
-  group: example.com
-  names: {kind: Widget, plural: widgets}
-  scope: Namespaced
-  versions:
-  - name: v1
-    served: true
-    storage: true
-    schema:
-      openAPIV3Schema:
-        type: object
-        properties:
-          spec:
-            type: object
-            properties:
-              policy: {type: string, enum: [Always, Never]}
----
+    path = write(tmp_path, crd_yaml("Widget", """\
+    type: object
+    properties:
+      policy: {type: string, enum: [Always, Never]}
+""") + """---
 apiVersion: example.com/v1
 kind: Widget
 metadata: {name: w}

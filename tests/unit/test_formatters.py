@@ -12,10 +12,12 @@ import pytest
 from click.testing import CliRunner
 
 from kubelint.cli import main
+from tests.helpers import web_deployment
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 SARIF_SCHEMA = os.path.join(HERE, "..", "data", "sarif-2.1.0-rtm.5.json")
 
+# The Deployment starts at line 9 and its containers at line 21, so imagePullPolcy is line 23.
 FIXTURE = """\
 apiVersion: v1
 kind: ConfigMap
@@ -25,21 +27,11 @@ data:
   a: 1
   b: "ok,100%"
 ---
-apiVersion: apps/v1
-kind: Deployment
-metadata:
-  name: web
-spec:
-  selector:
-    matchLabels: {app: web}
-  template:
-    metadata:
-      labels: {app: web}
-    spec:
-      containers:
-      - name: web
-        image: nginx:1.25
-        imagePullPolcy: Always
+""" + web_deployment("""\
+    - name: web
+      image: nginx:1.25
+      imagePullPolcy: Always
+""") + """\
 ---
 apiVersion: example.com/v1
 kind: Widget
@@ -165,21 +157,8 @@ def test_terminal_output_shows_the_source_line_with_a_caret(fixture_dir):
     assert text[1:3] == ["      a: 1", "         ^"]
 
 
-WARNINGS_ONLY = """\
-apiVersion: apps/v1
-kind: Deployment
-metadata:
-  name: web
-spec:
-  selector:
-    matchLabels: {app: web}
-  template:
-    metadata:
-      labels: {app: web}
-    spec:
-      containers:
-      - {name: web, image: "nginx:latest", resources: {limits: {cpu: "1", memory: 1Gi}}}
-"""
+# The container is line 13; its image is at column 28.
+WARNINGS_ONLY = web_deployment('- {name: web, image: "nginx:latest", resources: {limits: {cpu: "1", memory: 1Gi}}}')
 
 
 @pytest.mark.parametrize("fail_on, failures", [("error", "0"), ("warning", "1")])

@@ -11,39 +11,12 @@ import pytest
 from click.testing import CliRunner
 
 from kubelint.cli import main
+from tests.helpers import API_DEPLOYMENT as DEPLOYMENT
+from tests.helpers import API_SERVICE as SERVICE
 from tests.helpers import write_file
 
 pytestmark = pytest.mark.skipif(shutil.which("kubectl") is None, reason="kubectl is not installed")
 
-DEPLOYMENT = """\
-apiVersion: apps/v1
-kind: Deployment
-metadata:
-  name: api
-spec:
-  selector:
-    matchLabels: {app: api}
-  template:
-    metadata:
-      labels: {app: api}
-    spec:
-      containers:
-      - name: api
-        image: example/api:1.0
-        ports:
-        - containerPort: 8080
-"""
-SERVICE = """\
-apiVersion: v1
-kind: Service
-metadata:
-  name: api
-spec:
-  selector: {app: api}
-  ports:
-  - port: 80
-    targetPort: 8080
-"""
 BASE_PATCH = """\
 apiVersion: apps/v1
 kind: Deployment

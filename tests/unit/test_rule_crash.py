@@ -10,24 +10,15 @@ from click.testing import CliRunner
 
 from kubelint.cli import main
 from kubelint.rules import build_registry
+from tests.helpers import web_deployment
 
-SET = """\
-apiVersion: apps/v1
-kind: Deployment
-metadata:
-  name: web
-spec:
-  selector:
-    matchLabels: {app: web}
-  template:
-    metadata:
-      labels: {app: web}
-    spec:
-      containers:
-      - name: web
-        image: nginx:1.27
-        ports:
-        - containerPort: 8080
+# The Deployment is lines 1-16 (containers from line 13); the Service "crash" starts at line 18.
+SET = web_deployment("""\
+    - name: web
+      image: nginx:1.27
+      ports:
+      - containerPort: 8080
+""") + """\
 ---
 apiVersion: v1
 kind: Service

@@ -5,28 +5,17 @@ from __future__ import annotations
 import pytest
 
 from kubelint.schemas.store import SchemaStore
-from tests.helpers import run_text, triples
+from tests.helpers import run_text, triples, web_deployment
 
-DEPLOYMENT = """\
-apiVersion: apps/v1
-kind: Deployment
-metadata:
-  name: web
-spec:
-  selector:
-    matchLabels: {app: web}
-  template:
-    metadata:
-      labels: {app: web}
-    spec:
-      containers:
-      - name: web
-        image: nginx:1.25
-        imagePullPolcy: Always
-        ports:
-        - containerPort: "8080"
-        resources: {}
-"""
+# The containers start at line 13 (web_deployment), so imagePullPolcy is line 15.
+DEPLOYMENT = web_deployment("""\
+    - name: web
+      image: nginx:1.25
+      imagePullPolcy: Always
+      ports:
+      - containerPort: "8080"
+      resources: {}
+""")
 
 INGRESS = """\
 apiVersion: networking.k8s.io/v1

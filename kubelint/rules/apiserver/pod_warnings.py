@@ -15,6 +15,7 @@ from ..common.pods import POD_KINDS, all_containers
 from ..common.values import is_int
 from . import errors, syntax
 from .kinds import built_in
+from .pod_scheduling import AFFINITY_KINDS, PREFERRED, REQUIRED
 
 if TYPE_CHECKING:
     from ...model.context import RuleContext
@@ -46,8 +47,6 @@ SECCOMP_CONTAINER_PREFIX = "container.seccomp.security.alpha.kubernetes.io/"
 APPARMOR_CONTAINER_PREFIX = "container.apparmor.security.beta.kubernetes.io/"
 _CONTAINER_PREFIXES = (SECCOMP_CONTAINER_PREFIX, APPARMOR_CONTAINER_PREFIX)
 NULL_SELECTOR = "a null labelSelector results in matching no pod"
-AFFINITY_KINDS = ("podAffinity", "podAntiAffinity")
-REQUIRED, PREFERRED = "requiredDuringSchedulingIgnoredDuringExecution", "preferredDuringSchedulingIgnoredDuringExecution"
 
 
 class PodWarnings(Rule):

@@ -118,6 +118,17 @@ def pvc_spec(at: Pointer, spec: Dict[str, Any], minor: int) -> Iterator[Report]:
         if size is not None and size == 0:
             yield errors.invalid(at + ("resources", "requests", "storage"), "0", "must be greater than zero",
                                  field=storage_path)
+    yield from _class_and_mode(at, spec)
+    yield from _data_sources(at, spec)
+    attributes = spec.get("volumeAttributesClassName")
+    if isinstance(attributes, str) and attributes and minor >= VOLUME_ATTRIBUTES_CLASS_SINCE:
+        for problem in syntax.dns1123_subdomain(attributes):
+            yield errors.invalid(at + ("volumeAttributesClassName",), attributes, problem)
+
+
+def _class_and_mode(at: Pointer, spec: Dict[str, Any]) -> Iterator[Report]:
+    """storageClassName (ValidateClassName: a DNS subdomain) and volumeMode (supportedVolumeModes),
+    which ValidatePersistentVolumeClaimSpec and ValidatePersistentVolumeSpec check alike."""
     class_name = spec.get("storageClassName")
     if isinstance(class_name, str) and class_name:
         for problem in syntax.dns1123_subdomain(class_name):
@@ -125,11 +136,6 @@ def pvc_spec(at: Pointer, spec: Dict[str, Any], minor: int) -> Iterator[Report]:
     mode = spec.get("volumeMode")
     if isinstance(mode, str) and mode not in _MODES:
         yield errors.not_supported(at + ("volumeMode",), mode, VOLUME_MODES)
-    yield from _data_sources(at, spec)
-    attributes = spec.get("volumeAttributesClassName")
-    if isinstance(attributes, str) and attributes and minor >= VOLUME_ATTRIBUTES_CLASS_SINCE:
-        for problem in syntax.dns1123_subdomain(attributes):
-            yield errors.invalid(at + ("volumeAttributesClassName",), attributes, problem)
 
 
 def _data_sources(at: Pointer, spec: Dict[str, Any]) -> Iterator[Report]:
@@ -193,13 +199,7 @@ def _pv_spec(spec: Dict[str, Any], minor: int) -> Iterator[Report]:
         elif required is None:
             yield errors.required(at + ("nodeAffinity", "required"), "must specify required node constraints")
     yield from _pv_sources(at, spec, node_affinity=isinstance(affinity, dict))
-    class_name = spec.get("storageClassName")
-    if isinstance(class_name, str) and class_name:
-        for problem in syntax.dns1123_subdomain(class_name):
-            yield errors.invalid(at + ("storageClassName",), class_name, problem)
-    mode = spec.get("volumeMode")
-    if isinstance(mode, str) and mode not in _MODES:
-        yield errors.not_supported(at + ("volumeMode",), mode, VOLUME_MODES)
+    yield from _class_and_mode(at, spec)
 
 
 def _capacity_text(capacity: Dict[str, Any]) -> str:

@@ -9,7 +9,7 @@ missing requests, SetDefaults_LimitRangeItem).
 
 from __future__ import annotations
 
-from typing import Any, Dict, Iterator, Tuple
+from typing import Any, ClassVar, Dict, Iterator, Tuple, Type
 
 from ...findings import Pointer, Severity
 from ...model.objects import K8sObject, PodTemplate, as_dict
@@ -90,8 +90,11 @@ class RequestExceedsLimit(Rule):
 class _MissingResource(Rule):
     """Shared logic of KL514-KL516: a container without a request or limit for one resource."""
 
-    resource: str = ""
-    part: str = ""  # "requests" or "limits"
+    severity = Severity.WARNING
+    kinds = POD_KINDS
+    resource: ClassVar[str]
+    part: ClassVar[str]  # "requests" or "limits"
+    hint: ClassVar[str]  # what that means and how to set it, after the finding's "; "
 
     def check(self, obj: K8sObject, ctx: Any) -> Iterator[Report]:
         template = obj.pod_template
@@ -116,7 +119,7 @@ class _MissingResource(Rule):
                 if isinstance(resources.get(self.part), dict):
                     pointer += (self.part,)
             yield Report(pointer, f"{dotted(pointer)}: {container_label(container)} has no {self.resource} "
-                                  f"{self.part[:-1]}; {self._why()}")
+                                  f"{self.part[:-1]}; {self.hint}")
 
     def _has(self, resources: Dict[str, Any]) -> bool:
         # SetDefaults_Pod copies a limit into a missing request, so a limit also counts as a request.
@@ -126,20 +129,18 @@ class _MissingResource(Rule):
                 return True
         return False
 
-    def _why(self) -> str:
-        return ""
+
+def _missing_resource_rule(class_name: str, rule_id: str, name: str, summary: str, resource: str, part: str,
+                           hint: str, doc: RuleDoc) -> Type[_MissingResource]:
+    """A rule class of KL514-KL516: they differ only in these values."""
+    return type(class_name, (_MissingResource,), {
+        "__doc__": summary, "id": rule_id, "name": name, "summary": summary, "resource": resource, "part": part,
+        "hint": hint, "doc": doc})
 
 
-class MissingCpuRequest(_MissingResource):
-    """A container without a CPU request."""
-
-    id = "KL514"
-    name = "missing-cpu-request"
-    severity = Severity.WARNING
-    summary = "Containers request CPU."
-    kinds = POD_KINDS
-    resource, part = "cpu", "requests"
-    doc = RuleDoc(
+MissingCpuRequest = _missing_resource_rule(
+    "MissingCpuRequest", "KL514", "missing-cpu-request", "Containers request CPU.", "cpu", "requests",
+    "the scheduler cannot reserve CPU for it (set resources.requests.cpu, e.g. 100m)", RuleDoc(
         what="Warns on a container or sidecar with neither a cpu request nor a cpu limit (a limit becomes "
              "the request). Skipped when the pod sets pod-level resources for cpu, or when a LimitRange of "
              "type Container in the same namespace of the set gives a default. Plain init containers are "
@@ -147,22 +148,11 @@ class MissingCpuRequest(_MissingResource):
         why="The scheduler places pods by their requests; a container that requests nothing can land on a "
             "full node and is first in line to be starved.",
         failing="containers:\n- name: web\n  image: nginx:1.27",
-        passing="containers:\n- name: web\n  image: nginx:1.27\n  resources:\n    requests: {cpu: 100m}")
+        passing="containers:\n- name: web\n  image: nginx:1.27\n  resources:\n    requests: {cpu: 100m}"))
 
-    def _why(self) -> str:
-        return "the scheduler cannot reserve CPU for it (set resources.requests.cpu, e.g. 100m)"
-
-
-class MissingMemoryRequest(_MissingResource):
-    """A container without a memory request."""
-
-    id = "KL515"
-    name = "missing-memory-request"
-    severity = Severity.WARNING
-    summary = "Containers request memory."
-    kinds = POD_KINDS
-    resource, part = "memory", "requests"
-    doc = RuleDoc(
+MissingMemoryRequest = _missing_resource_rule(
+    "MissingMemoryRequest", "KL515", "missing-memory-request", "Containers request memory.", "memory", "requests",
+    "the scheduler cannot reserve memory for it (set resources.requests.memory, e.g. 128Mi)", RuleDoc(
         what="Warns on a container or sidecar with neither a memory request nor a memory limit (a limit "
              "becomes the request). Skipped when the pod sets pod-level resources for memory, or when a "
              "LimitRange of type Container in the same namespace of the set gives a default. Plain init "
@@ -170,22 +160,11 @@ class MissingMemoryRequest(_MissingResource):
         why="The scheduler places pods by their requests; without a memory request a pod can land on a node "
             "without room for it and is among the first evicted under memory pressure.",
         failing="containers:\n- name: web\n  image: nginx:1.27",
-        passing="containers:\n- name: web\n  image: nginx:1.27\n  resources:\n    requests: {memory: 128Mi}")
+        passing="containers:\n- name: web\n  image: nginx:1.27\n  resources:\n    requests: {memory: 128Mi}"))
 
-    def _why(self) -> str:
-        return "the scheduler cannot reserve memory for it (set resources.requests.memory, e.g. 128Mi)"
-
-
-class MissingMemoryLimit(_MissingResource):
-    """A container without a memory limit."""
-
-    id = "KL516"
-    name = "missing-memory-limit"
-    severity = Severity.WARNING
-    summary = "Containers limit their memory."
-    kinds = POD_KINDS
-    resource, part = "memory", "limits"
-    doc = RuleDoc(
+MissingMemoryLimit = _missing_resource_rule(
+    "MissingMemoryLimit", "KL516", "missing-memory-limit", "Containers limit their memory.", "memory", "limits",
+    "it can use all of the node's memory (set resources.limits.memory, e.g. 512Mi)", RuleDoc(
         what="Warns on a container or sidecar without a memory limit. Skipped when the pod sets a pod-level "
              "memory limit, or when a LimitRange of type Container in the same namespace of the set gives a "
              "default (or max). Plain init containers are skipped.",
@@ -193,7 +172,4 @@ class MissingMemoryLimit(_MissingResource):
             "node into OOM kills of unrelated pods.",
         failing="containers:\n- name: web\n  image: nginx:1.27\n  resources:\n    requests: {memory: 128Mi}",
         passing="containers:\n- name: web\n  image: nginx:1.27\n  resources:\n    requests: {memory: 128Mi}\n"
-                "    limits: {memory: 256Mi}")
-
-    def _why(self) -> str:
-        return "it can use all of the node's memory (set resources.limits.memory, e.g. 512Mi)"
+                "    limits: {memory: 256Mi}"))
