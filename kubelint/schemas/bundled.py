@@ -142,7 +142,29 @@ class SchemaSet:
         """`{"name":schema,...}` for these definitions, cut from the texts as they are (the
         builder checks that no name needs escaping)."""
         texts, entries = self._texts, self._definitions
-        return "{" + ",".join(f'"{entries[n][0]}":{texts[entries[n][1]:entries[n][2]]}' for n in numbers) + "}"
+        return "{" + ",".join(f'"{entries[n][0]}":{_enforced(entries[n][0], texts[entries[n][1]:entries[n][2]])}'
+                              for n in numbers) + "}"
+
+
+# `required` entries of the published OpenAPI that the API server does not enforce, so a
+# manifest without them is accepted. StatefulSetSpec.serviceName: ValidateStatefulSetSpec
+# (pkg/apis/apps/validation) never required it; the OpenAPI listed it until 1.33, when
+# kubernetes/kubernetes#130233 marked it optional ("This field is NOT required").
+NOT_ENFORCED_REQUIRED: Dict[str, tuple] = {"io.k8s.api.apps.v1.StatefulSetSpec": ("serviceName",)}
+
+
+def _enforced(name: str, text: str) -> str:
+    """A definition's text without the `required` entries the API server does not enforce."""
+    relaxed = NOT_ENFORCED_REQUIRED.get(name)
+    if relaxed is None:
+        return text
+    schema = json.loads(text)
+    required = [field for field in schema.get("required", []) if field not in relaxed]
+    if required:
+        schema["required"] = required
+    else:
+        schema.pop("required", None)
+    return json.dumps(schema, separators=(",", ":"))
 
 
 def schema_set(version: str) -> SchemaSet:

@@ -258,3 +258,38 @@ def test_definitions_compile_and_validate_strictly() -> None:
     assert errors and list(errors[0].absolute_path) == ["spec", "ports", 0, "port"]
     # Strict: an unknown field is an error.
     assert list(validator.iter_errors(_service(80, portz=[])))
+
+
+STATEFULSET_WITHOUT_SERVICE_NAME = """\
+apiVersion: apps/v1
+kind: StatefulSet
+metadata:
+  name: web
+spec:
+  selector:
+    matchLabels: {app: web}
+  template:
+    metadata:
+      labels: {app: web}
+    spec:
+      containers:
+      - name: web
+        image: nginx:1.25
+"""
+
+
+@pytest.mark.parametrize("version", ["1.25", "1.32", "1.33", "1.37"])
+def test_a_statefulset_without_service_name_is_accepted_at_every_version(version, tmp_path):
+    """The OpenAPI listed StatefulSetSpec.serviceName as required until 1.33, but the API
+    server never required it (kubernetes/kubernetes#130233): no KL103 at any version, while
+    the other required fields of the same definition still are."""
+    from tests.helpers import run_paths
+
+    path = tmp_path / "sts.yaml"
+    path.write_text(STATEFULSET_WITHOUT_SERVICE_NAME)
+    assert [f.rule for f in run_paths([str(path)], kubernetes_version=version).findings if f.rule == "KL103"] == []
+    spec = bundled.schema_set(version).definitions("io.k8s.api.apps.v1.StatefulSet")["io.k8s.api.apps.v1.StatefulSetSpec"]
+    assert spec["required"] == ["selector", "template"]
+    path.write_text(STATEFULSET_WITHOUT_SERVICE_NAME.replace("  selector:\n    matchLabels: {app: web}\n", ""))
+    assert [(f.rule, f.line, f.message) for f in run_paths([str(path)], kubernetes_version=version).findings
+            if f.rule == "KL103"] == [("KL103", 6, 'spec: missing required field "selector"')]
