@@ -39,12 +39,14 @@ MODULES: Dict[str, Tuple[List[str], List[str]]] = {
               [U + "test_index.py", U + "test_boundaries.py", U + "test_service_rules.py", U + "test_workloads.py",
                U + "test_references.py", U + "test_ingress.py", U + "test_rule_caches.py",
                U + "test_metadata_rules.py", "tests/rules/test_rule_cases.py"]),
-    "positions": (["kubelint/input/positions.py"],
-                  [U + "test_positions.py", U + "test_loader.py", U + "test_boundaries.py",
-                   U + "test_config_and_suppression.py"]),
+    # positions_stream answers the first position asked of a document, positions the rest: the
+    # stream tests compare the two on every pointer, the loader tests go through SourceFile.
+    "positions": (["kubelint/input/positions.py", "kubelint/input/positions_stream.py"],
+                  [U + "test_positions.py", U + "test_positions_stream.py", U + "test_loader.py",
+                   U + "test_loader_edges.py", U + "test_boundaries.py", U + "test_config_and_suppression.py"]),
     "loader": (["kubelint/input/loader.py"],
                [U + "test_loader.py", U + "test_loader_edges.py", U + "test_positions.py", U + "test_boundaries.py",
-                U + "test_packing.py",
+                U + "test_hostile_input.py", U + "test_hostile_output.py", U + "test_packing.py",
                 U + "test_rendered.py", U + "test_robustness.py"]),
     "yaml_k8s": (["kubelint/input/yaml_k8s.py"],
                  [U + "test_yaml_typing.py", U + "test_loader.py", U + "test_loader_edges.py", U + "test_positions.py",
