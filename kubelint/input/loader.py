@@ -334,7 +334,7 @@ def _parse_yaml(text: str, safe: bool) -> Tuple[List[Any], List[int], Optional[L
     except (yaml.YAMLError, DuplicateKey, RefusedTag, RecursionError) as exc:
         # The documents finished before the error are still checked.
         documents = getattr(exc, "documents", [])
-        return documents, getattr(exc, "starts", [])[:len(documents)], _parse_error(text, exc)
+        return documents, getattr(exc, "starts", [])[:len(documents)], _parse_error(text, exc, safe)
 
 
 def _parse_yaml_documents(text: str, safe: bool) -> Tuple[List[Any], List[int], List[LocatedIssue]]:
@@ -395,7 +395,7 @@ def _shifted(issue: LocatedIssue, lines: int) -> LocatedIssue:
     return issue._replace(position=Position(p.line + lines, p.column, p.end_line + lines, p.end_column))
 
 
-def _parse_error(text: str, exc: BaseException) -> LocatedIssue:
+def _parse_error(text: str, exc: BaseException, safe: bool) -> LocatedIssue:
     import yaml
 
     from .yaml_k8s import DuplicateKey, RefusedTag
@@ -412,9 +412,10 @@ def _parse_error(text: str, exc: BaseException) -> LocatedIssue:
     if isinstance(exc, yaml.MarkedYAMLError):
         return _syntax_error(text, exc)
     if isinstance(exc, yaml.reader.ReaderError) and isinstance(exc.position, int):
-        # A raw control character. libyaml counts the offset in UTF-8 bytes.
+        # A raw control character. libyaml counts the offset in UTF-8 bytes, the pure-Python
+        # reader (`safe`) in characters.
         offset = exc.position
-        if not text.isascii():
+        if not safe and not text.isascii():
             offset = len(text.encode("utf-8", "surrogatepass")[:offset].decode("utf-8", "ignore"))
         character = exc.character if isinstance(exc.character, int) else ord(exc.character or "\0")
         return LocatedIssue("KL001", _offset_position(text, min(offset, len(text))),

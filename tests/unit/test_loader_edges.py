@@ -122,6 +122,7 @@ def test_a_json_array_is_not_a_list_of_manifests():
     ("a: b: c\n", ("KL001", (1, 5, 1, 5), "YAML syntax error: mapping values are not allowed in this context")),
     ("a: [1, 2\n", ("KL001", (2, 1, 2, 1), "YAML syntax error: did not find expected ',' or ']' "
                                            "(while parsing a flow sequence)")),
+    ("\tkey: 1\n", ("KL001", (1, 1, 1, 1), "YAML syntax error: tabs are not allowed for indentation; indent with spaces")),
     ("a: 1\nkey: {{ .Values.x }}\n",
      ("KL003", (2, 6, 2, 21), "this looks like a Helm or Go template ({{ ... }}); render it first: "
                               "helm template RELEASE CHART | kubelint check -")),
@@ -208,13 +209,16 @@ def test_positions_read_the_file_again_when_its_text_was_dropped(tmp_path):
     ("apiVersion: v1\nkind: ConfigMap\ndata:\n  a: \"x\x07\"\n", (4, 8, 4, 8)),
     ("\x1b[0m\n", (1, 1, 1, 1)),
     ("a: 1\n\n b: \x7f", (3, 5, 3, 5)),
+    ("a: \"ééé\x07\"\n", (1, 8, 1, 8)),  # in characters, though libyaml counts UTF-8 bytes
 ])
 def test_control_characters_are_refused_where_they_are(text, position):
     character = next(c for c in text if c in "\x07\x1b\x7f")
     assert issues(text) == [("KL001", position, f"YAML syntax error: character #x{ord(character):04x} is not allowed "
                                                 "(control characters are refused, as kubectl refuses them)", "")]
-    deep = "[" * 2001 + "{" * 2001 + "\n"  # the pure-Python parser's reader says the same
-    assert issues(deep + text)[0][2] == issues(text)[0][2]
+    # The pure-Python parser's reader (which counts in characters) says the same, at the same place.
+    deep = "[" * 2001 + "{" * 2001 + "\n"
+    [(rule, (line, column, end_line, end_column), message, path)] = issues(deep + text)
+    assert [(rule, (line - 1, column, end_line - 1, end_column), message, path)] == issues(text)
 
 
 def test_yaml_1_1_line_breaks_end_lines():
