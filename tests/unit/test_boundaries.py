@@ -270,6 +270,18 @@ def test_per_byte_budget_refuses_a_small_file_that_expands_far():
                                   "as an alias-expansion bomb")], 0)
 
 
+@pytest.mark.parametrize("size, refused", [(2450, False), (2449, True)])
+def test_per_byte_budget_allows_exactly_its_size(size, refused):
+    # Aliases add 9,800 nodes: a file of 2,450 bytes (4 per byte) allows them, one byte less not.
+    document = aliased_document(100, 98, 0)
+    text = document + "#" * (size - len(document) - 1) + "\n"
+    assert len(text) == size
+    issues, skipped = load_issues(text)
+    assert (issues, skipped) == (([("KL008", (1, 1, 1, 1), "aliases expand this document to 9,903 nodes from 103 "
+                                   "written, more than this file's size allows (4 added nodes per byte): refused "
+                                   "as an alias-expansion bomb")], 0) if refused else ([], 1))
+
+
 def test_refused_document_is_reported_at_its_start_and_others_are_still_read():
     bomb = aliased_document(100, 99, 996)
     text = "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\n---\n" + bomb

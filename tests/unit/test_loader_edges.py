@@ -131,6 +131,57 @@ def test_yaml_errors(text, expected):
     assert issues(text) == [expected + ("",)]
 
 
+# --- documents after a broken one (kubectl splits the stream at its `---` lines first) ----------
+
+def test_every_broken_document_is_reported_where_it_breaks_and_the_others_are_read():
+    text = "a: 1\n---\nb: {x: 1, x: 2}\n---\nc: [\n---\nd: 1\n---\n\t- e\n"
+    result = load_file("x.yaml", text.encode())
+    assert [(i.rule, tuple(i.position), i.message) for i in result.issues] == [
+        ("KL002", (3, 11, 3, 11), 'duplicate key "x" (first defined on line 3)'),
+        ("KL001", (6, 1, 6, 1), "YAML syntax error: did not find expected node content (while parsing a flow node)"),
+        ("KL001", (9, 1, 9, 1), "YAML syntax error: tabs are not allowed for indentation; indent with spaces")]
+    # a, the broken b (from its `---`), the broken c (from its first line: the `---` before it
+    # closed b) and d; the last broken document runs to the end of the file.
+    assert result.source.document_lines == [0, 1, 4, 6]
+
+
+@pytest.mark.parametrize("row, separator", [
+    ("---", True), ("---   ", True), ("--- # a comment", True),
+    ("--- a: 1", False), ("---a", False), ("----", False), (" ---", False), ("", False),
+])
+def test_a_separator_is_three_dashes_and_nothing_but_spaces_or_a_comment(row, separator):
+    # k8s.io/apimachinery/pkg/util/yaml YAMLReader.Read: "---" at the start of a line, then
+    # only spaces or a comment.
+    assert loader._is_separator(row) is separator
+
+
+ROWS = "a: 1\n---\nb: [\n---\nc: 1\n"
+
+
+@pytest.mark.parametrize("text, line, bounds", [
+    (ROWS, 2, (1, 4)),  # opened by the `---` above it, closed by the one below
+    (ROWS, 3, (1, 4)),  # an error on the closing `---` ("got document start") is the document's own
+    ("x: 1\n---\na:\n  [\n", 3, (1, None)),  # no `---` after it: it runs to the end
+    ("a: [\n---\nb: 1\n", 0, (0, 2)),  # the first document opens at line 0
+    ("a: [\n---\nb: 1\n", 1, (0, 2)),
+    ("---\na: [\n---\nb: 1\n", 0, (0, 3)),  # the `---` that opens it does not close it
+    ("a: [\n---", 0, (0, 2)),
+    ("a: 1\n---\nb: [", 2, (1, None)),  # the last line, without a line end
+    ("a: 1\n---\nb: [", 99, (1, None)),  # a line past the end is read as the last
+])
+def test_a_broken_document_s_bounds(text, line, bounds):
+    assert loader._document_bounds(text, line) == bounds
+
+
+def test_text_at_is_the_text_a_one_line_position_spans():
+    source = SourceFile("x.yaml", "mode: 0644 # octal\nb: [1,\n  2]\nlast: x")
+    assert source.text_at(Position(1, 7, 1, 11)) == "0644"
+    assert source.text_at(Position(4, 7, 4, 8)) == "x"  # the last line, with no line end after it
+    assert source.text_at(Position(2, 4, 3, 5)) == ""  # over two lines
+    assert source.text_at(Position(0, 1, 0, 5)) == ""  # outside the file
+    assert source.text_at(Position(5, 1, 5, 5)) == ""
+
+
 # --- documents that are not manifests ----------------------------------------------------------
 
 NOT_A_MAPPING = "a manifest must be a mapping with apiVersion and kind, not a "
