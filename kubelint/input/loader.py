@@ -569,10 +569,14 @@ def _alias_problem(document: Any, budget: List[int]) -> Optional[str]:
     expanded, _, written, cyclic = expanded_size(document)
     if cyclic:
         return "an alias refers to a node that contains it, so the document is infinite: refused"
+    added = expanded - written
+    if added == 0:
+        # No alias repeats a mapping or sequence: however large, the document is as written, and
+        # as the fast path and JSON (which have no aliases) would take it.
+        return None
     if expanded > MAX_EXPANDED_NODES or (expanded > 10_000 and expanded > MAX_ALIAS_RATIO * written):
         return (f"aliases expand this document to {expanded:,} nodes from {written:,} written: "
                 "refused as an alias-expansion bomb")
-    added = expanded - written
     if added > budget[0]:
         return (f"aliases expand this document to {expanded:,} nodes from {written:,} written, more than this file's "
                 f"size allows ({ALIAS_NODES_PER_BYTE} added nodes per byte): refused as an alias-expansion bomb")

@@ -248,6 +248,15 @@ def test_a_document_of_over_a_million_nodes_without_aliases_is_no_bomb():
     assert [i.rule for i in result.issues] == ["KL004"]  # a list, not an object: no KL008
 
 
+@pytest.mark.parametrize("line_end", ["\n", "\r\n"])  # CR line ends send it to the exact loader
+def test_a_document_over_the_absolute_limit_without_aliases_is_no_bomb_whichever_loader_reads_it(line_end, monkeypatch):
+    monkeypatch.setattr(loader, "MAX_EXPANDED_NODES", 1000)  # a small document shows the limit
+    text = ("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: big\n  annotations: {schedule: '*/5 * * * *'}\n"
+            "x:\n" + "- a\n" * 1001)
+    result = load_file("x.yaml", text.replace("\n", line_end).encode())
+    assert result.issues == [] and [m.ref.name for m in result.manifests] == ["big"]
+
+
 @pytest.mark.parametrize("crlf", [False, True])
 def test_a_long_list_without_aliases_is_no_bomb(crlf):
     """10,001 scalars in one list are 10,001 nodes written once, whichever loader reads them
