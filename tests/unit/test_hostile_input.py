@@ -228,6 +228,17 @@ def test_positions_fall_back_to_the_document_line_when_the_file_changed(tmp_path
     assert again.manifests[0].position(("data", "a")) == (1, 1, 1, 1)
 
 
+def test_positions_are_not_read_from_a_file_that_changed_and_still_parses(tmp_path):
+    path = f"{tmp_path}/x.yaml"
+    write_file(path, OK)
+    read = read_file(path, 1000)
+    loaded = load_file(path, read.data)
+    loaded.source.identity = read.identity
+    loaded.source.forget_text(path)
+    write_file(path, "# a comment\n" + OK)  # the same key, a line lower: not the text that was checked
+    assert loaded.manifests[0].position(("data", "a")) == (1, 1, 1, 1)
+
+
 def test_positions_read_an_unchanged_file_again(tmp_path):
     path = f"{tmp_path}/x.yaml"
     write_file(path, OK)

@@ -112,6 +112,18 @@ def test_a_json_array_is_not_a_list_of_manifests():
         ("KL004", (1, 1, 1, 1), "a manifest must be a mapping with apiVersion and kind, not a list", "")]
 
 
+@pytest.mark.parametrize("path, text, read_as", [
+    ("x.json", '{"a": [1]}', (True, False, False)),  # JSON: no aliases, no YAML parser
+    ("x.yaml", "a: [1]\n", (False, False, False)),  # the fast path, which refuses aliases
+    ("x.yaml", "a: &x [1]\nb: *x\n", (False, False, True)),  # the exact loader, which takes them
+    ("x.yaml", "a: [" + ", ".join(["[]"] * 4001) + "]\n", (False, True, False)),  # many brackets: pure Python
+])
+def test_parse_documents_says_how_it_read_the_text(path, text, read_as):
+    parsed = loader.parse_documents(path, text)
+    assert (parsed.is_json, parsed.safe_parser, parsed.may_alias) == read_as
+    assert parsed.error is None and len(parsed.documents) == 1 and parsed.lines == [0]
+
+
 # --- YAML errors --------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("text, expected", [
@@ -261,9 +273,10 @@ def test_positions_read_the_file_again_when_its_text_was_dropped(tmp_path):
     ("\x1b[0m\n", (1, 1, 1, 1)),
     ("a: 1\n\n b: \x7f", (3, 5, 3, 5)),
     ("a: \"ééé\x07\"\n", (1, 8, 1, 8)),  # in characters, though libyaml counts UTF-8 bytes
+    ("a: x\ufffey\n", (1, 5, 1, 5)),  # a noncharacter, which the fast path would take (go-yaml is_printable)
 ])
 def test_control_characters_are_refused_where_they_are(text, position):
-    character = next(c for c in text if c in "\x07\x1b\x7f")
+    character = next(c for c in text if c in "\x07\x1b\x7f\ufffe")
     assert issues(text) == [("KL001", position, f"YAML syntax error: character #x{ord(character):04x} is not allowed "
                                                 "(control characters are refused, as kubectl refuses them)", "")]
     # The pure-Python parser's reader (which counts in characters) says the same, at the same place.
