@@ -235,7 +235,11 @@ def test_positions_are_not_read_from_a_file_that_changed_and_still_parses(tmp_pa
     loaded = load_file(path, read.data)
     loaded.source.identity = read.identity
     loaded.source.forget_text(path)
-    write_file(path, "# a comment\n" + OK)  # the same key, a line lower: not the text that was checked
+    # As long as before (so it is read within the old size), the same key a line lower, and a new
+    # modification time: not the text that was checked.
+    write_file(path, "\n" + OK.replace("name: ok", "name: o"))
+    os.utime(path, ns=(10**18, 10**18))
+    assert os.path.getsize(path) == len(OK)
     assert loaded.manifests[0].position(("data", "a")) == (1, 1, 1, 1)
 
 
