@@ -39,12 +39,14 @@ MODULES: Dict[str, Tuple[List[str], List[str]]] = {
               [U + "test_index.py", U + "test_boundaries.py", U + "test_service_rules.py", U + "test_workloads.py",
                U + "test_references.py", U + "test_ingress.py", U + "test_rule_caches.py",
                U + "test_metadata_rules.py", "tests/rules/test_rule_cases.py"]),
-    "positions": (["kubelint/input/positions.py"],
-                  [U + "test_positions.py", U + "test_loader.py", U + "test_boundaries.py",
-                   U + "test_config_and_suppression.py"]),
+    # positions_stream answers the first position asked of a document, positions the rest: the
+    # stream tests compare the two on every pointer, the loader tests go through SourceFile.
+    "positions": (["kubelint/input/positions.py", "kubelint/input/positions_stream.py"],
+                  [U + "test_positions.py", U + "test_positions_stream.py", U + "test_loader.py",
+                   U + "test_loader_edges.py", U + "test_boundaries.py", U + "test_config_and_suppression.py"]),
     "loader": (["kubelint/input/loader.py"],
                [U + "test_loader.py", U + "test_loader_edges.py", U + "test_positions.py", U + "test_boundaries.py",
-                U + "test_packing.py",
+                U + "test_hostile_input.py", U + "test_hostile_output.py", U + "test_packing.py",
                 U + "test_rendered.py", U + "test_robustness.py"]),
     "yaml_k8s": (["kubelint/input/yaml_k8s.py"],
                  [U + "test_yaml_typing.py", U + "test_loader.py", U + "test_loader_edges.py", U + "test_positions.py",
@@ -110,20 +112,38 @@ def prepare(module: str) -> str:
     return directory
 
 
-def run(modules: List[str], children: int) -> int:
+def run(modules: List[str], children: int, incremental: bool = False) -> int:
     mutmut = shutil.which("mutmut", path=os.path.dirname(sys.executable)) or "mutmut"
     for module in modules:
         directory = prepare(module)
-        # Copies from an earlier run are stale once sources or tests change: start afresh.
-        shutil.rmtree(os.path.join(directory, "mutants"), ignore_errors=True)
+        survivors = _survivors(module) if incremental else []
+        if not incremental:
+            # Copies from an earlier run are stale once sources or tests change: start afresh.
+            shutil.rmtree(os.path.join(directory, "mutants"), ignore_errors=True)
         print(f"== {module}: {', '.join(MODULES[module][0])}", flush=True)
-        completed = subprocess.run([mutmut, "run", "--max-children", str(children)], cwd=directory,
-                                   stdout=subprocess.DEVNULL)
-        if completed.returncode != 0:
-            print(f"mutmut failed on {module} (exit {completed.returncode}); rerun in {directory} to see why")
-            return completed.returncode
+        # Incremental: mutmut tests the mutants of functions changed since the last run (and
+        # links new tests to functions); a mutant it killed stays killed, as tests are only
+        # added. The survivors of the last run are then tried again against the new tests.
+        batches: List[List[str]] = [[]] + ([survivors] if survivors else [])  # [] = every untested mutant
+        for names in batches:
+            completed = subprocess.run([mutmut, "run", "--max-children", str(children), *names], cwd=directory,
+                                       stdout=subprocess.DEVNULL)
+            if completed.returncode != 0:
+                print(f"mutmut failed on {module} (exit {completed.returncode}); rerun in {directory} to see why")
+                return completed.returncode
         report([module], diff=False)
     return 0
+
+
+def _survivors(module: str) -> List[str]:
+    """The mutants an earlier run of `module` left undetected."""
+    names: List[str] = []
+    root = os.path.join(WORK, module, "mutants")
+    for meta in glob.glob(os.path.join(root, "**", "*.py.meta"), recursive=True):
+        with open(meta, encoding="utf-8") as handle:
+            results = json.load(handle).get("exit_code_by_key", {})
+        names += [key for key, code in results.items() if _status(code) in ("survived", "no tests", "suspicious")]
+    return sorted(names)
 
 
 KILLED = {1: "killed", 3: "killed", 36: "timeout", -24: "timeout", 24: "timeout", 152: "timeout", 255: "timeout"}
@@ -184,6 +204,8 @@ def main() -> int:
     run_parser = commands.add_parser("run", help="mutate and test modules, one after another")
     run_parser.add_argument("modules", nargs="*", metavar="MODULE")
     run_parser.add_argument("--max-children", type=int, default=2, help="parallel test processes (default 2)")
+    run_parser.add_argument("--incremental", action="store_true",
+                            help="keep the last run's results: test only changed functions, then its survivors again")
     report_parser = commands.add_parser("report", help="scores and survivors of earlier runs")
     report_parser.add_argument("modules", nargs="*", metavar="MODULE")
     report_parser.add_argument("--diff", action="store_true", help="show each survivor's change")
@@ -198,7 +220,7 @@ def main() -> int:
     if unknown:
         parser.error(f"unknown module {', '.join(unknown)} (see `list`)")
     if args.command == "run":
-        return run(modules, args.max_children)
+        return run(modules, args.max_children, args.incremental)
     return report(modules, args.diff)
 
 

@@ -345,7 +345,7 @@ def _parse_yaml(text: str, safe: bool) -> Tuple[List[Any], List[int], Optional[L
     except (yaml.YAMLError, DuplicateKey, RefusedTag, RecursionError) as exc:
         # The documents finished before the error are still checked.
         documents = getattr(exc, "documents", [])
-        return documents, getattr(exc, "starts", [])[:len(documents)], _parse_error(text, exc)
+        return documents, getattr(exc, "starts", [])[:len(documents)], _parse_error(text, exc, safe)
 
 
 def _parse_yaml_documents(text: str, safe: bool) -> Tuple[List[Any], List[int], List[LocatedIssue]]:
@@ -406,7 +406,7 @@ def _shifted(issue: LocatedIssue, lines: int) -> LocatedIssue:
     return issue._replace(position=Position(p.line + lines, p.column, p.end_line + lines, p.end_column))
 
 
-def _parse_error(text: str, exc: BaseException) -> LocatedIssue:
+def _parse_error(text: str, exc: BaseException, safe: bool) -> LocatedIssue:
     import yaml
 
     from .yaml_k8s import DuplicateKey, RefusedTag
@@ -423,9 +423,10 @@ def _parse_error(text: str, exc: BaseException) -> LocatedIssue:
     if isinstance(exc, yaml.MarkedYAMLError):
         return _syntax_error(text, exc)
     if isinstance(exc, yaml.reader.ReaderError) and isinstance(exc.position, int):
-        # A raw control character. libyaml counts the offset in UTF-8 bytes.
+        # A raw control character. libyaml counts the offset in UTF-8 bytes, the pure-Python
+        # reader (`safe`) in characters.
         offset = exc.position
-        if not text.isascii():
+        if not safe and not text.isascii():
             offset = len(text.encode("utf-8", "surrogatepass")[:offset].decode("utf-8", "ignore"))
         character = exc.character if isinstance(exc.character, int) else ord(exc.character or "\0")
         return LocatedIssue("KL001", _offset_position(text, min(offset, len(text))),
@@ -579,10 +580,14 @@ def _alias_problem(document: Any, budget: List[int]) -> Optional[str]:
     expanded, _, written, cyclic = expanded_size(document)
     if cyclic:
         return "an alias refers to a node that contains it, so the document is infinite: refused"
+    added = expanded - written
+    if added == 0:
+        # No alias repeats a mapping or sequence: however large, the document is as written, and
+        # as the fast path and JSON (which have no aliases) would take it.
+        return None
     if expanded > MAX_EXPANDED_NODES or (expanded > 10_000 and expanded > MAX_ALIAS_RATIO * written):
         return (f"aliases expand this document to {expanded:,} nodes from {written:,} written: "
                 "refused as an alias-expansion bomb")
-    added = expanded - written
     if added > budget[0]:
         return (f"aliases expand this document to {expanded:,} nodes from {written:,} written, more than this file's "
                 f"size allows ({ALIAS_NODES_PER_BYTE} added nodes per byte): refused as an alias-expansion bomb")

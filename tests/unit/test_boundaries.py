@@ -248,6 +248,15 @@ def test_a_document_of_over_a_million_nodes_without_aliases_is_no_bomb():
     assert [i.rule for i in result.issues] == ["KL004"]  # a list, not an object: no KL008
 
 
+@pytest.mark.parametrize("line_end", ["\n", "\r\n"])  # CR line ends send it to the exact loader
+def test_a_document_over_the_absolute_limit_without_aliases_is_no_bomb_whichever_loader_reads_it(line_end, monkeypatch):
+    monkeypatch.setattr(loader, "MAX_EXPANDED_NODES", 1000)  # a small document shows the limit
+    text = ("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: big\n  annotations: {schedule: '*/5 * * * *'}\n"
+            "x:\n" + "- a\n" * 1001)
+    result = load_file("x.yaml", text.replace("\n", line_end).encode())
+    assert result.issues == [] and [m.ref.name for m in result.manifests] == ["big"]
+
+
 @pytest.mark.parametrize("crlf", [False, True])
 def test_a_long_list_without_aliases_is_no_bomb(crlf):
     """10,001 scalars in one list are 10,001 nodes written once, whichever loader reads them
@@ -268,6 +277,18 @@ def test_per_byte_budget_refuses_a_small_file_that_expands_far():
     assert (issues, skipped) == ([("KL008", (1, 1, 1, 1), "aliases expand this document to 9,903 nodes from 103 "
                                   "written, more than this file's size allows (4 added nodes per byte): refused "
                                   "as an alias-expansion bomb")], 0)
+
+
+@pytest.mark.parametrize("size, refused", [(2450, False), (2449, True)])
+def test_per_byte_budget_allows_exactly_its_size(size, refused):
+    # Aliases add 9,800 nodes: a file of 2,450 bytes (4 per byte) allows them, one byte less not.
+    document = aliased_document(100, 98, 0)
+    text = document + "#" * (size - len(document) - 1) + "\n"
+    assert len(text) == size
+    issues, skipped = load_issues(text)
+    assert (issues, skipped) == (([("KL008", (1, 1, 1, 1), "aliases expand this document to 9,903 nodes from 103 "
+                                   "written, more than this file's size allows (4 added nodes per byte): refused "
+                                   "as an alias-expansion bomb")], 0) if refused else ([], 1))
 
 
 def test_refused_document_is_reported_at_its_start_and_others_are_still_read():

@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import io
 import os
+import re
 import signal
 import time
 import tracemalloc
@@ -17,7 +18,14 @@ import pytest
 
 from kubelint.input import discover as discover_module
 from kubelint.input.discover import discover
-from kubelint.input.loader import SourceFile, _most_brackets_in_a_document, _template_expression, load_file
+from kubelint.input.loader import (
+    Expansion,
+    SourceFile,
+    _most_brackets_in_a_document,
+    _template_expression,
+    expanded_size,
+    load_file,
+)
 from kubelint.input.reading import read_file, read_stdin
 from kubelint.input.rendered import SourceComments
 from tests.helpers import run_paths, write_file
@@ -59,6 +67,14 @@ def test_a_self_referencing_alias_is_refused_and_the_other_files_are_checked(tmp
 def test_an_alias_cycle_through_a_mapping_is_found_too():
     loaded = load_file("x.yaml", b"apiVersion: v1\nkind: ConfigMap\nmetadata: &m\n  name: x\n  labels: {a: *m}\n")
     assert [i.rule for i in loaded.issues] == ["KL008"] and loaded.manifests == []
+
+
+def test_expansion_counts_a_shared_node_once_as_written_and_at_each_use_expanded():
+    shared = [1, 2]
+    # Written: the mapping and the list (containers), their scalars ("x", 1, 2); expanded: the
+    # list (3 nodes) twice, the mapping and "x".
+    assert expanded_size({"a": shared, "b": shared, "c": "x"}) == Expansion(8, 2, 5, False)
+    assert expanded_size([]) == Expansion(1, 1, 1, False)
 
 
 def test_shared_but_acyclic_aliases_are_not_a_cycle():
@@ -152,8 +168,13 @@ def test_a_long_line_of_braces_with_a_syntax_error_is_linear():
 @pytest.mark.parametrize("text, expected", [
     ("a: {{ .Values.x }}\n", (3, 18)), ("{{}}", (0, 4)), ("{{{}}", (0, 5)), ("{{\n}}", None),
     ("{{ a\nb: {{ c }} }}", (8, 15)), ("x", None),
+    ("{{\n}}\n", None),  # `}}` on a later line closes nothing
+    ("a}}{{ x\n", None),  # nor one before the `{{`
+    ("{{ a\n{{ b }}\n{{ c }}\n", (5, 12)),  # the first that closes on its line
 ])
 def test_template_expressions_are_found_as_the_regex_found_them(text, expected):
+    match = re.search(r"\{\{.*?\}\}", text)
+    assert (match.span() if match else None) == expected
     assert _template_expression(text) == expected
 
 
@@ -205,6 +226,21 @@ def test_positions_fall_back_to_the_document_line_when_the_file_changed(tmp_path
     again.source.forget_text(path)
     os.remove(path)  # deleted while the run was going on
     assert again.manifests[0].position(("data", "a")) == (1, 1, 1, 1)
+
+
+def test_positions_are_not_read_from_a_file_that_changed_and_still_parses(tmp_path):
+    path = f"{tmp_path}/x.yaml"
+    write_file(path, OK)
+    read = read_file(path, 1000)
+    loaded = load_file(path, read.data)
+    loaded.source.identity = read.identity
+    loaded.source.forget_text(path)
+    # As long as before (so it is read within the old size), the same key a line lower, and a new
+    # modification time: not the text that was checked.
+    write_file(path, "\n" + OK.replace("name: ok", "name: o"))
+    os.utime(path, ns=(10**18, 10**18))
+    assert os.path.getsize(path) == len(OK)
+    assert loaded.manifests[0].position(("data", "a")) == (1, 1, 1, 1)
 
 
 def test_positions_read_an_unchanged_file_again(tmp_path):

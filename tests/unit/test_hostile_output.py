@@ -228,6 +228,9 @@ def test_json_nan_and_infinity_are_refused(constant):
         ("KL001", 2, 16, f"JSON syntax error: {constant} is not a JSON number")]
     assert loaded.manifests == []
     assert load_file("x.json", b'{"apiVersion": "v1", "kind": "NaN"}').issues == []
+    # Run into other characters the constant is not found as a word: the file's start, no traceback.
+    assert [(i.rule, tuple(i.position), i.message) for i in load_file("x.json", b'[NaNa]').issues] == [
+        ("KL001", (1, 1, 1, 1), "JSON syntax error: NaN is not a JSON number")]
 
 
 @pytest.mark.parametrize("change", ["delete", "rewrite"])

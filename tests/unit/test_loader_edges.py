@@ -112,6 +112,18 @@ def test_a_json_array_is_not_a_list_of_manifests():
         ("KL004", (1, 1, 1, 1), "a manifest must be a mapping with apiVersion and kind, not a list", "")]
 
 
+@pytest.mark.parametrize("path, text, read_as", [
+    ("x.json", '{"a": [1]}', (True, False, False)),  # JSON: no aliases, no YAML parser
+    ("x.yaml", "a: [1]\n", (False, False, False)),  # the fast path, which refuses aliases
+    ("x.yaml", "a: &x [1]\nb: *x\n", (False, False, True)),  # the exact loader, which takes them
+    ("x.yaml", "a: [" + ", ".join(["[]"] * 4001) + "]\n", (False, True, False)),  # many brackets: pure Python
+])
+def test_parse_documents_says_how_it_read_the_text(path, text, read_as):
+    parsed = loader.parse_documents(path, text)
+    assert (parsed.is_json, parsed.safe_parser, parsed.may_alias) == read_as
+    assert parsed.error is None and len(parsed.documents) == 1 and parsed.lines == [0]
+
+
 # --- YAML errors --------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("text, expected", [
@@ -122,12 +134,64 @@ def test_a_json_array_is_not_a_list_of_manifests():
     ("a: b: c\n", ("KL001", (1, 5, 1, 5), "YAML syntax error: mapping values are not allowed in this context")),
     ("a: [1, 2\n", ("KL001", (2, 1, 2, 1), "YAML syntax error: did not find expected ',' or ']' "
                                            "(while parsing a flow sequence)")),
+    ("\tkey: 1\n", ("KL001", (1, 1, 1, 1), "YAML syntax error: tabs are not allowed for indentation; indent with spaces")),
     ("a: 1\nkey: {{ .Values.x }}\n",
      ("KL003", (2, 6, 2, 21), "this looks like a Helm or Go template ({{ ... }}); render it first: "
                               "helm template RELEASE CHART | kubelint check -")),
 ])
 def test_yaml_errors(text, expected):
     assert issues(text) == [expected + ("",)]
+
+
+# --- documents after a broken one (kubectl splits the stream at its `---` lines first) ----------
+
+def test_every_broken_document_is_reported_where_it_breaks_and_the_others_are_read():
+    text = "a: 1\n---\nb: {x: 1, x: 2}\n---\nc: [\n---\nd: 1\n---\n\t- e\n"
+    result = load_file("x.yaml", text.encode())
+    assert [(i.rule, tuple(i.position), i.message) for i in result.issues] == [
+        ("KL002", (3, 11, 3, 11), 'duplicate key "x" (first defined on line 3)'),
+        ("KL001", (6, 1, 6, 1), "YAML syntax error: did not find expected node content (while parsing a flow node)"),
+        ("KL001", (9, 1, 9, 1), "YAML syntax error: tabs are not allowed for indentation; indent with spaces")]
+    # a, the broken b (from its `---`), the broken c (from its first line: the `---` before it
+    # closed b) and d; the last broken document runs to the end of the file.
+    assert result.source.document_lines == [0, 1, 4, 6]
+
+
+@pytest.mark.parametrize("row, separator", [
+    ("---", True), ("---   ", True), ("--- # a comment", True),
+    ("--- a: 1", False), ("---a", False), ("----", False), (" ---", False), ("", False),
+])
+def test_a_separator_is_three_dashes_and_nothing_but_spaces_or_a_comment(row, separator):
+    # k8s.io/apimachinery/pkg/util/yaml YAMLReader.Read: "---" at the start of a line, then
+    # only spaces or a comment.
+    assert loader._is_separator(row) is separator
+
+
+ROWS = "a: 1\n---\nb: [\n---\nc: 1\n"
+
+
+@pytest.mark.parametrize("text, line, bounds", [
+    (ROWS, 2, (1, 4)),  # opened by the `---` above it, closed by the one below
+    (ROWS, 3, (1, 4)),  # an error on the closing `---` ("got document start") is the document's own
+    ("x: 1\n---\na:\n  [\n", 3, (1, None)),  # no `---` after it: it runs to the end
+    ("a: [\n---\nb: 1\n", 0, (0, 2)),  # the first document opens at line 0
+    ("a: [\n---\nb: 1\n", 1, (0, 2)),
+    ("---\na: [\n---\nb: 1\n", 0, (0, 3)),  # the `---` that opens it does not close it
+    ("a: [\n---", 0, (0, 2)),
+    ("a: 1\n---\nb: [", 2, (1, None)),  # the last line, without a line end
+    ("a: 1\n---\nb: [", 99, (1, None)),  # a line past the end is read as the last
+])
+def test_a_broken_document_s_bounds(text, line, bounds):
+    assert loader._document_bounds(text, line) == bounds
+
+
+def test_text_at_is_the_text_a_one_line_position_spans():
+    source = SourceFile("x.yaml", "mode: 0644 # octal\nb: [1,\n  2]\nlast: x")
+    assert source.text_at(Position(1, 7, 1, 11)) == "0644"
+    assert source.text_at(Position(4, 7, 4, 8)) == "x"  # the last line, with no line end after it
+    assert source.text_at(Position(2, 4, 3, 5)) == ""  # over two lines
+    assert source.text_at(Position(0, 1, 0, 5)) == ""  # outside the file
+    assert source.text_at(Position(5, 1, 5, 5)) == ""
 
 
 # --- documents that are not manifests ----------------------------------------------------------
@@ -232,13 +296,17 @@ def test_released_positions_drop_the_text_that_can_be_read_again(tmp_path):
     ("apiVersion: v1\nkind: ConfigMap\ndata:\n  a: \"x\x07\"\n", (4, 8, 4, 8)),
     ("\x1b[0m\n", (1, 1, 1, 1)),
     ("a: 1\n\n b: \x7f", (3, 5, 3, 5)),
+    ("a: \"ééé\x07\"\n", (1, 8, 1, 8)),  # in characters, though libyaml counts UTF-8 bytes
+    ("a: x\ufffey\n", (1, 5, 1, 5)),  # a noncharacter, which the fast path would take (go-yaml is_printable)
 ])
 def test_control_characters_are_refused_where_they_are(text, position):
-    character = next(c for c in text if c in "\x07\x1b\x7f")
+    character = next(c for c in text if c in "\x07\x1b\x7f\ufffe")
     assert issues(text) == [("KL001", position, f"YAML syntax error: character #x{ord(character):04x} is not allowed "
                                                 "(control characters are refused, as kubectl refuses them)", "")]
-    deep = "[" * 2001 + "{" * 2001 + "\n"  # the pure-Python parser's reader says the same
-    assert issues(deep + text)[0][2] == issues(text)[0][2]
+    # The pure-Python parser's reader (which counts in characters) says the same, at the same place.
+    deep = "[" * 2001 + "{" * 2001 + "\n"
+    [(rule, (line, column, end_line, end_column), message, path)] = issues(deep + text)
+    assert [(rule, (line - 1, column, end_line - 1, end_column), message, path)] == issues(text)
 
 
 def test_yaml_1_1_line_breaks_end_lines():

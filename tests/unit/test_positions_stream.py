@@ -28,6 +28,9 @@ TEXTS = [
     "a: 1\nb: 2\n<<: {c: 3}\n",  # a direct key is found before or after a merge key
     "a: &x\n  b: 1\nlast: *x\n",  # the last value an alias: the collection's own end
     "s:\n- 1\n- &y [2]\n- *y\n",
+    "? |\n  block key\n: v\n",  # a block scalar key ends at the start of the next line (END_OF_LINE)
+    # Keys by their resolved tag: `!` leaves a plain scalar to be resolved (`on` is "true").
+    "! on: 1\n!!bool yes: 2\n!!null x: 3\n!!str 4: four\n",
 ]
 
 UNKNOWN_CASES = [
@@ -52,6 +55,10 @@ def _pointers(node, prefix=()):
             yield from _pointers(value, prefix + (index,))
         yield prefix + (len(node.value),)
         yield prefix + ("not-an-index",)
+        yield prefix + (-1,)
+    else:  # a pointer that goes on below a scalar stops at the scalar
+        yield prefix + (0,)
+        yield prefix + ("below",)
 
 
 def _agree(text):
