@@ -16,7 +16,7 @@ compiled here (rules/admission evaluates them against the set).
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Dict, Iterator, List
+from typing import TYPE_CHECKING, Any, Callable, Dict, Iterator, List
 from urllib.parse import urlsplit
 
 from ...findings import Pointer, Severity
@@ -134,20 +134,30 @@ def _review_versions(versions: Any, at: Pointer) -> Iterator[Report]:
     if not items(versions):
         yield required(at, f"must specify one of {', '.join(REVIEW_VERSIONS)}", present=versions is not None)
         return
+    listed: List[Report] = []
+    if not listed_review_versions(versions, at, listed, validation.dns1035_label):
+        listed.append(invalid_omitted(at, f"must include at least one of {', '.join(REVIEW_VERSIONS)}"))
+    yield from listed
+
+
+def listed_review_versions(versions: List[Any], at: Pointer, reports: List[Report],
+                           label_problems: Callable[[str], List[str]]) -> bool:
+    """The entries of an admission or conversion review version list, as both upstream
+    validators check them (duplicates, DNS-1035 labels worded by `label_problems`), into
+    `reports`; whether one is a version the API server speaks."""
     seen = set()
     accepted = False
     for index, version in enumerate(versions):
         if not isinstance(version, str):
             continue
         if version in seen:
-            yield invalid(at + (index,), version, "duplicate version")
+            reports.append(invalid(at + (index,), version, "duplicate version"))
             continue
         seen.add(version)
-        for problem in validation.dns1035_label(version):
-            yield invalid(at + (index,), version, problem)
+        for problem in label_problems(version):
+            reports.append(invalid(at + (index,), version, problem))
         accepted = accepted or version in REVIEW_VERSIONS
-    if not accepted:
-        yield invalid_omitted(at, f"must include at least one of {', '.join(REVIEW_VERSIONS)}")
+    return accepted
 
 
 def _has_wildcard(values: List[Any]) -> bool:

@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any, Dict, Iterator, List, Optional
 from ...findings import Pointer, Severity
 from ...model.objects import K8sObject
 from ..base import Report, Rule, RuleDoc
-from .admissionregistration import webhook_service, webhook_url
+from .admissionregistration import listed_review_versions, webhook_service, webhook_url
 from .crd_paths import field_path, json_text
 from .errors import forbidden, invalid, invalid_omitted, not_supported, required
 from .group_fields import items, mapping
@@ -324,18 +324,9 @@ def _review_versions(versions: Any, at: Pointer, webhook_present: bool) -> Itera
             return  # the schema step (KL103) reports the missing required field
         yield required(at, present=versions is not None)
         return
-    seen = set()
-    accepted = False
-    for index, version in enumerate(versions):
-        if not isinstance(version, str):
-            continue
-        if version in seen:
-            yield invalid(at + (index,), version, "duplicate version")
-            continue
-        seen.add(version)
-        for problem in dns1035_label(version):
-            yield invalid(at + (index,), version, problem)
-        accepted = accepted or version in REVIEW_VERSIONS
+    listed: List[Report] = []
+    accepted = listed_review_versions(versions, at, listed, dns1035_label)
+    yield from listed
     if not accepted:
         shown = "[" + " ".join(v for v in versions if isinstance(v, str)) + "]"
         yield invalid_omitted(at, f"{shown}: must include at least one of {', '.join(REVIEW_VERSIONS)}")
