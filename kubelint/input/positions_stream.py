@@ -61,7 +61,7 @@ def _walk(parser: Any, event: Any, pointer: Pointer, anchor: str) -> Position:
         if isinstance(event, yaml.MappingStartEvent):
             found, extent = _find_key(parser, event, str(part))
             if found is None:  # no such key: the key above it, or this mapping
-                return marks_position(*(key_extent if key_extent is not None and anchor == "key" else extent))
+                return _answer(key_extent, anchor, extent)
             key_extent, event = found
         elif isinstance(event, yaml.SequenceStartEvent) and isinstance(part, int) and part >= 0:
             item, extent = _find_item(parser, event, part)

@@ -260,22 +260,10 @@ def test_definitions_compile_and_validate_strictly() -> None:
     assert list(validator.iter_errors(_service(80, portz=[])))
 
 
-STATEFULSET_WITHOUT_SERVICE_NAME = """\
-apiVersion: apps/v1
-kind: StatefulSet
-metadata:
-  name: web
-spec:
-  selector:
-    matchLabels: {app: web}
-  template:
-    metadata:
-      labels: {app: web}
-    spec:
-      containers:
-      - name: web
-        image: nginx:1.25
-"""
+def _statefulset_without_service_name() -> str:
+    from tests.helpers import web_deployment
+
+    return web_deployment("- name: web\n  image: nginx:1.25").replace("kind: Deployment", "kind: StatefulSet")
 
 
 @pytest.mark.parametrize("version", ["1.25", "1.32", "1.33", "1.37"])
@@ -286,10 +274,10 @@ def test_a_statefulset_without_service_name_is_accepted_at_every_version(version
     from tests.helpers import run_paths
 
     path = tmp_path / "sts.yaml"
-    path.write_text(STATEFULSET_WITHOUT_SERVICE_NAME)
+    path.write_text(_statefulset_without_service_name())
     assert [f.rule for f in run_paths([str(path)], kubernetes_version=version).findings if f.rule == "KL103"] == []
     spec = bundled.schema_set(version).definitions("io.k8s.api.apps.v1.StatefulSet")["io.k8s.api.apps.v1.StatefulSetSpec"]
     assert spec["required"] == ["selector", "template"]
-    path.write_text(STATEFULSET_WITHOUT_SERVICE_NAME.replace("  selector:\n    matchLabels: {app: web}\n", ""))
+    path.write_text(_statefulset_without_service_name().replace("  selector:\n    matchLabels: {app: web}\n", ""))
     assert [(f.rule, f.line, f.message) for f in run_paths([str(path)], kubernetes_version=version).findings
             if f.rule == "KL103"] == [("KL103", 6, 'spec: missing required field "selector"')]
