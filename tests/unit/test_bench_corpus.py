@@ -133,3 +133,18 @@ def test_realworld_defects_change_exactly_that_share_of_objects(tmp_path: Path) 
     assert len(good) == len(bad) == dstats["objects"]
     changed = sum(1 for a, b in zip(good, bad) if a != b)
     assert changed == round(0.1 * len(good)) == dstats["defective_objects"] == len(dstats["defect_list"])
+
+
+def test_user_install_is_rebuilt_when_the_package_changes(tmp_path: Path) -> None:
+    """The latency targets time a non-editable install; it must follow the sources it times
+    (a change to any package file) and ignore byte-code caches."""
+    from benchmarks.bench import _source_hash
+
+    (tmp_path / "kubelint" / "__pycache__").mkdir(parents=True)
+    (tmp_path / "pyproject.toml").write_text("[project]\nname = 'kubelint'\n")
+    (tmp_path / "kubelint" / "cli.py").write_text("x = 1\n")
+    first = _source_hash(tmp_path)
+    (tmp_path / "kubelint" / "__pycache__" / "cli.cpython-311.pyc").write_bytes(b"\0")
+    assert _source_hash(tmp_path) == first
+    (tmp_path / "kubelint" / "cli.py").write_text("x = 2\n")
+    assert _source_hash(tmp_path) != first
