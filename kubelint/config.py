@@ -7,6 +7,8 @@ import os
 import re
 from typing import Any, Dict, List, Optional
 
+from .lazy_regex import lazy_compile
+
 CONFIG_NAMES = (".kubelint.yaml", ".kubelint.yml")
 MAX_CONFIG_BYTES = 1024 * 1024
 MAX_CONFIG_VALUES = 100_000
@@ -72,7 +74,7 @@ _POD_SECURITY_LISTS = ("exempt-namespaces", "exempt-runtime-classes")
 _KEYS["nodes"] = ("nodes", "a list of node shapes such as {name: general, cpu: 4, memory: 16Gi, pods: 110, count: 3}",
                   lambda v: isinstance(v, list) and all(isinstance(x, dict) for x in v))
 # A non-negative Kubernetes quantity (the config layer sits below kubelint.model's parser).
-_QUANTITY = re.compile(r"^\+?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+|[KMGTPE]i|[munkMGTPE])?$")
+_QUANTITY = lazy_compile(r"^\+?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+|[KMGTPE]i|[munkMGTPE])?$")
 _NODE_KEYS = {"name", "cpu", "memory", "ephemeral-storage", "pods", "count", "labels", "taints"}
 _TAINT_EFFECTS = ("NoSchedule", "PreferNoSchedule", "NoExecute")
 _RULE_KEYS = {"severity", "options", "enabled"}

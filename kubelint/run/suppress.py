@@ -4,13 +4,13 @@ per-file ignores from config; and the report of those that matched nothing."""
 from __future__ import annotations
 
 import fnmatch
-import re
 from typing import Dict, List, Optional, Set, Tuple
 
+from ..lazy_regex import lazy_compile
 from ..findings import Position
 
 ANNOTATION = "kubelint.io/ignore"
-_COMMENT = re.compile(r"#\s*kubelint:\s*(disable-line|disable-next-line|disable-file)\s*=\s*([\w\-, ]+)")
+_COMMENT = lazy_compile(r"#\s*kubelint:\s*(disable-line|disable-next-line|disable-file)\s*=\s*([\w\-, ]+)")
 
 
 class Suppression:

@@ -9,12 +9,13 @@ from __future__ import annotations
 import functools
 import json
 import os
-import re
 from typing import NamedTuple, Optional
+
+from ..lazy_regex import lazy_compile
 
 __all__ = ["Deprecation", "all_deprecations", "lookup"]
 
-_VERSION_RE = re.compile(r"^v?(\d+)\.(\d+)(?:\.\d+)?$")
+_VERSION_RE = lazy_compile(r"^v?(\d+)\.(\d+)(?:\.\d+)?$")
 
 
 def _minor(version: str) -> tuple[int, int]:

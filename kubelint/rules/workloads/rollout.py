@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, Any, Dict, Iterator, NamedTuple, Optional, Tuple
 
+from ...lazy_regex import lazy_compile
 from ...findings import Pointer, Severity
 from ...model.objects import K8sObject, get_path
 from ..base import Report, Rule, RuleDoc
@@ -24,7 +25,7 @@ if TYPE_CHECKING:
 # int-or-percent values (apps validation: ValidatePositiveIntOrPercent, getIntOrPercentValue)
 
 _PERCENT = re.compile(r"[0-9]+%\Z")
-_ATOI = re.compile(r"[+-]?[0-9]+\Z")
+_ATOI = lazy_compile(r"[+-]?[0-9]+\Z")
 
 
 class IntOrPercent(NamedTuple):  # not a dataclass: cheaper to define on every start
