@@ -67,7 +67,9 @@ def test_the_build_date_stand_in_answers_as_email_utils(text):
 @pytest.mark.subprocess
 def test_a_one_file_check_leaves_what_it_does_not_need_unimported(tmp_path):
     # email.utils (with socket, random, calendar): jsonschema_rs's init only dates its build with
-    # it. The apiserver syntax patterns: compiled only when a value needs them.
+    # it. dataclasses: the records on the check path are NamedTuples or plain classes. difflib:
+    # only a near miss needs a did-you-mean hint. The apiserver syntax patterns: compiled only
+    # when a value needs them.
     (tmp_path / "svc.yaml").write_text(
         "apiVersion: v1\nkind: Service\nmetadata: {name: s}\nspec: {selector: {app: s}, ports: [{port: 80}]}\n")
     code = ("import sys\n"
@@ -77,7 +79,7 @@ def test_a_one_file_check_leaves_what_it_does_not_need_unimported(tmp_path):
             "real_exit = os._exit\n"
             "def report(code):\n"
             "    from kubelint.rules.apiserver import syntax\n"
-            "    unwanted = ['email.utils', 'socket', 'calendar']\n"
+            "    unwanted = ['email.utils', 'socket', 'calendar', 'dataclasses', 'difflib']\n"
             "    print(sorted(m for m in unwanted if m in sys.modules), 'match' in vars(syntax._LABEL_KEY),\n"
             "          'jsonschema_rs' in sys.modules, 'email.utils' in sys.modules)\n"
             "    sys.stdout.flush()\n"
@@ -87,3 +89,28 @@ def test_a_one_file_check_leaves_what_it_does_not_need_unimported(tmp_path):
     completed = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=tmp_path,
                                env={**os.environ, "PYTHONPATH": REPO_ROOT})
     assert completed.stdout.strip().splitlines()[-1] == "[] False True False", completed.stderr
+
+
+def test_the_findings_records_behave_as_the_dataclasses_they_were():
+    import pickle
+
+    from kubelint.findings import FILE_START, Finding, ObjectRef, RunResult, Severity
+
+    ref = ObjectRef("v1", "Service", "shop", "web")
+    assert ref == ObjectRef("v1", "Service", "shop", "web") != ObjectRef("v1", "Service", None, "web")
+    assert hash(ref) == hash(("v1", "Service", "shop", "web")) and pickle.loads(pickle.dumps(ref)) == ref
+    assert repr(ref) == "ObjectRef(api_version='v1', kind='Service', namespace='shop', name='web')"
+    finding = Finding("a.yaml", FILE_START, "KL301", "service-port-range", Severity.ERROR, "m", ref)
+    # `suppressed` and `fix` are not compared (a suppressed finding is the same finding).
+    marked = Finding(**{**finding.__dict__, "suppressed": True})
+    assert marked == finding and hash(marked) == hash(finding) and marked.suppressed
+    assert Finding(**{**finding.__dict__, "message": "n"}) != finding
+    assert pickle.loads(pickle.dumps(marked)).suppressed and pickle.loads(pickle.dumps(marked)) == finding
+    assert repr(finding).startswith("Finding(path='a.yaml', position=Position(line=1, column=1, end_line=1, ")
+    for record, field in ((ref, "name"), (finding, "rule")):
+        with pytest.raises(AttributeError):
+            setattr(record, field, "x")
+        with pytest.raises(AttributeError):
+            delattr(record, field)
+    result = RunResult("1.37", [finding], files=1, objects=1, skipped=0)
+    assert result.checked == [] and result == RunResult("1.37", [marked], 1, 1, 0) and result.suppressed == 0
