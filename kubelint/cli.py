@@ -448,9 +448,9 @@ def rules(show_all: bool) -> None:
 @click.argument("rule")
 def explain(rule: str) -> None:
     """Show a rule's documentation (by id or name)."""
-    from .rules import build_registry
+    from .rules import Registry, all_rules
 
-    registry = build_registry()
+    registry = Registry(all_rules())  # the rules themselves: their docs, not the catalog's entries
     try:
         found = registry.get(rule)
     except KeyError:

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import os
 import re
-from dataclasses import dataclass, field
 from typing import Any, Dict, List, Optional
+
+from .lazy_regex import lazy_compile
 
 CONFIG_NAMES = (".kubelint.yaml", ".kubelint.yml")
 MAX_CONFIG_BYTES = 1024 * 1024
@@ -17,18 +18,12 @@ class ConfigError(Exception):
     """Bad configuration (exit code 2)."""
 
 
-@dataclass
 class Config:
-    path: Optional[str] = None
+    """What a config file says; a key it leaves out keeps the default here. A plain class, not
+    a dataclass: cheaper to define, and every `kubelint check` imports it."""
+
     kubernetes_version: Optional[str] = None
     strict: Optional[bool] = None
-    select: List[str] = field(default_factory=list)
-    ignore: List[str] = field(default_factory=list)
-    rules: Dict[str, Dict[str, Any]] = field(default_factory=dict)
-    exclude: List[str] = field(default_factory=list)
-    per_file_ignores: Dict[str, List[str]] = field(default_factory=dict)
-    schema_locations: List[str] = field(default_factory=list)
-    assume_present: List[str] = field(default_factory=list)
     complete: bool = False
     max_file_size: Optional[int] = None
     cache_ttl: Optional[int] = None
@@ -36,6 +31,16 @@ class Config:
     context: Optional[str] = None  # directory, relative to the config file
     baseline: Optional[str] = None  # file, relative to the config file
     nodes: Optional[List[Dict[str, Any]]] = None
+
+    def __init__(self, path: Optional[str] = None) -> None:
+        self.path = path
+        self.select: List[str] = []
+        self.ignore: List[str] = []
+        self.rules: Dict[str, Dict[str, Any]] = {}
+        self.exclude: List[str] = []
+        self.per_file_ignores: Dict[str, List[str]] = {}
+        self.schema_locations: List[str] = []
+        self.assume_present: List[str] = []
 
 
 _STR_LIST = "a list of strings"
@@ -69,7 +74,7 @@ _POD_SECURITY_LISTS = ("exempt-namespaces", "exempt-runtime-classes")
 _KEYS["nodes"] = ("nodes", "a list of node shapes such as {name: general, cpu: 4, memory: 16Gi, pods: 110, count: 3}",
                   lambda v: isinstance(v, list) and all(isinstance(x, dict) for x in v))
 # A non-negative Kubernetes quantity (the config layer sits below kubelint.model's parser).
-_QUANTITY = re.compile(r"^\+?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+|[KMGTPE]i|[munkMGTPE])?$")
+_QUANTITY = lazy_compile(r"^\+?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+|[KMGTPE]i|[munkMGTPE])?$")
 _NODE_KEYS = {"name", "cpu", "memory", "ephemeral-storage", "pods", "count", "labels", "taints"}
 _TAINT_EFFECTS = ("NoSchedule", "PreferNoSchedule", "NoExecute")
 _RULE_KEYS = {"severity", "options", "enabled"}

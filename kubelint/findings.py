@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import enum
 import re
-from dataclasses import dataclass, field
 from typing import List, NamedTuple, Optional, Tuple, Union
 
 PointerPart = Union[str, int]
@@ -28,7 +27,15 @@ class Severity(str, enum.Enum):
             raise ValueError(f"unknown severity {text!r} (use error, warning or info)") from None
 
 
-@dataclass(frozen=True)
+# ObjectRef, Fix, Finding and RunResult are written out rather than made by @dataclass: they
+# behave as the dataclasses did (equality, hash, repr, frozen), and defining them no longer
+# costs 4 ms and the dataclasses import on every start.
+
+
+def _frozen(self: object, name: str, value: object = None) -> None:
+    raise AttributeError(f"cannot assign to field {name!r}")
+
+
 class ObjectRef:
     # Slots: a large run holds one per object in each process, and a __dict__ each would
     # triple their size (350 -> 90 bytes).
@@ -38,6 +45,31 @@ class ObjectRef:
     kind: str
     namespace: Optional[str]
     name: Optional[str]
+
+    def __init__(self, api_version: str, kind: str, namespace: Optional[str], name: Optional[str]) -> None:
+        setattr_ = object.__setattr__
+        setattr_(self, "api_version", api_version)
+        setattr_(self, "kind", kind)
+        setattr_(self, "namespace", namespace)
+        setattr_(self, "name", name)
+
+    __setattr__ = _frozen
+    __delattr__ = _frozen
+
+    def _key(self) -> tuple:
+        return (self.api_version, self.kind, self.namespace, self.name)
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is self.__class__:
+            return self._key() == other._key()  # type: ignore[attr-defined]
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(self._key())
+
+    def __repr__(self) -> str:
+        return (f"ObjectRef(api_version={self.api_version!r}, kind={self.kind!r}, "
+                f"namespace={self.namespace!r}, name={self.name!r})")
 
     def __getstate__(self) -> tuple:  # frozen with slots: pickle needs these (Python 3.9 has no slots=True)
         return (self.api_version, self.kind, self.namespace, self.name)
@@ -102,7 +134,6 @@ class Edit(NamedTuple):
     replacement: str
 
 
-@dataclass(frozen=True)
 class Fix:
     """What `kubelint fix` would change for a finding: text edits, how safe, and in words."""
 
@@ -110,8 +141,27 @@ class Fix:
     applicability: Applicability
     edits: Tuple[Edit, ...]
 
+    def __init__(self, description: str, applicability: Applicability, edits: Tuple[Edit, ...]) -> None:
+        self.__dict__.update(description=description, applicability=applicability, edits=edits)
 
-@dataclass(frozen=True)
+    __setattr__ = _frozen
+    __delattr__ = _frozen
+
+    def _key(self) -> tuple:
+        return (self.description, self.applicability, self.edits)
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is self.__class__:
+            return self._key() == other._key()  # type: ignore[attr-defined]
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(self._key())
+
+    def __repr__(self) -> str:
+        return f"Fix(description={self.description!r}, applicability={self.applicability!r}, edits={self.edits!r})"
+
+
 class Finding:
     path: str
     position: Position
@@ -119,15 +169,44 @@ class Finding:
     name: str
     severity: Severity
     message: str
-    object: Optional[ObjectRef] = None
-    json_path: str = ""
-    fixable: bool = False  # a fix exists (see `fix`), whether or not this run applied it
-    suppressed: bool = field(default=False, compare=False)
-    fix: Optional[Fix] = field(default=None, compare=False)
+    object: Optional[ObjectRef]
+    json_path: str
+    fixable: bool  # a fix exists (see `fix`), whether or not this run applied it
+    suppressed: bool  # not compared
+    fix: Optional[Fix]  # not compared
     # Rendered input: the kustomization root whose output held the object (kustomize), and
     # the template and line within its rendered document that `# Source:` names (Helm).
-    overlay: Optional[str] = None
-    template: Optional[Tuple[str, int]] = None
+    overlay: Optional[str]
+    template: Optional[Tuple[str, int]]
+
+    def __init__(self, path: str, position: Position, rule: str, name: str, severity: Severity, message: str,
+                 object: Optional[ObjectRef] = None, json_path: str = "", fixable: bool = False,  # noqa: A002
+                 suppressed: bool = False, fix: Optional[Fix] = None, overlay: Optional[str] = None,
+                 template: Optional[Tuple[str, int]] = None) -> None:
+        # Written to __dict__ directly: assignment is refused (frozen), and callers copy a
+        # finding with changes as Finding(**{**finding.__dict__, ...}).
+        self.__dict__.update(path=path, position=position, rule=rule, name=name, severity=severity,
+                             message=message, object=object, json_path=json_path, fixable=fixable,
+                             suppressed=suppressed, fix=fix, overlay=overlay, template=template)
+
+    __setattr__ = _frozen
+    __delattr__ = _frozen
+
+    def _key(self) -> tuple:
+        """The compared fields: all but `suppressed` and `fix`."""
+        return (self.path, self.position, self.rule, self.name, self.severity, self.message, self.object,
+                self.json_path, self.fixable, self.overlay, self.template)
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is self.__class__:
+            return self._key() == other._key()  # type: ignore[attr-defined]
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(self._key())
+
+    def __repr__(self) -> str:
+        return "Finding(" + ", ".join(f"{name}={value!r}" for name, value in self.__dict__.items()) + ")"
 
     @property
     def line(self) -> int:
@@ -174,15 +253,35 @@ class LocatedIssue(NamedTuple):
     json_path: str = ""
 
 
-@dataclass
 class RunResult:
     kubernetes_version: str
     findings: List[Finding]  # sorted; suppressed ones included and marked
     files: int
     objects: int
     skipped: int
-    checked: List[Tuple[str, ObjectRef]] = field(default_factory=list)  # (path, object), input order
-    file_paths: List[str] = field(default_factory=list)
+    checked: List[Tuple[str, ObjectRef]]  # (path, object), input order
+    file_paths: List[str]
+
+    def __init__(self, kubernetes_version: str, findings: List[Finding], files: int, objects: int, skipped: int,
+                 checked: Optional[List[Tuple[str, ObjectRef]]] = None,
+                 file_paths: Optional[List[str]] = None) -> None:
+        self.kubernetes_version = kubernetes_version
+        self.findings = findings
+        self.files = files
+        self.objects = objects
+        self.skipped = skipped
+        self.checked = [] if checked is None else checked
+        self.file_paths = [] if file_paths is None else file_paths
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is self.__class__:
+            return self.__dict__ == other.__dict__
+        return NotImplemented
+
+    __hash__ = None  # type: ignore[assignment]  # mutable, as the dataclass was
+
+    def __repr__(self) -> str:
+        return "RunResult(" + ", ".join(f"{name}={value!r}" for name, value in self.__dict__.items()) + ")"
 
     def active(self) -> List[Finding]:
         return [f for f in self.findings if not f.suppressed]

@@ -9,7 +9,7 @@ at the end, each atomically; the result reports what remains.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Dict, List, Optional, Sequence, Tuple
 
 from ..findings import Applicability, Finding, RunResult
@@ -133,8 +133,9 @@ class Fixer:
                 applied.extend(done)
         if not fixes:
             return result, applied
-        findings = [replace(f, fixable=True, fix=fixes[id(f)].fix) if id(f) in fixes else f for f in result.findings]
-        return replace(result, findings=findings), applied
+        findings = [Finding(**{**f.__dict__, "fixable": True, "fix": fixes[id(f)].fix}) if id(f) in fixes else f
+                    for f in result.findings]
+        return RunResult(**{**result.__dict__, "findings": findings}), applied
 
     def _state(self, path: str) -> Optional[FileState]:
         if path in self._unreadable:

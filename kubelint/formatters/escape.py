@@ -11,10 +11,12 @@ from __future__ import annotations
 
 import re
 
+from ..lazy_regex import lazy_compile
+
 # C0 and C1 controls, DEL, line and paragraph separators, bidirectional embeddings,
 # overrides and isolates, lone surrogates (which no encoder accepts) and the two
 # noncharacters XML forbids.
-CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff\ufffe\uffff]")
+CONTROL = lazy_compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff\ufffe\uffff]")
 _NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
 
 

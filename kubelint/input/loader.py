@@ -11,6 +11,7 @@ import re
 import sys
 from typing import TYPE_CHECKING, Any, Dict, List, NamedTuple, Optional, Tuple
 
+from ..lazy_regex import lazy_compile
 from ..findings import (
     FILE_START,
     LocatedIssue,
@@ -496,7 +497,7 @@ def _refuse_constant(name: str) -> Any:
     raise _NotJSONNumber(name)
 
 
-_JSON_CONSTANT = re.compile(r"(?<![\w\"])(?:-?Infinity|NaN)(?![\w\"])")
+_JSON_CONSTANT = lazy_compile(r"(?<![\w\"])(?:-?Infinity|NaN)(?![\w\"])")
 
 
 def _parse_json(text: str) -> Tuple[List[Any], List[int], Optional[LocatedIssue]]:

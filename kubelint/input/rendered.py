@@ -11,8 +11,10 @@ import bisect
 import re
 from typing import List, Optional, Tuple
 
+from ..lazy_regex import lazy_compile
+
 SOURCE_PREFIX = "# Source: "
-_SEPARATOR = re.compile(r"^---(?:[ \t].*)?$", re.M)
+_SEPARATOR = lazy_compile(r"^---(?:[ \t].*)?$", re.M)
 
 
 class SourceComments:

@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 from typing import Any, Dict, List, Optional, Tuple
 
+from ..lazy_regex import lazy_compile
 from .shared_strings import SHARED_STRING_MAX, SHARED_STRINGS
 
 try:  # optional: without it every file takes the exact path
@@ -39,8 +40,8 @@ _LEADING_ZERO = re.compile(r"0(?:(?<=[\s\[,]0)[0-9_]|(?<=[\s\[,][-+]0)[0-9_xXoOb
 _LEADING_UNDERSCORE = re.compile(r"_(?=[0-9_])(?:(?<=[\s\[,]_)|(?<=[\s\[,][-+]_))")
 # YAML 1.1 octals written as plain scalars (defaultMode: 0644): rewritten to YAML 1.2's 0o644,
 # which yaml-rs reads as the same number. Lines and line numbers do not change.
-_PLAIN_OCTAL = re.compile(r"0(?<=[\s\[,]0)(?=[0-7]+[ \t]*(?:$|[,\]}#]))", re.M)
-_NODE_PROPERTY = re.compile(r"[&*!](?=\S)")  # anchor, alias or tag candidates
+_PLAIN_OCTAL = lazy_compile(r"0(?<=[\s\[,]0)(?=[0-7]+[ \t]*(?:$|[,\]}#]))", re.M)
+_NODE_PROPERTY = lazy_compile(r"[&*!](?=\S)")  # anchor, alias or tag candidates
 # Directives, document ends, content on a marker line, each at a line start. Led by the line
 # break, which the regex engine skips ahead to: eight times faster than ^ with re.M.
 _STRUCTURE = re.compile(r"\n(?:%|\.\.\.(?:[ \t]|$)|---[ \t]+[^\s#])", re.M)
@@ -49,7 +50,7 @@ _TRAILING_BLOCK_SCALAR = re.compile(r"(?:[:\-][ \t]+|^[ \t]*)[|>][-+0-9]*[ \t]*(
 _CONTENT_LINE = re.compile(r"^[ \t]*[^\s#]", re.M)
 # Characters YAML 1.1 (go-yaml v2) refuses, or reads as line breaks where YAML 1.2 does not
 # (NEL, LS, PS). Tab and CR are declined before this is asked.
-_NOT_YAML_12_ALIKE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029]")
+_NOT_YAML_12_ALIKE = lazy_compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029]")
 
 
 def available() -> bool:
@@ -59,7 +60,7 @@ def available() -> bool:
 # Bytes libyaml accepts in a stream: tab, LF, CR, printable ASCII, and any byte of a multi-byte
 # UTF-8 character (the C1 controls among those are looked for separately).
 _LIBYAML_BYTES = bytes([9, 10, 13]) + bytes(range(0x20, 0x7F)) + bytes(range(0x80, 0x100))
-_C1_OR_NONCHARACTER = re.compile(b"\xc2[\x80-\x84\x86-\x9f]|\xef\xbf[\xbe\xbf]")
+_C1_OR_NONCHARACTER = lazy_compile(b"\xc2[\x80-\x84\x86-\x9f]|\xef\xbf[\xbe\xbf]")
 
 
 def has_refused_characters(data: bytes) -> bool:

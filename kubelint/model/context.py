@@ -32,16 +32,25 @@ class AssumePresent:
     def _matches(self, kind: str, namespace: Optional[str], name: str) -> bool:
         for pattern in self.patterns + ALWAYS_PRESENT:
             parts = pattern.split("/")
-            if not parts or not fnmatch.fnmatchcase(kind, parts[0]):
+            if not parts or not _glob_matches(kind, parts[0]):
                 continue
             if len(parts) == 1:
                 return True
-            if len(parts) == 2 and fnmatch.fnmatchcase(name, parts[1]):
+            if len(parts) == 2 and _glob_matches(name, parts[1]):
                 return True
-            if len(parts) == 3 and fnmatch.fnmatchcase(namespace or "", parts[1]) \
-                    and fnmatch.fnmatchcase(name, parts[2]):
+            if len(parts) == 3 and _glob_matches(namespace or "", parts[1]) and _glob_matches(name, parts[2]):
                 return True
         return False
+
+
+def _glob_matches(text: str, pattern: str) -> bool:
+    """fnmatchcase, without compiling a regex for a pattern that has no wildcard (the answer is
+    then equality) or that is `*` (anything): most are, ALWAYS_PRESENT's all."""
+    if pattern == "*":
+        return True
+    if "*" not in pattern and "?" not in pattern and "[" not in pattern:
+        return text == pattern
+    return fnmatch.fnmatchcase(text, pattern)
 
 
 class RuleContext:

@@ -70,6 +70,10 @@ class Rule:
     def applies_to(self, kind: str) -> bool:
         return self.kinds is None or kind in self.kinds
 
+    def resolve(self) -> "Rule":
+        """The rule itself (a registry may hold kubelint.rules.LazyRule stand-ins instead)."""
+        return self
+
 
 def make_builtin(rule_id: str, name: str, severity: Severity, summary: str, doc: RuleDoc,
                  fix: Optional[FixSupport] = None) -> Rule:

@@ -192,6 +192,8 @@ class Checker:
         from .sharded import run_sharded
 
         shards = split_by_weight(list(inputs), [_input_size(item) for item in inputs], workers)
+        for rule in self._active_rules:  # imported once here, not in every worker
+            rule.resolve()
         self._pack_stores = [PackStore() for _ in shards]  # made before forking, so every process maps them
         numbered = [list(zip([number] * len(shard), shard)) for number, shard in enumerate(shards)]
         try:
@@ -372,7 +374,8 @@ class Checker:
                 assume_present, self.settings.pod_security, nodes) for rule in self._active_rules}
         plan = self._plans.get(kind)
         if plan is None:
-            plan = self._plans[kind] = [(rule, self._contexts[rule.id])
+            # resolve(): a rule's module is imported when the first object of a kind it applies to comes.
+            plan = self._plans[kind] = [(rule.resolve(), self._contexts[rule.id])
                                         for rule in self._active_rules if rule.applies_to(kind)]
         return plan
 

@@ -4,25 +4,27 @@ per-file ignores from config; and the report of those that matched nothing."""
 from __future__ import annotations
 
 import fnmatch
-import re
-from dataclasses import dataclass, field
 from typing import Dict, List, Optional, Set, Tuple
 
+from ..lazy_regex import lazy_compile
 from ..findings import Position
 
 ANNOTATION = "kubelint.io/ignore"
-_COMMENT = re.compile(r"#\s*kubelint:\s*(disable-line|disable-next-line|disable-file)\s*=\s*([\w\-, ]+)")
+_COMMENT = lazy_compile(r"#\s*kubelint:\s*(disable-line|disable-next-line|disable-file)\s*=\s*([\w\-, ]+)")
 
 
-@dataclass
 class Suppression:
-    """One suppression and the rule keys (ids or names) it names, and which of them were used."""
+    """One suppression and the rule keys (ids or names) it names, and which of them were used.
+    A plain class, not a dataclass: cheaper to define on every start."""
 
-    keys: List[str]
-    position: Position
-    scope: str  # "line", "file" or "object"
-    line: int = 0  # the line it covers, for "line"
-    used: Set[str] = field(default_factory=set)
+    __slots__ = ("keys", "position", "scope", "line", "used")
+
+    def __init__(self, keys: List[str], position: Position, scope: str, line: int = 0) -> None:
+        self.keys = keys
+        self.position = position
+        self.scope = scope  # "line", "file" or "object"
+        self.line = line  # the line it covers, for "line"
+        self.used: Set[str] = set()
 
 
 def parse_keys(text: str) -> List[str]:

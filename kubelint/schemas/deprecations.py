@@ -9,13 +9,13 @@ from __future__ import annotations
 import functools
 import json
 import os
-import re
-from dataclasses import dataclass
-from typing import Optional
+from typing import NamedTuple, Optional
+
+from ..lazy_regex import lazy_compile
 
 __all__ = ["Deprecation", "all_deprecations", "lookup"]
 
-_VERSION_RE = re.compile(r"^v?(\d+)\.(\d+)(?:\.\d+)?$")
+_VERSION_RE = lazy_compile(r"^v?(\d+)\.(\d+)(?:\.\d+)?$")
 
 
 def _minor(version: str) -> tuple[int, int]:
@@ -26,8 +26,7 @@ def _minor(version: str) -> tuple[int, int]:
     return int(match.group(1)), int(match.group(2))
 
 
-@dataclass(frozen=True)
-class Deprecation:
+class Deprecation(NamedTuple):  # not a dataclass: cheaper to define on every start
     """One API version of one kind that is deprecated, removed, or both."""
 
     api_version: str

@@ -10,7 +10,6 @@ returned by `resolve` for the first object that needed it.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Dict, List, Optional, Sequence, Tuple
 
 from ..findings import Issue
@@ -28,16 +27,21 @@ if TYPE_CHECKING:
     from .remote import Location, SchemaFinder
 
 
-@dataclass
 class Resolution:
-    """The schema for one (apiVersion, kind), and what went wrong finding it."""
+    """The schema for one (apiVersion, kind), and what went wrong finding it. A plain class,
+    not a dataclass: cheaper to define on every start."""
 
-    validator: Optional[KindValidator] = None
-    source: str = ""  # "bundled", "CRD <name>", or the file or URL it came from
-    errors: List[Tuple[str, str]] = field(default_factory=list)  # (rule, message), once per run
-    failed: bool = False  # a location or CRD failed: the missing schema is already explained
-    hint: str = ""  # why a custom resource has no schema (its CRD's schema for it is invalid...)
-    unserved: str = ""  # the CRD of this kind does not serve this version: why, and what it serves
+    __slots__ = ("validator", "source", "errors", "failed", "hint", "unserved")
+
+    def __init__(self, validator: Optional[KindValidator] = None, source: str = "",
+                 errors: Optional[List[Tuple[str, str]]] = None, failed: bool = False, hint: str = "",
+                 unserved: str = "") -> None:
+        self.validator = validator
+        self.source = source  # "bundled", "CRD <name>", or the file or URL it came from
+        self.errors: List[Tuple[str, str]] = [] if errors is None else errors  # (rule, message), once per run
+        self.failed = failed  # a location or CRD failed: the missing schema is already explained
+        self.hint = hint  # why a custom resource has no schema (its CRD's schema for it is invalid...)
+        self.unserved = unserved  # the CRD of this kind does not serve this version: why, and what it serves
 
 
 class SchemaStore:

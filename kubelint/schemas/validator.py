@@ -8,19 +8,19 @@ import math
 import re
 from typing import Any, Callable, Dict, Iterable, List, Optional, Tuple, Union
 
+from ..lazy_regex import lazy_compile
 from ..findings import Issue, Pointer, pointer_to_dotted
+from . import rust_engine
 
 RULE_INVALID_VALUE = "KL101"
 RULE_UNKNOWN_FIELD = "KL102"
 RULE_MISSING_FIELD = "KL103"
 RULE_TOO_DEEP = "KL009"
 MAX_ERRORS_PER_OBJECT = 100
-_SURROGATE = re.compile("[\ud800-\udfff]")
+_SURROGATE = lazy_compile("[\ud800-\udfff]")
 
-try:  # Rust validator: many times faster; python-jsonschema is the fallback where no wheel exists
-    import jsonschema_rs as _rs
-except ImportError:  # pragma: no cover - depends on the platform
-    _rs = None
+# Rust validator: many times faster; python-jsonschema is the fallback where no wheel exists.
+_rs = rust_engine.load()
 
 
 # Integer formats the API server enforces by decoding into Go's int32 and int64: a value out of

@@ -3,8 +3,9 @@ defines them (ParseLevel, ParseVersion, PolicyToEvaluate, CompareLevels)."""
 
 from __future__ import annotations
 
-import re
 from typing import Dict, List, NamedTuple, Optional, Tuple
+
+from ...lazy_regex import lazy_compile
 
 PRIVILEGED, BASELINE, RESTRICTED = "privileged", "baseline", "restricted"
 LEVELS = (PRIVILEGED, BASELINE, RESTRICTED)  # least to most strict
@@ -61,7 +62,7 @@ def parse_level(text: str) -> Tuple[str, Optional[str]]:
     return RESTRICTED, "must be one of privileged, baseline, restricted"
 
 
-_VERSION = re.compile(r"^v1\.([0-9]|[1-9][0-9]*)$")
+_VERSION = lazy_compile(r"^v1\.([0-9]|[1-9][0-9]*)$")
 
 
 def parse_version(text: str) -> Tuple[Version, Optional[str]]:

@@ -38,6 +38,8 @@ def _load_admission() -> List[Any]:
 
 @shared_per_object
 def _evaluated(obj: "K8sObject") -> List["LimitFinding"]:
+    if not _context[0].index.has_kind("LimitRange"):  # no LimitRange in the set: LimitRanger is not imported
+        return []
     evaluate, limit_ranges, evaluate_claim, pod_level_since = _admission or _load_admission()
     ranges = limit_ranges(_context[0].index, obj)
     if not ranges:

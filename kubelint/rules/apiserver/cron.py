@@ -10,8 +10,9 @@ validateTimeZone there, whose last step is Go's time.LoadLocation.
 from __future__ import annotations
 
 import functools
-import re
 from typing import Dict, List, NamedTuple, Optional, Tuple
+
+from ...lazy_regex import lazy_compile
 
 
 class _Bounds(NamedTuple):
@@ -26,7 +27,7 @@ _DAYS = {name: number for number, name in enumerate(("sun", "mon", "tue", "wed",
 # minute, hour, day of month, month, day of week (the standard parser has no seconds field)
 _FIELDS = (_Bounds(0, 59, {}), _Bounds(0, 23, {}), _Bounds(1, 31, {}), _Bounds(1, 12, _MONTHS), _Bounds(0, 6, _DAYS))
 _DESCRIPTORS = frozenset({"@yearly", "@annually", "@monthly", "@weekly", "@daily", "@midnight", "@hourly"})
-_ATOI = re.compile(r"[+-]?[0-9]+\Z")
+_ATOI = lazy_compile(r"[+-]?[0-9]+\Z")
 _INT64_MAX = 2 ** 63 - 1
 
 
@@ -140,7 +141,7 @@ def _go_quote(text: str) -> str:
 
 _DURATION_UNITS = {"ns": 1, "us": 1_000, "µs": 1_000, "μs": 1_000, "ms": 1_000_000, "s": 10 ** 9,
                    "m": 60 * 10 ** 9, "h": 3600 * 10 ** 9}
-_DURATION_PART = re.compile(r"([0-9]*(?:\.[0-9]*)?)([^0-9.]*)")
+_DURATION_PART = lazy_compile(r"([0-9]*(?:\.[0-9]*)?)([^0-9.]*)")
 
 
 def go_duration_error(text: str) -> Optional[str]:
@@ -207,7 +208,7 @@ def _have_database() -> bool:
     return True
 
 
-_TIME_ZONE_PART = re.compile(r"[A-Za-z.\-_0-9+]{1,14}\Z")
+_TIME_ZONE_PART = lazy_compile(r"[A-Za-z.\-_0-9+]{1,14}\Z")
 
 
 def time_zone_problems(zone: str) -> List[Tuple[str, str]]:

@@ -10,9 +10,9 @@ IsFullyQualifiedDomainName and core's ValidateNonSpecialIP, after the discovery/
 from __future__ import annotations
 
 import ipaddress
-import re
 from typing import TYPE_CHECKING, Any, Dict, Iterator, List, Optional, Set, Union
 
+from ...lazy_regex import lazy_compile
 from ...findings import Pointer, Severity
 from ...model import validation
 from ...model.objects import K8sObject
@@ -28,7 +28,7 @@ PROTOCOLS = ("SCTP", "TCP", "UDP")
 MAX_ENDPOINTS = 1000
 MAX_ADDRESSES = 100
 MAX_PORTS = 20000
-_LEADING_ZEROS = re.compile(r"(?<![0-9])0+(?=[0-9])")
+_LEADING_ZEROS = lazy_compile(r"(?<![0-9])0+(?=[0-9])")
 
 Address = Union[ipaddress.IPv4Address, ipaddress.IPv6Address]
 

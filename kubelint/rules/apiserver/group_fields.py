@@ -8,16 +8,16 @@ k8s.io/apimachinery/pkg/util/validation (IsValidPercent).
 
 from __future__ import annotations
 
-import re
 from typing import Any, Dict, Iterable, Iterator, List, Optional
 
+from ...lazy_regex import lazy_compile
 from ...findings import Pointer
 from ..base import Report
 from ..common.values import is_int
 from .errors import invalid, not_supported, required
 
 INT32_MIN, INT32_MAX = -(2 ** 31), 2 ** 31 - 1
-_PERCENT = re.compile(r"[0-9]+%\Z")
+_PERCENT = lazy_compile(r"[0-9]+%\Z")
 PERCENT_MESSAGE = "a valid percent string must be a numeric string followed by an ending '%' (e.g. '1%',  or '93%')"
 
 

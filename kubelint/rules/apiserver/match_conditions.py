@@ -17,6 +17,7 @@ import functools
 import re
 from typing import Any, Iterator, Optional, Tuple
 
+from ...lazy_regex import lazy_compile
 from ...findings import Pointer
 from ..base import Report
 from . import syntax
@@ -32,7 +33,7 @@ POLICY_VARIABLES = WEBHOOK_VARIABLES + ("variables",)
 # undeclared variable `math`, even where kubelint's engine does not have it.
 _NAMESPACES = frozenset({"math", "base64", "lists", "sets", "strings", "cel", "optional", "format", "regex",
                          "authorizer"})
-_UNDECLARED = re.compile(r"undeclared reference to '([^']+)'")
+_UNDECLARED = lazy_compile(r"undeclared reference to '([^']+)'")
 _MAX_CACHED = 1024
 
 

@@ -11,9 +11,9 @@ IsDomainPrefixedPath. Label key and value syntax in selectors is KL202's.
 from __future__ import annotations
 
 import ipaddress
-import re
 from typing import TYPE_CHECKING, Any, Dict, Iterator, Optional, Union
 
+from ...lazy_regex import lazy_compile
 from ...findings import Pointer, Severity
 from ...model import validation
 from ...model.objects import K8sObject
@@ -29,8 +29,8 @@ Network = Union[ipaddress.IPv4Network, ipaddress.IPv6Network]
 CIDR_MESSAGE = "must be a valid CIDR value, (e.g. 10.9.8.0/24 or 2001:db8::/64)"
 PROTOCOLS = ("TCP", "UDP", "SCTP")
 POLICY_TYPES = ("Ingress", "Egress")
-_PREFIX = re.compile(r"[0-9]+\Z")
-_LEADING_ZEROS = re.compile(r"(?<![0-9])0+(?=[0-9])")
+_PREFIX = lazy_compile(r"[0-9]+\Z")
+_LEADING_ZEROS = lazy_compile(r"(?<![0-9])0+(?=[0-9])")
 
 
 def parse_cidr(text: str) -> Optional[Network]:
@@ -154,7 +154,7 @@ def _ip_block(block: Dict[str, Any], at: Pointer) -> Iterator[Report]:
 # --- IngressClass ---------------------------------------------------------------------------
 
 MAX_CONTROLLER_LENGTH = 250
-_HTTP_PATH = re.compile(r"[A-Za-z0-9/\-._~%!$&'()*+,;=:]+\Z")
+_HTTP_PATH = lazy_compile(r"[A-Za-z0-9/\-._~%!$&'()*+,;=:]+\Z")
 HTTP_PATH_FORMAT = r"[A-Za-z0-9/\-._~%!$&'()*+,;=:]+"
 SCOPES = ("Cluster", "Namespace")
 

@@ -14,6 +14,8 @@ import ipaddress
 import re
 from typing import Optional, Tuple
 
+from ...lazy_regex import lazy_compile
+
 Problems = Tuple[str, ...]
 MEMO = 4096
 
@@ -25,18 +27,18 @@ _UNDERSCORE_LABEL_FMT = "_?[a-z0-9]([-_a-z0-9]*[a-z0-9])?"
 _DNS1123_SUBDOMAIN_UNDERSCORE_FMT = _UNDERSCORE_LABEL_FMT + "(\\." + _UNDERSCORE_LABEL_FMT + ")*"
 _DNS1123_SUBDOMAIN_UNDERSCORE = re.compile(_DNS1123_SUBDOMAIN_UNDERSCORE_FMT + r"\Z")
 LABEL_KEY_FMT = "([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]"
-_LABEL_KEY = re.compile(LABEL_KEY_FMT + r"\Z")
+_LABEL_KEY = lazy_compile(LABEL_KEY_FMT + r"\Z")
 _LABEL_KEY_MSG = ("must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an "
                   "alphanumeric character")
 _LABEL_VALUE_FMT = "(" + LABEL_KEY_FMT + ")?"
 CONFIG_MAP_KEY_FMT = "[-._a-zA-Z0-9]+"
-_CONFIG_MAP_KEY = re.compile(CONFIG_MAP_KEY_FMT + r"\Z")
+_CONFIG_MAP_KEY = lazy_compile(CONFIG_MAP_KEY_FMT + r"\Z")
 ENV_VAR_NAME_FMT = "[-._a-zA-Z][-._a-zA-Z0-9]*"
-_ENV_VAR_NAME = re.compile(ENV_VAR_NAME_FMT + r"\Z")
+_ENV_VAR_NAME = lazy_compile(ENV_VAR_NAME_FMT + r"\Z")
 _SYSCTL_SEGMENT = "[a-z0-9]([-_a-z0-9]*[a-z0-9])?"
 SYSCTL_FMT = "^(" + _SYSCTL_SEGMENT + "[\\./])*" + _SYSCTL_SEGMENT + "$"
-_SYSCTL = re.compile("(" + _SYSCTL_SEGMENT + "[./])*" + _SYSCTL_SEGMENT + r"\Z")
-_DECIMAL = re.compile(r"[0-9]+\Z")
+_SYSCTL = lazy_compile("(" + _SYSCTL_SEGMENT + "[./])*" + _SYSCTL_SEGMENT + r"\Z")
+_DECIMAL = lazy_compile(r"[0-9]+\Z")
 
 
 def regex_error(message: str, fmt: str, *examples: str) -> str:
@@ -208,10 +210,10 @@ IP_ERROR = "must be a valid IP address, (e.g. 10.9.8.7 or 2001:db8::ffff)"
 # Go's unicode.IsSpace, as strings.TrimSpace uses it.
 GO_SPACE = "\t\n\v\f\r \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u2028" \
            "\u2029\u202f\u205f\u3000"
-_PORT_NAME_CHARSET = re.compile(r"[-a-z0-9]+\Z")
-_HAS_LETTER = re.compile("[a-z]")
+_PORT_NAME_CHARSET = lazy_compile(r"[-a-z0-9]+\Z")
+_HAS_LETTER = lazy_compile("[a-z]")
 HTTP_HEADER_FMT = "[-A-Za-z0-9]+"
-_HTTP_HEADER = re.compile(HTTP_HEADER_FMT + r"\Z")
+_HTTP_HEADER = lazy_compile(HTTP_HEADER_FMT + r"\Z")
 HTTP_HEADER_ERROR = regex_error("a valid HTTP header must consist of alphanumeric characters or '-'",
                                 HTTP_HEADER_FMT, "X-Header-Name")
 

@@ -6,6 +6,8 @@ import functools
 import re
 from typing import Any, List, Optional, Tuple
 
+from ...lazy_regex import lazy_compile
+
 _WORD = re.compile(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+|[A-Z]+|[0-9]+")
 
 # A name is a credential when it ENDS with one of these words (DB_PASSWORD, authToken).
@@ -67,8 +69,8 @@ def secret_like_name(name: str) -> bool:
 
 
 _BOOLEANS = frozenset({"true", "false", "yes", "no", "on", "off", "y", "n", "0", "1", "null", "none", "nil", "~"})
-_URL_SCHEME = re.compile(r"[a-z][a-z0-9+.-]*://")
-_PLACEHOLDER = re.compile(r"\A(<[^<>]*>|[A-Z][A-Z0-9]*(_[A-Z0-9]+)+|x+|\*+|\.\.\.)\Z")
+_URL_SCHEME = lazy_compile(r"[a-z][a-z0-9+.-]*://")
+_PLACEHOLDER = lazy_compile(r"\A(<[^<>]*>|[A-Z][A-Z0-9]*(_[A-Z0-9]+)+|x+|\*+|\.\.\.)\Z")
 
 
 def literal_secret_value(value: Any) -> bool:
@@ -91,7 +93,7 @@ def literal_secret_value(value: Any) -> bool:
 
 
 # Values with a well-known credential format, whatever their name.
-_URL_CREDENTIALS = re.compile(r"\b[a-z][a-z0-9+.-]*://[^/\s:@]*:([^/\s@]+)@")  # scheme://user:password@
+_URL_CREDENTIALS = lazy_compile(r"\b[a-z][a-z0-9+.-]*://[^/\s:@]*:([^/\s@]+)@")  # scheme://user:password@
 # (marker that must occur, description, pattern). Compiled on first use: a marker is rare.
 _TOKEN_PATTERNS: List[Tuple[str, str, str]] = [
     ("PRIVATE KEY", "a private key", r"-{3,} ?BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)? ?-{3,}"),
@@ -106,7 +108,7 @@ _TOKEN_PATTERNS: List[Tuple[str, str, str]] = [
 ]
 _compiled = functools.lru_cache(maxsize=None)(re.compile)
 # "password = hunter2" / "password: hunter2" / "{\"apiKey\": \"abc\"}" in one line of a config file.
-_ASSIGNMENT = re.compile(r"""(?:^|[{,\s])["']?([A-Za-z0-9_.-]+)["']?[ \t]*[:=][ \t]*["']?([^\s"'#;,{}]+)""")
+_ASSIGNMENT = lazy_compile(r"""(?:^|[{,\s])["']?([A-Za-z0-9_.-]+)["']?[ \t]*[:=][ \t]*["']?([^\s"'#;,{}]+)""")
 _COMMENT_STARTS = ("#", "//", ";", "--", "*", "<!--")
 _ASSIGNMENT_MARKER = re.compile("pass|pwd|secret|token|key|cred")  # one scan instead of six
 

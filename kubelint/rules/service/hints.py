@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 from typing import Any, Optional, Sequence
 from urllib.parse import urlsplit
 
@@ -15,6 +14,8 @@ def suggestion(value: str, choices: Sequence[str]) -> Optional[str]:
     for choice in choices:
         if choice.lower() == value.strip().lower():
             return choice
+    import difflib  # only for a near miss; imported here, as a clean run never needs it
+
     lowered = {c.lower(): c for c in choices}
     close = difflib.get_close_matches(value.strip().lower(), list(lowered), n=1, cutoff=0.75)
     return lowered[close[0]] if close else None

@@ -9,9 +9,9 @@ pkg/apis/batch/validation, pkg/apis/core/validation) after its defaulting (pkg/a
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Dict, Iterator, Optional, Tuple
+from typing import TYPE_CHECKING, Any, Dict, Iterator, NamedTuple, Optional, Tuple
 
+from ...lazy_regex import lazy_compile
 from ...findings import Pointer, Severity
 from ...model.objects import K8sObject, get_path
 from ..base import Report, Rule, RuleDoc
@@ -25,11 +25,10 @@ if TYPE_CHECKING:
 # int-or-percent values (apps validation: ValidatePositiveIntOrPercent, getIntOrPercentValue)
 
 _PERCENT = re.compile(r"[0-9]+%\Z")
-_ATOI = re.compile(r"[+-]?[0-9]+\Z")
+_ATOI = lazy_compile(r"[+-]?[0-9]+\Z")
 
 
-@dataclass(frozen=True)
-class IntOrPercent:
+class IntOrPercent(NamedTuple):  # not a dataclass: cheaper to define on every start
     value: int  # what the API server compares (a percent's number; Atoi of a bad string, else 0)
     percent: bool
     problem: Optional[str]  # why the API server rejects it, if it does

@@ -7,7 +7,6 @@ pkg/apis/batch/validation, pkg/apis/core/validation for ReplicationControllers).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Dict, Iterator, List, NamedTuple, Optional, Set, Tuple
 
 from ...findings import Pointer, Severity
@@ -52,13 +51,17 @@ class Requirement(NamedTuple):  # a NamedTuple: every workload and PDB builds so
         return f"{self.key} {self.operator}"
 
 
-@dataclass
 class LabelSelector:
-    requirements: List[Requirement] = field(default_factory=list)
-    # Terms the API server cannot turn into a selector: (pointer, message) pairs.
-    problems: List[Tuple[Pointer, str]] = field(default_factory=list)
-    # matchLabels and matchExpressions entries as written (the API server's "empty" test).
-    size: int = 0
+    # A plain class, not a dataclass: cheaper to define on every start.
+    __slots__ = ("requirements", "problems", "size")
+
+    def __init__(self, requirements: Optional[List[Requirement]] = None,
+                 problems: Optional[List[Tuple[Pointer, str]]] = None, size: int = 0) -> None:
+        self.requirements: List[Requirement] = [] if requirements is None else requirements
+        # Terms the API server cannot turn into a selector: (pointer, message) pairs.
+        self.problems: List[Tuple[Pointer, str]] = [] if problems is None else problems
+        # matchLabels and matchExpressions entries as written (the API server's "empty" test).
+        self.size = size
 
     def match_labels(self) -> Dict[str, str]:
         return {r.key: r.values[0] for r in self.requirements if r.operator == "="}

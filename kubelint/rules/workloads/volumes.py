@@ -7,8 +7,7 @@ pkg/apis/core/validation), with the volumes a StatefulSet's claim templates add.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Dict, Iterator, Optional, Set, Tuple
+from typing import TYPE_CHECKING, Any, Dict, Iterator, NamedTuple, Optional, Set, Tuple
 
 from ...findings import Pointer, Severity
 from ...model.objects import K8sObject, as_list, get_path
@@ -20,8 +19,7 @@ if TYPE_CHECKING:
     from ...model.context import RuleContext
 
 
-@dataclass
-class PodVolumes:
+class PodVolumes(NamedTuple):  # not a dataclass: cheaper to define on every start
     """The volumes a pod will have: name -> is it a claim (persistentVolumeClaim, ephemeral, claim template)."""
 
     claims: Dict[str, bool]
