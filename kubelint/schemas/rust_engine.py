@@ -41,6 +41,14 @@ def parsedate_to_datetime(text: str) -> Any:
     return exact(text)
 
 
+def _real_attribute(name: str) -> Any:
+    """A name the stand-in lacks, from the real email.utils (PEP 562's module __getattr__)."""
+    sys.modules.pop("email.utils", None)
+    import email.utils
+
+    return getattr(email.utils, name)
+
+
 def load() -> Optional[ModuleType]:
     """The jsonschema_rs module, or None where no wheel is installed."""
     loaded = sys.modules.get("jsonschema_rs")
@@ -50,6 +58,8 @@ def load() -> Optional[ModuleType]:
     if "email.utils" not in sys.modules:
         stand_in = ModuleType("email.utils")
         stand_in.parsedate_to_datetime = parsedate_to_datetime  # type: ignore[attr-defined]
+        # Any other name (a later jsonschema-rs may use more of the module) is the real one's.
+        stand_in.__getattr__ = _real_attribute  # type: ignore[attr-defined]
         sys.modules["email.utils"] = stand_in
     try:
         import jsonschema_rs

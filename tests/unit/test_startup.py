@@ -114,3 +114,23 @@ def test_the_findings_records_behave_as_the_dataclasses_they_were():
             delattr(record, field)
     result = RunResult("1.37", [finding], files=1, objects=1, skipped=0)
     assert result.checked == [] and result == RunResult("1.37", [marked], 1, 1, 0) and result.suppressed == 0
+
+
+def test_the_stand_in_hands_any_other_name_to_the_real_module():
+    # A later jsonschema-rs may read more of email.utils while it loads: those names come from
+    # the real module, which then replaces the stand-in.
+    import subprocess
+    import sys
+
+    code = ("import sys\n"
+            "from kubelint.schemas import rust_engine\n"
+            "sys.modules.pop('email.utils', None)\n"
+            "from types import ModuleType\n"
+            "stand_in = ModuleType('email.utils')\n"
+            "stand_in.__getattr__ = rust_engine._real_attribute\n"
+            "sys.modules['email.utils'] = stand_in\n"
+            "print(stand_in.formatdate(0, usegmt=True))\n"
+            "import email.utils\n"
+            "print(sys.modules['email.utils'] is not stand_in)\n")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out == "Thu, 01 Jan 1970 00:00:00 GMT\nTrue\n"
