@@ -12,11 +12,10 @@ from typing import Any, Dict, Iterator, List, Tuple
 import pytest
 import yaml
 
-from kubelint.admission.pod_security.api import BASELINE
+from kubelint.admission.pod_security.api import BASELINE, LATEST, PRIVILEGED, RESTRICTED, LevelVersion, Policy
 from kubelint.admission.pod_security.checks import Pod
 from kubelint.admission.pod_security.evaluate import evaluate
 from kubelint.admission.pod_security.namespaces import NamespacePolicy
-from kubelint.admission.pod_security.api import LATEST, LevelVersion, Policy, PRIVILEGED, RESTRICTED
 from kubelint.admission.pod_security.prefilter import quiet_at_baseline
 from kubelint.admission.pod_security.registry import MAX_MINOR, plan
 from kubelint.input.discover import discover

@@ -34,7 +34,8 @@ class PodSecurityFinding(NamedTuple):
 
 
 def _template(obj: K8sObject) -> "Tuple[Pointer, dict] | None":
-    """Where the pod (a Pod) or pod template (a workload) is, and its mapping."""
+    """Where the pod (a Pod) or pod template (a workload) is, and its mapping: what Pod
+    Security's PodSpecExtractor reads."""
     path = POD_TEMPLATE_PATHS.get(obj.kind)
     if path is None:
         return None
@@ -42,15 +43,6 @@ def _template(obj: K8sObject) -> "Tuple[Pointer, dict] | None":
     if not isinstance(template, dict):
         return None
     return path, template
-
-
-def pod_of(obj: K8sObject) -> "Pod | None":
-    """The pod (a Pod) or pod template (a workload) as Pod Security's PodSpecExtractor sees it."""
-    found = _template(obj)
-    if found is None:
-        return None
-    path, template = found
-    return Pod.of(path, template.get("metadata"), template.get("spec"))
 
 
 def evaluate(obj: K8sObject, namespace: NamespacePolicy, exempt_runtime_classes: frozenset,
