@@ -20,7 +20,7 @@ from kubelint.model.quantity import (
     round_up_milli,
     split_quantity,
 )
-from kubelint.rules.common.pods import shared_per_object
+from kubelint.rules.common.pods import shared_per_object, shared_per_object_in_set
 from kubelint.rules.containers.quantities import InvalidQuantity, read_quantity
 from kubelint.rules.references.keys import keys_of_named
 from kubelint.rules.references.missing import MissingConfigMap
@@ -44,6 +44,56 @@ def test_shared_per_object_computes_once_per_key_in_a_row():
     assert compute(second) == 2
     assert compute(first) == 3  # one slot: the earlier key is computed again
     assert calls == [first, second, first]
+
+
+class _Context:
+    def __init__(self, index: object) -> None:
+        self.index = index
+
+
+def test_shared_per_object_in_set_computes_again_for_another_set():
+    calls: List[object] = []
+
+    @shared_per_object_in_set
+    def compute(key: _Key, ctx: _Context) -> object:
+        calls.append(ctx.index)
+        return ctx.index
+
+    key, one, other = _Key(), _Key(), _Key()
+    assert compute(key, _Context(one)) is compute(key, _Context(one)) is one  # two rules of one object
+    assert compute(key, _Context(other)) is other  # the same object in another set
+    assert compute(_Key(), _Context(other)) is other
+    assert calls == [one, other, other]
+
+
+def test_a_service_checked_in_two_sets_sees_each_sets_pods():
+    """KL313-KL315 share the selected workloads of a Service: a second set must not get the first's."""
+    service = """\
+apiVersion: v1
+kind: Service
+metadata: {name: fire-web, namespace: shop}
+spec:
+  selector: {app: web}
+  ports: [{port: 80, targetPort: http}]
+"""
+    deployment = """\
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web, namespace: shop}
+spec:
+  selector: {matchLabels: {app: web}}
+  template:
+    metadata: {labels: {app: web}}
+    spec: {containers: [{name: web, image: web:1, ports: [{name: %s, containerPort: 8080}]}]}
+"""
+    from kubelint.run.engine import Checker, Settings
+
+    checker = Checker(Settings(select=["KL314"]))
+    [svc] = [K8sObject(m) for m in load_file("s.yaml", service.encode()).manifests]
+    first = [K8sObject(m) for m in load_file("a.yaml", (deployment % "http").encode()).manifests]
+    second = [K8sObject(m) for m in load_file("b.yaml", (deployment % "web").encode()).manifests]
+    assert [f.rule for f in checker.object_findings([svc], SetIndex([svc] + first))] == []
+    assert [(f.rule, f.line) for f in checker.object_findings([svc], SetIndex([svc] + second))] == [("KL314", 6)]
 
 
 def test_shared_per_object_keeps_no_key_alive():

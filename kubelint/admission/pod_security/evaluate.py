@@ -12,9 +12,10 @@ from typing import List, NamedTuple, Set, Tuple
 
 from ...findings import Pointer, Severity
 from ...model.objects import POD_TEMPLATE_PATHS, K8sObject, get_path
-from .api import AUDIT, ENFORCE, MODES, PRIVILEGED, compare_levels
+from .api import AUDIT, ENFORCE, MODES, PRIVILEGED, RESTRICTED, compare_levels
 from .checks import Pod
 from .namespaces import FROM_KUBELINT, NamespacePolicy
+from .prefilter import quiet_at_baseline
 from .registry import effective_minor, evaluate_pod
 
 
@@ -32,24 +33,30 @@ class PodSecurityFinding(NamedTuple):
     severity: Severity
 
 
-def pod_of(obj: K8sObject) -> "Pod | None":
-    """The pod (a Pod) or pod template (a workload) as Pod Security's PodSpecExtractor sees it."""
+def _template(obj: K8sObject) -> "Tuple[Pointer, dict] | None":
+    """Where the pod (a Pod) or pod template (a workload) is, and its mapping: what Pod
+    Security's PodSpecExtractor reads."""
     path = POD_TEMPLATE_PATHS.get(obj.kind)
     if path is None:
         return None
     template = get_path(obj.data, path) if path else obj.data
     if not isinstance(template, dict):
         return None
-    return Pod.of(path, template.get("metadata"), template.get("spec"))
+    return path, template
 
 
 def evaluate(obj: K8sObject, namespace: NamespacePolicy, exempt_runtime_classes: frozenset,
              kubernetes_minor: int) -> List[PodSecurityFinding]:
     if namespace.exempt:
         return []
-    pod = pod_of(obj)
-    if pod is None:
+    found = _template(obj)
+    if found is None:
         return []
+    path, template = found
+    if RESTRICTED not in (level_version.level for level_version in namespace.policy) and \
+            quiet_at_baseline(template.get("metadata"), template.get("spec")):
+        return []  # no mode is stricter than baseline, and no baseline check could refuse it
+    pod = Pod.of(path, template.get("metadata"), template.get("spec"))
     runtime_class = pod.spec.get("runtimeClassName")
     if isinstance(runtime_class, str) and runtime_class in exempt_runtime_classes:
         return []

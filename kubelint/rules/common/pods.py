@@ -58,6 +58,24 @@ def shared_per_object(compute: Callable[[_Key], _Result]) -> Callable[[_Key], _R
     return cached
 
 
+def shared_per_object_in_set(compute: Callable[[_Key, Any], _Result]) -> Callable[[_Key, Any], _Result]:
+    """`compute(obj, ctx)` remembered like shared_per_object, for what also depends on the set:
+    the last answer is reused only for the same object and the same set index (ctx.index)."""
+    # (weak reference to the object, weak reference to the index, the result), as one tuple.
+    last: List[Tuple[Callable[[], Any], Callable[[], Any], Any]] = [(lambda: None, lambda: None, None)]
+
+    @functools.wraps(compute)
+    def cached(key: _Key, ctx: Any) -> _Result:
+        ref, index_ref, result = last[0]
+        if ref() is key and index_ref() is ctx.index:
+            return result  # type: ignore[no-any-return]
+        result = compute(key, ctx)
+        last[0] = (weakref.ref(key), weakref.ref(ctx.index), result)
+        return result
+
+    return cached
+
+
 class _Containers(NamedTuple):
     every: Tuple[Container, ...]  # initContainers, containers, then ephemeralContainers
     pod: Tuple[Container, ...]  # initContainers then containers (PodTemplate.containers())

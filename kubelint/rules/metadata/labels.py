@@ -14,6 +14,7 @@ from ...findings import Pointer, Severity
 from ...model import validation
 from ...model.objects import POD_TEMPLATE_PATHS, K8sObject, as_list, get_path
 from ..base import Report, Rule, RuleDoc
+from ..common.pods import shared_per_object
 from ..common.values import dotted, shown
 from .kinds import kind_class
 from .names import problems_text
@@ -57,20 +58,42 @@ EQUALITY_SELECTORS: Dict[str, Tuple[Pointer, ...]] = {
     for kind in {**MAP_SELECTORS, **LABEL_SELECTORS}}
 
 
-def label_maps(obj: K8sObject, builtin: bool) -> List[Tuple[Pointer, Dict[Any, Any]]]:
-    """(pointer, mapping) of every key=value label map: metadata labels and equality selectors."""
-    pointers = [meta + ("labels",) for meta in metadata_pointers(obj, builtin)]
+_Maps = List[Tuple[Pointer, Dict[Any, Any]]]
+
+
+@shared_per_object  # KL202 and KL203 of one object walk the same ObjectMetas
+def _metadata_maps(obj: K8sObject) -> Tuple[_Maps, _Maps]:
+    """(labels, annotations): (pointer, mapping) of each map in every ObjectMeta of the object,
+    labels followed by the equality selectors (key=value maps)."""
+    builtin = kind_class(obj).builtin
+    raw = obj.raw
+    labels: _Maps = []
+    annotations: _Maps = []
+    for meta in metadata_pointers(obj, builtin):
+        found = get_path(raw, meta)
+        if isinstance(found, dict):
+            value = found.get("labels")
+            if isinstance(value, dict):
+                labels.append((meta + ("labels",), value))
+            value = found.get("annotations")
+            if isinstance(value, dict):
+                annotations.append((meta + ("annotations",), value))
     if builtin and obj.kind in EQUALITY_SELECTORS:
-        pointers += EQUALITY_SELECTORS[obj.kind]
-    return _mappings(obj.raw, pointers)
+        labels += _mappings(raw, EQUALITY_SELECTORS[obj.kind])
+    return labels, annotations
 
 
-def annotation_maps(obj: K8sObject, builtin: bool) -> List[Tuple[Pointer, Dict[Any, Any]]]:
+def label_maps(obj: K8sObject) -> _Maps:
+    """(pointer, mapping) of every key=value label map: metadata labels and equality selectors."""
+    return _metadata_maps(obj)[0]
+
+
+def annotation_maps(obj: K8sObject) -> _Maps:
     """(pointer, mapping) of the annotations of every ObjectMeta of the object."""
-    return _mappings(obj.raw, [meta + ("annotations",) for meta in metadata_pointers(obj, builtin)])
+    return _metadata_maps(obj)[1]
 
 
-def _mappings(raw: Dict[str, Any], pointers: List[Pointer]) -> List[Tuple[Pointer, Dict[Any, Any]]]:
+def _mappings(raw: Dict[str, Any], pointers: Tuple[Pointer, ...]) -> _Maps:
     found = []
     for pointer in pointers:
         value = get_path(raw, pointer)
@@ -122,7 +145,7 @@ class LabelSyntax(Rule):
         if not api_object:
             return
         is_key, is_value = validation.is_qualified_name, validation.is_label_value
-        for pointer, labels in label_maps(obj, builtin):
+        for pointer, labels in label_maps(obj):
             for key, value in labels.items():
                 if not isinstance(key, str):
                     continue
@@ -171,10 +194,9 @@ class AnnotationSyntax(Rule):
     )
 
     def check(self, obj: K8sObject, ctx: "RuleContext") -> Iterator[Report]:
-        _, builtin, api_object = kind_class(obj)
-        if not api_object:
+        if not kind_class(obj).api_object:
             return
-        for pointer, written in annotation_maps(obj, builtin):
+        for pointer, written in annotation_maps(obj):
             size = 0
             for key, value in written.items():
                 if not isinstance(key, str):

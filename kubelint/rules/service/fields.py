@@ -10,6 +10,7 @@ from typing import Any, Dict, List, Optional, Tuple
 
 from ...findings import Pointer
 from ...model.objects import K8sObject, as_dict, as_list
+from ..common.pods import shared_per_object
 from ..common.values import is_int
 
 SERVICE = frozenset({"Service"})
@@ -24,6 +25,9 @@ def str_or_default(value: Any, default: str) -> Optional[str]:
     return value if isinstance(value, str) else None
 
 
+# A Service's type and ports are read by a dozen rules of each Service: derived once per object.
+
+@shared_per_object
 def service_type(obj: K8sObject) -> Optional[str]:
     """The effective spec.type (ClusterIP when unset or empty); None when it is not a supported type
     (KL304 reports that, and type-dependent rules then have nothing sound to say)."""
@@ -35,9 +39,10 @@ def raw_spec(obj: K8sObject) -> Dict[str, Any]:
     return as_dict(obj.raw.get("spec"))
 
 
-def ports(obj: K8sObject) -> List[Tuple[int, Dict[str, Any]]]:
+@shared_per_object
+def ports(obj: K8sObject) -> Tuple[Tuple[int, Dict[str, Any]], ...]:
     """(index, port) of every mapping in spec.ports, with the server's defaults applied."""
-    return [(i, p) for i, p in enumerate(as_list(obj.spec.get("ports"))) if isinstance(p, dict)]
+    return tuple((i, p) for i, p in enumerate(as_list(obj.spec.get("ports"))) if isinstance(p, dict))
 
 
 def raw_port(obj: K8sObject, index: int) -> Dict[str, Any]:

@@ -13,6 +13,7 @@ from ...findings import Pointer, Severity
 from ...model.objects import K8sObject, as_dict
 from ...model.validation import iana_svc_name
 from ..base import Report, Rule, RuleDoc
+from ..common.pods import shared_per_object, shared_per_object_in_set
 from ..common.values import api_group, dotted, int_or_none, is_int
 from .fields import (
     EXTERNAL_NAME,
@@ -74,6 +75,7 @@ def operator_namespaces(index: Any) -> frozenset:
     return found
 
 
+@shared_per_object
 def template_selector(obj: K8sObject) -> Optional[Dict[str, str]]:
     """The Service's selector without controller-added keys; None when there is nothing to check."""
     if service_type(obj) == EXTERNAL_NAME:
@@ -87,6 +89,7 @@ def template_selector(obj: K8sObject) -> Optional[Dict[str, str]]:
     return remaining or None
 
 
+@shared_per_object_in_set
 def selected_workloads(obj: K8sObject, ctx: Any) -> Optional[List[K8sObject]]:
     """The workloads whose pod templates the Service selects, or None when the set cannot tell."""
     selector = template_selector(obj)
@@ -166,9 +169,11 @@ class ServiceSelectorNoPods(Rule):
         return f"closest: {_workload_text(workload)}, which " + " and ".join(differs)
 
 
-def _served_ports(workloads: List[K8sObject]) -> List[Tuple[K8sObject, Dict[str, Any]]]:
-    """Container ports of the selected pods that a Service can reach: containers and sidecars."""
+@shared_per_object_in_set
+def _served_ports(obj: K8sObject, ctx: Any) -> List[Tuple[K8sObject, Dict[str, Any]]]:
+    """Container ports of the pods the Service selects that it can reach: containers and sidecars."""
     found: List[Tuple[K8sObject, Dict[str, Any]]] = []
+    workloads = selected_workloads(obj, ctx) or []
     for workload in workloads:
         template = workload.pod_template
         if template is None:
@@ -216,7 +221,7 @@ class ServiceTargetPortNameMissing(Rule):
         workloads = selected_workloads(obj, ctx)
         if not workloads:
             return
-        served = _served_ports(workloads)
+        served = _served_ports(obj, ctx)
         for i, port in ports(obj):
             name = port.get("targetPort")
             protocol = port_protocol(port)
@@ -266,7 +271,7 @@ class ServiceTargetPortUndeclared(Rule):
         workloads = selected_workloads(obj, ctx)
         if not workloads:
             return
-        served = _served_ports(workloads)
+        served = _served_ports(obj, ctx)
         declared = {(p.get("containerPort"), p.get("protocol")) for _, p in served}
         for i, port in ports(obj):
             number = int_or_none(target_port(port))
