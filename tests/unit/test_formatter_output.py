@@ -199,3 +199,28 @@ def test_sarif():
 
 def registry_rule(rule_id):
     return next(rule for rule in all_rules() if rule.id == rule_id)
+
+
+def test_json_written_in_pieces_is_the_document_json_dumps_writes():
+    """The JSON report is written a batch of findings at a time (a large run's whole text was
+    its peak of memory); the bytes must be those of one json.dumps of the whole document."""
+    import io
+
+    from kubelint.formatters import json as json_format
+    from kubelint.formatters.base import summary_counts
+
+    many = [Finding(f"dir/{n % 7}.yaml", Position(n + 1, 3, n + 1, 9 + n % 3), "KL204", "namespace-defined",
+                    Severity.WARNING, f'namespace "ns-{n % 5}" is not defined \u00e9\n"q"', CFG if n % 2 else None,
+                    "/metadata/namespace", template=("t.yaml", n) if n % 3 == 0 else None,
+                    overlay="overlays/prod" if n % 4 == 0 else None)
+            for n in range(json_format._BATCH * 2 + 5)]  # more than two batches
+    for result in (RESULT, RunResult("1.37", many, files=7, objects=2, skipped=0),
+                   RunResult("1.37", [], files=0, objects=0, skipped=0)):
+        out = io.StringIO()
+        formatter_class("json")(OutputOptions()).write(result, out)
+        expected = json.dumps({"kubelint": __version__, "kubernetesVersion": "1.37",
+                               "findings": [json_format._entry(f) for f in result.active()],
+                               "summary": summary_counts(result)}, indent=2) + "\n"
+        assert out.getvalue() == expected
+        assert formatter_class("json")(OutputOptions()).format(result) == expected
+    assert '"findings": [],' in expected  # the empty run
