@@ -4,12 +4,14 @@ findings. Formatters and the CLI only see the RunResult."""
 from __future__ import annotations
 
 import os
+from dataclasses import replace
 from typing import (
     TYPE_CHECKING,
     Callable,
     Dict,
     Iterable,
     List,
+    NamedTuple,
     Optional,
     Sequence,
     Tuple,
@@ -134,6 +136,7 @@ class Checker:
         self._contexts: Dict[str, RuleContext] = {}  # one per rule and set
         self._large_input = False
         self._pack_stores: List["PackStore"] = []  # one per shard of a parallel run
+        self._shared_strings: Dict[str, str] = {}  # findings' messages and JSON paths, one copy each
         self._active_rules = [r for r in self.registry.rules
                               if not r.builtin and self.rule_settings[r.id].enabled]
         # Rendered input (kustomize): where an object's field was written, when not in the
@@ -177,7 +180,7 @@ class Checker:
     def object_findings(self, objects: Sequence[K8sObject], index: SetIndex, schema: bool = True) -> List[Finding]:
         """The findings of `objects` in the set `index` (`schema`: with the schema step), those
         their `kubelint.io/ignore` annotation names marked suppressed."""
-        return [f for found, _ in self._check_objects(list(objects), index, schema=schema) for f in found]
+        return self._check_objects(list(objects), index, schema=schema).findings
 
     def suppress(self, findings: List[Finding]) -> List[Finding]:
         """Apply comment directives and per-file ignores to findings in files this run did not
@@ -202,8 +205,11 @@ class Checker:
             for _, _, notices in others:  # say each notice once, as a serial run does
                 self.store.notices.extend(n for n in notices if n not in self.store.notices)
             findings = self._set_findings(loaded, crd_problems)
-            checked = first_checked + [entry for other_checked, _, _ in others for entry in other_checked]
-            return self._finish(loaded, objects, findings, _once_per_location(checked))
+            for other_checked, _, _ in others:  # in shard order: the objects' order
+                first_checked.findings.extend(other_checked.findings)
+                first_checked.annotations.extend(other_checked.annotations)
+            first_checked.findings[:] = _once_per_location(first_checked.findings)
+            return self._finish(loaded, objects, findings, first_checked)
         finally:
             for store in self._pack_stores:
                 store.close()
@@ -234,7 +240,7 @@ class Checker:
         return (loaded, objects), packed
 
     def _check_shard(self, number: int, state: Tuple[List[LoadResult], List[K8sObject]],
-                     summaries: List[List[PackedFile]]) -> Tuple[List[Tuple[List[Finding], Optional[Suppression]]],
+                     summaries: List[List[PackedFile]]) -> Tuple["Checked",
                                                                  Optional[Tuple[List[LoadResult], List[K8sObject],
                                                                                 List[Tuple[Manifest, Issue]]]],
                                                                  List[str]]:
@@ -309,13 +315,9 @@ class Checker:
         return findings
 
     def _finish(self, loaded: List[LoadResult], objects: List[K8sObject], findings: List[Finding],
-                checked: List[Tuple[List[Finding], Optional[Suppression]]]) -> RunResult:
-        annotations: List[Tuple[str, Suppression]] = []
-        for obj, (object_findings, suppression) in zip(objects, checked):
-            if suppression is not None:
-                annotations.append((obj.path, suppression))
-            findings.extend(object_findings)
-        findings = self._suppress(findings, loaded, annotations)
+                checked: "Checked") -> RunResult:
+        findings.extend(checked.findings)
+        findings = self._suppress(findings, loaded, checked.annotations)
         findings = _attribute_rendered(findings, loaded)
         findings.sort(key=Finding.sort_key)
         return RunResult(self.store.version, findings, files=len(loaded), objects=len(objects),
@@ -324,10 +326,10 @@ class Checker:
                          file_paths=[r.source.path for r in loaded])
 
     def _check_objects(self, objects: List[K8sObject], index: SetIndex, release: bool = False,
-                       schema: bool = True) -> List[Tuple[List[Finding], Optional[Suppression]]]:
-        """Each object's findings, with its `kubelint.io/ignore` annotation applied (`release`:
-        drop each object's unpacked data once checked)."""
-        results = []
+                       schema: bool = True) -> "Checked":
+        """The objects' findings, in order, with each one's `kubelint.io/ignore` annotation
+        applied (`release`: drop each object's unpacked data once checked)."""
+        results = Checked([], [])
         previous_source = None
         for obj in objects:
             object_findings = self._check_object(obj, index, schema)
@@ -337,7 +339,8 @@ class Checker:
                 suppression = Suppression(keys, obj.manifest.position(
                     ("metadata", "annotations", "kubelint.io/ignore")), "object")
                 object_findings = [_apply(f, [suppression]) for f in object_findings]
-            results.append((object_findings, suppression))
+                results.annotations.append((obj.path, suppression))
+            results.findings.extend(object_findings)
             if release:
                 obj.release()
                 release_unpacked()  # the objects its rules looked at
@@ -417,10 +420,15 @@ class Checker:
             if self.relocate is not None else None
         path, position = moved if moved is not None else \
             (manifest.source.path, manifest.position(issue.pointer, issue.anchor))
+        # A run keeps every finding to the end, and most messages and JSON paths repeat (one
+        # rule, one problem, many objects): one copy of each.
+        shared = self._shared_strings
+        message = shared.setdefault(issue.message, issue.message)
+        json_path = pointer_to_json_path(manifest.base + tuple(issue.pointer))
         return Finding(
             path=path, position=position,
-            rule=rule.id, name=rule.name, severity=severity, message=issue.message,
-            object=manifest.ref, json_path=pointer_to_json_path(manifest.base + tuple(issue.pointer)))
+            rule=rule.id, name=rule.name, severity=severity, message=message,
+            object=manifest.ref, json_path=shared.setdefault(json_path, json_path))
 
     def _located(self, path: str, issue: LocatedIssue) -> Optional[Finding]:
         enabled = self._enabled(issue.rule)
@@ -496,22 +504,27 @@ def _input_size(item: InputFile) -> int:
         return 0
 
 
-def _once_per_location(checked: List[Tuple[List[Finding], Optional[Suppression]]]
-                       ) -> List[Tuple[List[Finding], Optional[Suppression]]]:
+class Checked(NamedTuple):
+    """What checking a run's objects found: their findings in the objects' order, flat (a
+    list per object cost more than the findings of a large run), and the `kubelint.io/ignore`
+    annotations met, with the path of the object that carries each."""
+
+    findings: List[Finding]
+    annotations: List[Tuple[str, Suppression]]
+
+
+def _once_per_location(findings: List[Finding]) -> List[Finding]:
     """Each process reports a failing schema location on the first object that needed it; a
     serial run reports it once, so keep the first report of each message only."""
     seen: set = set()
-    result = []
-    for findings, suppression in checked:
-        kept = []
-        for finding in findings:
-            if finding.rule == RULE_LOCATION_ERROR:
-                if finding.message in seen:
-                    continue
-                seen.add(finding.message)
-            kept.append(finding)
-        result.append((kept, suppression))
-    return result
+    kept = []
+    for finding in findings:
+        if finding.rule == RULE_LOCATION_ERROR:
+            if finding.message in seen:
+                continue
+            seen.add(finding.message)
+        kept.append(finding)
+    return kept
 
 
 def _unpacked(packed_files: List[PackedFile], store: "PackStore") -> Tuple[List[LoadResult], List[K8sObject]]:
@@ -541,14 +554,14 @@ def _attribute_rendered(findings: List[Finding], loaded: List[LoadResult]) -> Li
         where = sources.attribute(finding.line) if sources else None
         if where is not None and finding.object is not None:
             template, line = where
-            finding = Finding(**{**finding.__dict__, "template": (template, line),
-                                 "message": f"{finding.message} (template {template}, line {line} of its output)"})
+            finding = replace(finding, template=(template, line),
+                              message=f"{finding.message} (template {template}, line {line} of its output)")
         result.append(finding)
     return result
 
 
 def _suppressed(finding: Finding) -> Finding:
-    return Finding(**{**finding.__dict__, "suppressed": True})
+    return replace(finding, suppressed=True)
 
 
 def _apply(finding: Finding, suppressions: Iterable[Suppression]) -> Finding:

@@ -7,6 +7,7 @@ Their results are merged into one RunResult.
 from __future__ import annotations
 
 import os
+from dataclasses import replace
 from typing import Callable, List, NamedTuple, Optional, Sequence, Tuple
 
 from ..findings import Finding, Position, RunResult
@@ -130,7 +131,7 @@ def check_root(checker: Checker, root: str) -> RunResult:
         changes = {"overlay": name}
         if finding.path == label:  # about the stream itself (kustomize wrote bad YAML?)
             changes["path"] = fallback
-        findings.append(Finding(**{**finding.__dict__, **changes}))
+        findings.append(replace(finding, **changes))
     findings.sort(key=Finding.sort_key)
     return RunResult(result.kubernetes_version, findings, files=1, objects=result.objects, skipped=result.skipped,
                      checked=[(name, ref) for _, ref in result.checked], file_paths=[name])
