@@ -4,17 +4,32 @@ from __future__ import annotations
 
 import io
 import json
-from typing import Any, Dict, List, TextIO
+from typing import Any, Dict, Iterator, List, TextIO
 
 from .. import __version__
 from .base import Formatter, summary_counts
 
-# Findings are encoded and written this many at a time: the whole document as one string (and
-# the encoder's list of its pieces) was the peak of a large run's memory, several times the
+# The text is written this many encoder pieces at a time: the whole document as one string
+# (and the encoder's list of its pieces) was the peak of a large run's memory, several times the
 # size of the findings themselves (92,500 findings: 340 MiB).
-_BATCH = 512
-# Stands in for the findings in the document's frame, which json.dumps writes around it.
-_PLACEHOLDER = "\x00kubelint-findings\x00"
+_PIECES = 4096
+
+
+class _Entries(list):
+    """The findings' entries, made one at a time as the encoder reaches them. The encoder only
+    asks a list for its length and its items; one entry per json.dumps call instead would leave
+    a reference cycle per finding (the pure-Python encoder's closures), and the cyclic collector
+    is off during a run."""
+
+    def __init__(self, findings: List[Any]) -> None:
+        super().__init__()
+        self._findings = findings
+
+    def __len__(self) -> int:
+        return len(self._findings)
+
+    def __iter__(self) -> Iterator[Dict[str, Any]]:  # type: ignore[override]
+        return map(_entry, self._findings)
 
 
 class JsonFormatter(Formatter):
@@ -24,27 +39,18 @@ class JsonFormatter(Formatter):
         return out.getvalue()
 
     def write(self, result, out: TextIO) -> None:  # type: ignore[no-untyped-def]
-        """Write the document to `out` as json.dumps(document, indent=2) would, one batch of
-        findings at a time, never holding the whole text or every finding's dict."""
-        active = result.active()
-        document: Dict[str, Any] = {"kubelint": __version__, "kubernetesVersion": result.kubernetes_version,
-                                    "findings": [_PLACEHOLDER] if active else [], "summary": summary_counts(result)}
-        text = json.dumps(document, indent=2) + "\n"
-        if not active:
-            out.write(text)
-            return
-        head, tail = text.split(json.dumps(_PLACEHOLDER), 1)
-        out.write(head)  # ends with the first finding's indentation
-        batch: List[str] = []
-        for number, finding in enumerate(active):
-            # Each finding sits two levels deep: its own lines get four more spaces (a JSON
-            # string never holds a raw newline, so every "\n" is the encoder's own).
-            batch.append(("" if number == 0 else ",\n    ") + json.dumps(_entry(finding), indent=2).replace("\n", "\n    "))
-            if len(batch) == _BATCH:
-                out.write("".join(batch))
-                batch = []
-        out.write("".join(batch))
-        out.write(tail)
+        """Write the text json.dumps(document, indent=2) would give, in pieces, never holding
+        the whole text or every finding's entry."""
+        document = {"kubelint": __version__, "kubernetesVersion": result.kubernetes_version,
+                    "findings": _Entries(result.active()), "summary": summary_counts(result)}
+        pieces: List[str] = []
+        for piece in json.JSONEncoder(indent=2).iterencode(document):
+            pieces.append(piece)
+            if len(pieces) == _PIECES:
+                out.write("".join(pieces))
+                pieces.clear()
+        pieces.append("\n")
+        out.write("".join(pieces))
 
 
 def _entry(f) -> Dict[str, Any]:  # type: ignore[no-untyped-def]
