@@ -39,7 +39,7 @@ from ..input.loader import (
 from ..input.reading import Read, read_file, read_stdin
 from ..model.context import AssumePresent, RuleContext
 from ..model.index import SetIndex
-from ..model.objects import K8sObject, release_unpacked, track_unpacked
+from ..model.objects import K8sObject, checking, release_unpacked, track_unpacked
 from ..rules import Registry, build_registry
 from ..rules.base import Rule, RuleSettings
 from ..schemas.kustomization import RULE_KUSTOMIZATION, is_kustomization_file
@@ -332,6 +332,8 @@ class Checker:
         results = Checked([], [])
         previous_source = None
         for obj in objects:
+            if release:
+                checking(obj)
             object_findings = self._check_object(obj, index, schema)
             keys, present = annotation_keys(obj.raw.get("metadata"))
             suppression = None
