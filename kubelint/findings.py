@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 import re
 from dataclasses import dataclass, field
-from typing import List, NamedTuple, Optional, Tuple, Union
+from typing import List, NamedTuple, Optional, Sequence, Tuple, Union
 
 PointerPart = Union[str, int]
 Pointer = Tuple[PointerPart, ...]
@@ -195,7 +195,7 @@ class RunResult:
     files: int
     objects: int
     skipped: int
-    checked: List[Tuple[str, ObjectRef]] = field(default_factory=list)  # (path, object), input order
+    checked: Sequence[Tuple[str, ObjectRef]] = field(default_factory=list)  # (path, object), input order
     file_paths: List[str] = field(default_factory=list)
 
     def active(self) -> List[Finding]:

@@ -23,6 +23,7 @@ from ..findings import (
     Finding,
     Issue,
     LocatedIssue,
+    ObjectRef,
     Position,
     RunResult,
     Severity,
@@ -322,7 +323,7 @@ class Checker:
         findings.sort(key=Finding.sort_key)
         return RunResult(self.store.version, findings, files=len(loaded), objects=len(objects),
                          skipped=sum(r.skipped for r in loaded),
-                         checked=[(o.path, o.ref) for o in objects],
+                         checked=_CheckedObjects(objects),
                          file_paths=[r.source.path for r in loaded])
 
     def _check_objects(self, objects: List[K8sObject], index: SetIndex, release: bool = False,
@@ -513,6 +514,29 @@ class Checked(NamedTuple):
 
     findings: List[Finding]
     annotations: List[Tuple[str, Suppression]]
+
+
+class _CheckedObjects(Sequence[Tuple[str, ObjectRef]]):
+    """RunResult.checked, (path, object) of each object in input order, made as it is read: a
+    tuple per object built at the end of a large run was the top of its memory (the objects
+    themselves live until the report is written anyway)."""
+
+    __slots__ = ("_objects",)
+
+    def __init__(self, objects: List[K8sObject]) -> None:
+        self._objects = objects
+
+    def __len__(self) -> int:
+        return len(self._objects)
+
+    def __getitem__(self, index):  # type: ignore[no-untyped-def]
+        if isinstance(index, slice):
+            return [(o.path, o.ref) for o in self._objects[index]]
+        obj = self._objects[index]
+        return obj.path, obj.ref
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Sequence) and list(self) == list(other)
 
 
 def _once_per_location(findings: List[Finding]) -> List[Finding]:

@@ -93,6 +93,9 @@ def test_large_serial_run_holds_a_bounded_number_of_objects_unpacked(monkeypatch
     assert len(seen) > 10 and 2 <= most[0] <= 3 + 1  # the limit, and the object being unpacked
     assert all(current_kept)
     assert not [o for o in finished[0] if o._data is not None or o.manifest.unpacked]
+    # RunResult.checked is made as it is read, from the objects: the same pairs.
+    assert list(packed.checked) == [(o.path, o.ref) for o in finished[0]] == list(serial.checked)
+    assert packed.checked[-1] == serial.checked[-1] and len(packed.checked) == serial.objects
 
 
 def test_shards_are_contiguous_and_balanced_by_size():
