@@ -117,7 +117,8 @@ class SourceFile:
             while end_line > line and _no_content(self._line_text(end_line), end_column == END_OF_CONTENT):
                 end_line -= 1
             end_column = self._line_end(end_line)
-        return Position(line, found.column, end_line, end_column)
+        # One int object when a finding spans one line: a large run keeps every position.
+        return Position(line, found.column, line if end_line == line else end_line, end_column)
 
     def _streamed_position(self, document: int, pointer: Pointer, anchor: str) -> Optional[Position]:
         """The first position asked of a document is read from the event stream up to its

@@ -28,6 +28,7 @@ from ..findings import (
     RunResult,
     Severity,
     pointer_to_json_path,
+    sort_findings,
 )
 from ..input.files import InputFile
 from ..input.loader import (
@@ -320,7 +321,7 @@ class Checker:
         findings.extend(checked.findings)
         findings = self._suppress(findings, loaded, checked.annotations)
         findings = _attribute_rendered(findings, loaded)
-        findings.sort(key=Finding.sort_key)
+        sort_findings(findings)
         return RunResult(self.store.version, findings, files=len(loaded), objects=len(objects),
                          skipped=sum(r.skipped for r in loaded),
                          checked=_CheckedObjects(objects),
