@@ -219,18 +219,23 @@ class Checker:
 
     def _load_shard(self, numbered: Sequence[Tuple[int, InputFile]]
                     ) -> Tuple[Tuple[List[LoadResult], List[K8sObject]], List[PackedFile]]:
-        """Load one shard's files (each with its shard number) and pack their objects."""
-        from .packing import pack_file
+        """Load one shard's files (each with its shard number) and pack their objects; the
+        summaries for the other processes, if any."""
+        from .packing import pack_file, parent_needs_text
 
         store = self._pack_stores[numbered[0][0]]
+        alone = len(self._pack_stores) == 1  # a serial run: no summaries (a tuple or three per object)
         loaded: List[LoadResult] = []
         objects: List[K8sObject] = []
         packed: List[PackedFile] = []
         for _, item in numbered:
             result = self._load(item)  # no shared strings: each file is packed at once
             file_objects = [K8sObject(m) for m in result.manifests]
-            packed.append(pack_file(result, [o.template_labels for o in file_objects], store))
-            if packed[-1].text is None and item.content is None and item.real_path != "-":
+            needs_text = parent_needs_text(result.source.text)
+            summary = pack_file(result, [o.template_labels for o in file_objects], store, summary=not alone)
+            if summary is not None:
+                packed.append(summary)
+            if not needs_text and item.content is None and item.real_path != "-":
                 # Only positions need it now, and they read it again.
                 result.source.forget_text(item.real_path)
             if self._large_input:  # a large input: keep only the packed copy until each object is checked

@@ -38,3 +38,18 @@ def test_a_packed_file_unpacks_to_the_same_manifests():
         [(m.ref, m.document, m.base, m.data) for m in loaded.manifests]
     assert labels == [None, None] and result.source.document_lines == loaded.source.document_lines
     store.close()
+
+
+def test_without_a_summary_a_file_is_still_packed_and_released():
+    """A serial run has no other process to send summaries to: pack_file only packs, and each
+    manifest can still drop its data and unpack it again."""
+    text = b"apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\ndata:\n  k: v\n"
+    loaded = load_file("x.yaml", text)
+    expected = [dict(m.data) for m in loaded.manifests]
+    store = PackStore()
+    assert pack_file(loaded, [None], store, summary=False) is None
+    store.finish()
+    manifest = loaded.manifests[0]
+    assert manifest.release() and not manifest.unpacked
+    assert manifest.data == expected[0] and manifest.unpacked
+    store.close()
