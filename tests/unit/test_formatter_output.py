@@ -244,3 +244,18 @@ def test_json_report_leaves_no_garbage_per_finding():
         if was:
             gc.enable()
     assert garbage < 100, f"{garbage} objects left in cycles for 300 findings"
+
+
+def test_text_written_in_pieces_is_the_formatted_text():
+    """The text report is written a batch of lines at a time; the bytes are those of format()."""
+    import io
+
+    from kubelint.formatters import text as text_format
+
+    many = RunResult("1.37", [RESULT.findings[n % 4] for n in range(text_format._BATCH * 2 + 3)],
+                     files=3, objects=2, skipped=1)
+    for result in (RESULT, many):
+        out = io.StringIO()
+        formatter_class("text")(OutputOptions()).write(result, out)
+        assert out.getvalue() == formatter_class("text")(OutputOptions()).format(result)
+    assert out.getvalue().count("\n") == text_format._BATCH * 2 + 3 + 1  # a line each, and the summary
