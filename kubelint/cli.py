@@ -330,11 +330,11 @@ def _execute(options: CheckOptions, out: TextIO) -> int:
         click.echo(f"kubelint: {visible(notice)}", err=True)
     output_format = options.output_format or ("github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text")
     if not options.diff:  # with --diff, stdout is the diff
-        out.write(render(result, output_format, options.color, out, options.fail_on))
+        write_report(result, output_format, options.color, out, options.fail_on)
     for output_format, path in prepared.outputs:
         try:
             with open(path, "w", encoding="utf-8", errors="backslashreplace") as handle:
-                handle.write(render(result, output_format, False, handle, options.fail_on))
+                write_report(result, output_format, False, handle, options.fail_on)
         except OSError as exc:
             raise UsageProblem(f"cannot write {path}: {exc.strerror or exc}") from None
     if outcome is not None and outcome.problems:  # a file that could not be written is an I/O error
@@ -402,6 +402,17 @@ def _parse_output(spec: str) -> Tuple[str, str]:
 
 
 def render(result, output_format: str, color: Optional[bool], out, fail_on: str = "error") -> str:  # type: ignore[no-untyped-def]
+    """The report as text (`out`: where it would go, for colour and source lines)."""
+    return _formatter(output_format, color, out, fail_on).format(result)
+
+
+def write_report(result, output_format: str, color: Optional[bool], out, fail_on: str = "error") -> None:  # type: ignore[no-untyped-def]
+    """Write the report to `out` in pieces where the format allows (a large run's JSON text
+    would otherwise be the run's peak of memory)."""
+    _formatter(output_format, color, out, fail_on).write(result, out)
+
+
+def _formatter(output_format: str, color: Optional[bool], out, fail_on: str):  # type: ignore[no-untyped-def]
     from .formatters import formatter_class
     from .formatters.base import OutputOptions
 
@@ -409,7 +420,7 @@ def render(result, output_format: str, color: Optional[bool], out, fail_on: str 
     if color is None:
         color = is_tty and "NO_COLOR" not in os.environ
     options = OutputOptions(color=color, show_source=is_tty, source_lines=_source_line_reader(), fail_on=fail_on)
-    return formatter_class(output_format)(options).format(result)
+    return formatter_class(output_format)(options)
 
 
 def _source_line_reader():  # type: ignore[no-untyped-def]

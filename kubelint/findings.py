@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import enum
 import re
-from typing import List, NamedTuple, Optional, Tuple, Union
+from typing import Any, List, NamedTuple, Optional, Sequence, Tuple, Union
 
 PointerPart = Union[str, int]
 Pointer = Tuple[PointerPart, ...]
@@ -30,6 +30,9 @@ class Severity(str, enum.Enum):
 # ObjectRef, Fix, Finding and RunResult are written out rather than made by @dataclass: they
 # behave as the dataclasses did (equality, hash, repr, frozen), and defining them no longer
 # costs 4 ms and the dataclasses import on every start.
+
+
+_set_field = object.__setattr__
 
 
 def _frozen(self: object, name: str, value: object = None) -> None:
@@ -163,6 +166,11 @@ class Fix:
 
 
 class Finding:
+    # Slots: a large run holds every finding until the end (92,500 for 122,500 objects), and a
+    # __dict__ each made a finding 3x its slots' size. Change one with `replace`.
+    __slots__ = ("path", "position", "rule", "name", "severity", "message", "object", "json_path", "fixable",
+                 "suppressed", "fix", "overlay", "template")
+
     path: str
     position: Position
     rule: str
@@ -183,11 +191,24 @@ class Finding:
                  object: Optional[ObjectRef] = None, json_path: str = "", fixable: bool = False,  # noqa: A002
                  suppressed: bool = False, fix: Optional[Fix] = None, overlay: Optional[str] = None,
                  template: Optional[Tuple[str, int]] = None) -> None:
-        # Written to __dict__ directly: assignment is refused (frozen), and callers copy a
-        # finding with changes as Finding(**{**finding.__dict__, ...}).
-        self.__dict__.update(path=path, position=position, rule=rule, name=name, severity=severity,
-                             message=message, object=object, json_path=json_path, fixable=fixable,
-                             suppressed=suppressed, fix=fix, overlay=overlay, template=template)
+        setattr_ = _set_field  # assignment is refused (frozen); `object` is a field's name here
+        setattr_(self, "path", path)
+        setattr_(self, "position", position)
+        setattr_(self, "rule", rule)
+        setattr_(self, "name", name)
+        setattr_(self, "severity", severity)
+        setattr_(self, "message", message)
+        setattr_(self, "object", object)
+        setattr_(self, "json_path", json_path)
+        setattr_(self, "fixable", fixable)
+        setattr_(self, "suppressed", suppressed)
+        setattr_(self, "fix", fix)
+        setattr_(self, "overlay", overlay)
+        setattr_(self, "template", template)
+
+    def replace(self, **changes: Any) -> "Finding":
+        """A copy with `changes` (the dataclasses.replace of a frozen record)."""
+        return Finding(**{**{name: getattr(self, name) for name in Finding.__slots__}, **changes})
 
     __setattr__ = _frozen
     __delattr__ = _frozen
@@ -206,7 +227,15 @@ class Finding:
         return hash(self._key())
 
     def __repr__(self) -> str:
-        return "Finding(" + ", ".join(f"{name}={value!r}" for name, value in self.__dict__.items()) + ")"
+        return "Finding(" + ", ".join(f"{name}={getattr(self, name)!r}" for name in Finding.__slots__) + ")"
+
+    # Frozen with slots: pickle (findings come back from worker processes) needs these.
+    def __getstate__(self) -> tuple:
+        return tuple(getattr(self, name) for name in Finding.__slots__)
+
+    def __setstate__(self, state: tuple) -> None:
+        for name, value in zip(Finding.__slots__, state):
+            object.__setattr__(self, name, value)
 
     @property
     def line(self) -> int:
@@ -218,6 +247,22 @@ class Finding:
 
     def sort_key(self) -> tuple:
         return (self.path, self.position.line, self.position.column, self.rule, self.message, self.overlay or "")
+
+
+# Finding.sort_key's parts, least significant first (see sort_findings).
+_SORT_PASSES = (
+    lambda f: f.overlay or "", lambda f: f.message, lambda f: f.rule,
+    lambda f: f.position.column, lambda f: f.position.line, lambda f: f.path,
+)
+
+
+def sort_findings(findings: List[Finding]) -> None:
+    """Sort in place by Finding.sort_key, one part at a time (each sort is stable, so the last,
+    by path, leaves the others in order): the same order without a key tuple per finding, which
+    was the top of a large run's memory (92,500 findings: 9 MiB)."""
+    for part in _SORT_PASSES:
+        findings.sort(key=part)
+
 
 
 def pointer_to_json_path(pointer: Pointer) -> str:
@@ -259,18 +304,18 @@ class RunResult:
     files: int
     objects: int
     skipped: int
-    checked: List[Tuple[str, ObjectRef]]  # (path, object), input order
+    checked: Sequence[Tuple[str, ObjectRef]]  # (path, object), input order
     file_paths: List[str]
 
     def __init__(self, kubernetes_version: str, findings: List[Finding], files: int, objects: int, skipped: int,
-                 checked: Optional[List[Tuple[str, ObjectRef]]] = None,
+                 checked: Optional[Sequence[Tuple[str, ObjectRef]]] = None,
                  file_paths: Optional[List[str]] = None) -> None:
         self.kubernetes_version = kubernetes_version
         self.findings = findings
         self.files = files
         self.objects = objects
         self.skipped = skipped
-        self.checked = [] if checked is None else checked
+        self.checked: Sequence[Tuple[str, ObjectRef]] = [] if checked is None else checked
         self.file_paths = [] if file_paths is None else file_paths
 
     def __eq__(self, other: object) -> bool:

@@ -133,7 +133,7 @@ class Fixer:
                 applied.extend(done)
         if not fixes:
             return result, applied
-        findings = [Finding(**{**f.__dict__, "fixable": True, "fix": fixes[id(f)].fix}) if id(f) in fixes else f
+        findings = [f.replace(fixable=True, fix=fixes[id(f)].fix) if id(f) in fixes else f
                     for f in result.findings]
         return RunResult(**{**result.__dict__, "findings": findings}), applied
 

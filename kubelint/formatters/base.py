@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Callable, Dict, NamedTuple, Optional
+from typing import TYPE_CHECKING, Callable, Dict, NamedTuple, Optional, TextIO
 
 if TYPE_CHECKING:
     from ..findings import RunResult
@@ -21,6 +21,11 @@ class Formatter:
 
     def format(self, result: "RunResult") -> str:
         raise NotImplementedError
+
+    def write(self, result: "RunResult", out: TextIO) -> None:
+        """Write the report to `out`. A format whose report grows with the findings writes it
+        in pieces (see json), so a large run never holds the whole text."""
+        out.write(self.format(result))
 
 
 def object_label(finding: "object") -> str:

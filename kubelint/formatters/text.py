@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import List
+from typing import Iterator, List, TextIO
 
 from ..findings import Severity
 from .base import Formatter, object_label, summary_counts
@@ -16,10 +16,26 @@ def _plural(count: int, word: str) -> str:
     return f"{count} {word}{'' if count == 1 else 's'}"
 
 
+# Lines written at a time: a large run's whole report as one string (and its list of lines) was
+# the peak of its memory.
+_BATCH = 2048
+
+
 class TextFormatter(Formatter):
     def format(self, result) -> str:  # type: ignore[no-untyped-def]
+        return "".join(line + "\n" for line in self._lines(result))
+
+    def write(self, result, out: TextIO) -> None:  # type: ignore[no-untyped-def]
+        batch: List[str] = []
+        for line in self._lines(result):
+            batch.append(line + "\n")
+            if len(batch) == _BATCH:
+                out.write("".join(batch))
+                batch.clear()
+        out.write("".join(batch))
+
+    def _lines(self, result) -> Iterator[str]:  # type: ignore[no-untyped-def]
         color = self.options.color
-        lines: List[str] = []
         findings = result.active()
         group = 0  # where the findings on the current line start
         for number, f in enumerate(findings):
@@ -31,22 +47,21 @@ class TextFormatter(Formatter):
             where = f"{visible(f.path)}:{f.line}:{f.column}:"
             if color:
                 where = f"{_BOLD}{where}{_RESET}"
-            lines.append(f"{where} {severity} {f.rule} {visible(f.message + object_label(f))}")
+            yield f"{where} {severity} {f.rule} {visible(f.message + object_label(f))}"
             following = findings[number + 1] if number + 1 < len(findings) else None
             if following is not None and (following.path, following.line) == (f.path, f.line):
                 continue  # findings on one line share one source snippet, after the last of them
             if self.options.show_source and self.options.source_lines:
                 source = self.options.source_lines(f.path, f.line)
                 if source is not None:
-                    lines.extend(self._snippet(source, findings[group:number + 1]))
+                    yield from self._snippet(source, findings[group:number + 1])
         counts = summary_counts(result)
         summary = (f"{_plural(counts['files'], 'file')}, {_plural(counts['objects'], 'object')}"
                    f" ({counts['skipped']} skipped): {_plural(counts['errors'], 'error')}, "
                    f"{_plural(counts['warnings'], 'warning')}, {_plural(counts['infos'], 'info')}")
         if counts["suppressed"]:
             summary += f", {counts['suppressed']} suppressed"
-        lines.append(f"{_DIM}{summary}{_RESET}" if color else summary)
-        return "\n".join(lines) + "\n"
+        yield f"{_DIM}{summary}{_RESET}" if color else summary
 
     def _snippet(self, source: str, on_line: List) -> List[str]:  # type: ignore[type-arg]
         """The source line, and a caret under each column a finding points at (coloured by the

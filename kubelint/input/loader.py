@@ -118,7 +118,8 @@ class SourceFile:
             while end_line > line and _no_content(self._line_text(end_line), end_column == END_OF_CONTENT):
                 end_line -= 1
             end_column = self._line_end(end_line)
-        return Position(line, found.column, end_line, end_column)
+        # One int object when a finding spans one line: a large run keeps every position.
+        return Position(line, found.column, line if end_line == line else end_line, end_column)
 
     def _streamed_position(self, document: int, pointer: Pointer, anchor: str) -> Optional[Position]:
         """The first position asked of a document is read from the event stream up to its
@@ -187,13 +188,18 @@ def _no_content(line: str, comments_too: bool) -> bool:
     return not text or (comments_too and text.startswith("#"))
 
 
+# A packed object's length takes the low bits of Manifest._where, its offset the others.
+_LENGTH_BITS = 40
+_LENGTH_MASK = (1 << _LENGTH_BITS) - 1
+
+
 class Manifest:
     """One Kubernetes object and where it came from.
 
     `data` may arrive packed (see kubelint.run.packing) from another worker process; it is then
     unpacked the first time a rule looks at it."""
 
-    __slots__ = ("source", "document", "base", "ref", "_data", "_packed")
+    __slots__ = ("source", "document", "base", "ref", "_data", "_store", "_where")
 
     def __init__(self, source: SourceFile, document: int, base: Pointer, data: Optional[Dict[str, Any]],
                  ref: ObjectRef, packed: Optional[PackedRef] = None) -> None:
@@ -202,13 +208,16 @@ class Manifest:
         self.base = base  # () for a document, ("items", n) for an item of a List
         self.ref = ref
         self._data = data
-        self._packed = packed
+        self._store: Any = None
+        self._where = 0
+        if packed is not None:
+            self.keep_packed(packed)
 
     @property
     def data(self) -> Dict[str, Any]:
         if self._data is None:
-            store, offset, length = self._packed  # type: ignore[misc]
-            self._data = store.load(offset, length)
+            where = self._where
+            self._data = self._store.load(where >> _LENGTH_BITS, where & _LENGTH_MASK)
         return self._data
 
     @property
@@ -217,12 +226,17 @@ class Manifest:
         return self._data is not None
 
     def keep_packed(self, packed: PackedRef) -> None:
-        """Remember the packed data, so `release` can drop the unpacked copy."""
-        self._packed = packed
+        """Remember the packed data, so `release` can drop the unpacked copy. Offset and length
+        are kept as one int: a large run holds this for every object (a tuple and two ints
+        were 120 bytes of it)."""
+        store, offset, length = packed
+        if not 0 <= length <= _LENGTH_MASK:
+            raise ValueError(f"packed object of {length} bytes")
+        self._store, self._where = store, offset << _LENGTH_BITS | length
 
     def release(self) -> bool:
         """Drop the unpacked data if it can be unpacked again (and say whether it was)."""
-        if self._packed is None:
+        if self._store is None:
             return False
         self._data = None
         return True

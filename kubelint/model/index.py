@@ -13,7 +13,11 @@ Key = Tuple[str, str, str]  # (kind, namespace, name)
 class SetIndex:
     def __init__(self, objects: Iterable[K8sObject]) -> None:
         self.objects: List[K8sObject] = list(objects)
-        self._by_key: Dict[Key, List[K8sObject]] = defaultdict(list)
+        # (kind, namespace) -> name -> object: one dict entry per object, no key tuple or list
+        # each (a large run holds this for every object); names given twice also go to
+        # _duplicates, with every object of that name in set order.
+        self._by_name: Dict[Tuple[str, str], Dict[str, K8sObject]] = {}
+        self._duplicates: Dict[Key, List[K8sObject]] = {}
         self._kinds: Dict[Tuple[str, str], int] = defaultdict(int)  # (kind, namespace) -> count
         self._kind_anywhere: Dict[str, int] = defaultdict(int)
         self.namespaces: Set[str] = set()
@@ -23,7 +27,7 @@ class SetIndex:
         for obj in self.objects:
             namespace = obj.namespace if is_namespaced(obj.kind) else ""
             if obj.name:
-                self._by_key[(obj.kind, namespace, obj.name)].append(obj)
+                self._add_named(obj, namespace)
             self._kinds[(obj.kind, namespace)] += 1
             self._kind_anywhere[obj.kind] += 1
             if obj.kind == "Namespace" and obj.name:
@@ -34,12 +38,27 @@ class SetIndex:
                 for key, value in labels.items():
                     self._by_label[(obj.namespace, key, value)].append(obj)
 
+    def _add_named(self, obj: K8sObject, namespace: str) -> None:
+        names = self._by_name.get((obj.kind, namespace))
+        if names is None:
+            names = self._by_name[(obj.kind, namespace)] = {}
+        first = names.setdefault(obj.name, obj)  # type: ignore[arg-type]
+        if first is not obj:
+            self._duplicates.setdefault((obj.kind, namespace, obj.name), [first]).append(obj)  # type: ignore[arg-type]
+
     def get(self, kind: str, namespace: str, name: str) -> Optional[K8sObject]:
-        found = self._by_key.get((kind, namespace if is_namespaced(kind) else "", name))
-        return found[0] if found else None
+        """The first object of the set with this kind, namespace and name."""
+        names = self._by_name.get((kind, namespace if is_namespaced(kind) else ""))
+        return names.get(name) if names is not None else None
 
     def all_named(self, kind: str, namespace: str, name: str) -> List[K8sObject]:
-        return self._by_key.get((kind, namespace if is_namespaced(kind) else "", name), [])
+        """Every object of the set with this kind, namespace and name, in set order."""
+        namespace = namespace if is_namespaced(kind) else ""
+        names = self._by_name.get((kind, namespace))
+        first = names.get(name) if names is not None else None
+        if first is None:
+            return []
+        return self._duplicates.get((kind, namespace, name)) or [first]
 
     def has_kind(self, kind: str, namespace: Optional[str] = None) -> bool:
         """Does the set hold any object of `kind` (in `namespace`, when given)?"""

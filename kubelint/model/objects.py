@@ -88,22 +88,45 @@ class PodTemplate:
 
 _UNKNOWN: Any = object()
 
-# Objects unpacked since the last release_unpacked(), when tracking is on (a large parallel
-# run): they are packed away again after each checked object, so that the run holds about one
-# object's data at a time, whichever objects its rules looked at.
+# Objects unpacked since the last release_unpacked(), when tracking is on (a large run that
+# keeps objects packed): they are packed away again after each checked object, so that the run
+# holds about one object's data at a time, whichever objects its rules looked at. A rule that
+# reads the whole set once (the Services of every namespace, say) would still unpack all of
+# it for that one object: past MAX_UNPACKED, the others are packed away as it goes, all but the
+# object being checked (whose rules share what they derive from it).
+MAX_UNPACKED = 256
 _unpacked: List["K8sObject"] = []
 _tracking = [False]
+_checking: List[Optional["K8sObject"]] = [None]
 
 
 def track_unpacked(on: bool) -> None:
     _tracking[0] = on
     _unpacked.clear()
+    _checking[0] = None
+
+
+def checking(obj: Optional["K8sObject"]) -> None:
+    """Say which object is being checked: it stays unpacked until release_unpacked()."""
+    _checking[0] = obj
 
 
 def release_unpacked() -> None:
     for obj in _unpacked:
         obj.release()
     _unpacked.clear()
+
+
+def _unpacking(obj: "K8sObject") -> None:
+    """Note that `obj` is being unpacked; pack the others away if there are too many."""
+    if len(_unpacked) >= MAX_UNPACKED:
+        current = _checking[0]
+        kept = [o for o in _unpacked if o is current]
+        for other in _unpacked:
+            if other is not current:
+                other.release()
+        _unpacked[:] = kept
+    _unpacked.append(obj)
 
 
 class K8sObject:
@@ -133,7 +156,7 @@ class K8sObject:
         data = self._data
         if data is None:
             if _tracking[0]:
-                _unpacked.append(self)
+                _unpacking(self)
             data = self._data = with_defaults(self.manifest.data)
         return data
 
@@ -158,7 +181,7 @@ class K8sObject:
         """The object as written, without defaults."""
         manifest = self.manifest
         if _tracking[0] and not manifest.unpacked:
-            _unpacked.append(self)
+            _unpacking(self)
         return manifest.data
 
     @property

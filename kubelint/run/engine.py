@@ -10,6 +10,7 @@ from typing import (
     Dict,
     Iterable,
     List,
+    NamedTuple,
     Optional,
     Sequence,
     Tuple,
@@ -21,10 +22,12 @@ from ..findings import (
     Finding,
     Issue,
     LocatedIssue,
+    ObjectRef,
     Position,
     RunResult,
     Severity,
     pointer_to_json_path,
+    sort_findings,
 )
 from ..input.files import InputFile
 from ..input.loader import (
@@ -37,7 +40,7 @@ from ..input.loader import (
 from ..input.reading import Read, read_file, read_stdin
 from ..model.context import AssumePresent, RuleContext
 from ..model.index import SetIndex
-from ..model.objects import K8sObject, release_unpacked, track_unpacked
+from ..model.objects import K8sObject, checking, release_unpacked, track_unpacked
 from ..rules import Registry, build_registry
 from ..rules.base import Rule, RuleSettings
 from ..schemas.kustomization import RULE_KUSTOMIZATION, is_kustomization_file
@@ -134,6 +137,7 @@ class Checker:
         self._contexts: Dict[str, RuleContext] = {}  # one per rule and set
         self._large_input = False
         self._pack_stores: List["PackStore"] = []  # one per shard of a parallel run
+        self._shared_strings: Dict[str, str] = {}  # findings' messages and JSON paths, one copy each
         self._active_rules = [r for r in self.registry.rules
                               if not r.builtin and self.rule_settings[r.id].enabled]
         # Rendered input (kustomize): where an object's field was written, when not in the
@@ -177,7 +181,7 @@ class Checker:
     def object_findings(self, objects: Sequence[K8sObject], index: SetIndex, schema: bool = True) -> List[Finding]:
         """The findings of `objects` in the set `index` (`schema`: with the schema step), those
         their `kubelint.io/ignore` annotation names marked suppressed."""
-        return [f for found, _ in self._check_objects(list(objects), index, schema=schema) for f in found]
+        return self._check_objects(list(objects), index, schema=schema).findings
 
     def suppress(self, findings: List[Finding]) -> List[Finding]:
         """Apply comment directives and per-file ignores to findings in files this run did not
@@ -204,8 +208,11 @@ class Checker:
             for _, _, notices in others:  # say each notice once, as a serial run does
                 self.store.notices.extend(n for n in notices if n not in self.store.notices)
             findings = self._set_findings(loaded, crd_problems)
-            checked = first_checked + [entry for other_checked, _, _ in others for entry in other_checked]
-            return self._finish(loaded, objects, findings, _once_per_location(checked))
+            for other_checked, _, _ in others:  # in shard order: the objects' order
+                first_checked.findings.extend(other_checked.findings)
+                first_checked.annotations.extend(other_checked.annotations)
+            first_checked.findings[:] = _once_per_location(first_checked.findings)
+            return self._finish(loaded, objects, findings, first_checked)
         finally:
             for store in self._pack_stores:
                 store.close()
@@ -213,18 +220,23 @@ class Checker:
 
     def _load_shard(self, numbered: Sequence[Tuple[int, InputFile]]
                     ) -> Tuple[Tuple[List[LoadResult], List[K8sObject]], List[PackedFile]]:
-        """Load one shard's files (each with its shard number) and pack their objects."""
-        from .packing import pack_file
+        """Load one shard's files (each with its shard number) and pack their objects; the
+        summaries for the other processes, if any."""
+        from .packing import pack_file, parent_needs_text
 
         store = self._pack_stores[numbered[0][0]]
+        alone = len(self._pack_stores) == 1  # a serial run: no summaries (a tuple or three per object)
         loaded: List[LoadResult] = []
         objects: List[K8sObject] = []
         packed: List[PackedFile] = []
         for _, item in numbered:
             result = self._load(item)  # no shared strings: each file is packed at once
             file_objects = [K8sObject(m) for m in result.manifests]
-            packed.append(pack_file(result, [o.template_labels for o in file_objects], store))
-            if packed[-1].text is None and item.content is None and item.real_path != "-":
+            needs_text = parent_needs_text(result.source.text)
+            summary = pack_file(result, [o.template_labels for o in file_objects], store, summary=not alone)
+            if summary is not None:
+                packed.append(summary)
+            if not needs_text and item.content is None and item.real_path != "-":
                 # Only positions need it now, and they read it again.
                 result.source.forget_text(item.real_path)
             if self._large_input:  # a large input: keep only the packed copy until each object is checked
@@ -236,7 +248,7 @@ class Checker:
         return (loaded, objects), packed
 
     def _check_shard(self, number: int, state: Tuple[List[LoadResult], List[K8sObject]],
-                     summaries: List[List[PackedFile]]) -> Tuple[List[Tuple[List[Finding], Optional[Suppression]]],
+                     summaries: List[List[PackedFile]]) -> Tuple["Checked",
                                                                  Optional[Tuple[List[LoadResult], List[K8sObject],
                                                                                 List[Tuple[Manifest, Issue]]]],
                                                                  List[str]]:
@@ -311,27 +323,25 @@ class Checker:
         return findings
 
     def _finish(self, loaded: List[LoadResult], objects: List[K8sObject], findings: List[Finding],
-                checked: List[Tuple[List[Finding], Optional[Suppression]]]) -> RunResult:
-        annotations: List[Tuple[str, Suppression]] = []
-        for obj, (object_findings, suppression) in zip(objects, checked):
-            if suppression is not None:
-                annotations.append((obj.path, suppression))
-            findings.extend(object_findings)
-        findings = self._suppress(findings, loaded, annotations)
+                checked: "Checked") -> RunResult:
+        findings.extend(checked.findings)
+        findings = self._suppress(findings, loaded, checked.annotations)
         findings = _attribute_rendered(findings, loaded)
-        findings.sort(key=Finding.sort_key)
+        sort_findings(findings)
         return RunResult(self.store.version, findings, files=len(loaded), objects=len(objects),
                          skipped=sum(r.skipped for r in loaded),
-                         checked=[(o.path, o.ref) for o in objects],
+                         checked=_CheckedObjects(objects),
                          file_paths=[r.source.path for r in loaded])
 
     def _check_objects(self, objects: List[K8sObject], index: SetIndex, release: bool = False,
-                       schema: bool = True) -> List[Tuple[List[Finding], Optional[Suppression]]]:
-        """Each object's findings, with its `kubelint.io/ignore` annotation applied (`release`:
-        drop each object's unpacked data once checked)."""
-        results = []
+                       schema: bool = True) -> "Checked":
+        """The objects' findings, in order, with each one's `kubelint.io/ignore` annotation
+        applied (`release`: drop each object's unpacked data once checked)."""
+        results = Checked([], [])
         previous_source = None
         for obj in objects:
+            if release:
+                checking(obj)
             object_findings = self._check_object(obj, index, schema)
             keys, present = annotation_keys(obj.raw.get("metadata"))
             suppression = None
@@ -339,7 +349,8 @@ class Checker:
                 suppression = Suppression(keys, obj.manifest.position(
                     ("metadata", "annotations", "kubelint.io/ignore")), "object")
                 object_findings = [_apply(f, [suppression]) for f in object_findings]
-            results.append((object_findings, suppression))
+                results.annotations.append((obj.path, suppression))
+            results.findings.extend(object_findings)
             if release:
                 obj.release()
                 release_unpacked()  # the objects its rules looked at
@@ -420,10 +431,15 @@ class Checker:
             if self.relocate is not None else None
         path, position = moved if moved is not None else \
             (manifest.source.path, manifest.position(issue.pointer, issue.anchor))
+        # A run keeps every finding to the end, and most messages and JSON paths repeat (one
+        # rule, one problem, many objects): one copy of each.
+        shared = self._shared_strings
+        message = shared.setdefault(issue.message, issue.message)
+        json_path = pointer_to_json_path(manifest.base + tuple(issue.pointer))
         return Finding(
             path=path, position=position,
-            rule=rule.id, name=rule.name, severity=severity, message=issue.message,
-            object=manifest.ref, json_path=pointer_to_json_path(manifest.base + tuple(issue.pointer)))
+            rule=rule.id, name=rule.name, severity=severity, message=message,
+            object=manifest.ref, json_path=shared.setdefault(json_path, json_path))
 
     def _located(self, path: str, issue: LocatedIssue) -> Optional[Finding]:
         enabled = self._enabled(issue.rule)
@@ -499,22 +515,50 @@ def _input_size(item: InputFile) -> int:
         return 0
 
 
-def _once_per_location(checked: List[Tuple[List[Finding], Optional[Suppression]]]
-                       ) -> List[Tuple[List[Finding], Optional[Suppression]]]:
+class Checked(NamedTuple):
+    """What checking a run's objects found: their findings in the objects' order, flat (a
+    list per object cost more than the findings of a large run), and the `kubelint.io/ignore`
+    annotations met, with the path of the object that carries each."""
+
+    findings: List[Finding]
+    annotations: List[Tuple[str, Suppression]]
+
+
+class _CheckedObjects(Sequence[Tuple[str, ObjectRef]]):
+    """RunResult.checked, (path, object) of each object in input order, made as it is read: a
+    tuple per object built at the end of a large run was the top of its memory (the objects
+    themselves live until the report is written anyway)."""
+
+    __slots__ = ("_objects",)
+
+    def __init__(self, objects: List[K8sObject]) -> None:
+        self._objects = objects
+
+    def __len__(self) -> int:
+        return len(self._objects)
+
+    def __getitem__(self, index):  # type: ignore[no-untyped-def]
+        if isinstance(index, slice):
+            return [(o.path, o.ref) for o in self._objects[index]]
+        obj = self._objects[index]
+        return obj.path, obj.ref
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Sequence) and list(self) == list(other)
+
+
+def _once_per_location(findings: List[Finding]) -> List[Finding]:
     """Each process reports a failing schema location on the first object that needed it; a
     serial run reports it once, so keep the first report of each message only."""
     seen: set = set()
-    result = []
-    for findings, suppression in checked:
-        kept = []
-        for finding in findings:
-            if finding.rule == RULE_LOCATION_ERROR:
-                if finding.message in seen:
-                    continue
-                seen.add(finding.message)
-            kept.append(finding)
-        result.append((kept, suppression))
-    return result
+    kept = []
+    for finding in findings:
+        if finding.rule == RULE_LOCATION_ERROR:
+            if finding.message in seen:
+                continue
+            seen.add(finding.message)
+        kept.append(finding)
+    return kept
 
 
 def _unpacked(packed_files: List[PackedFile], store: "PackStore") -> Tuple[List[LoadResult], List[K8sObject]]:
@@ -544,14 +588,14 @@ def _attribute_rendered(findings: List[Finding], loaded: List[LoadResult]) -> Li
         where = sources.attribute(finding.line) if sources else None
         if where is not None and finding.object is not None:
             template, line = where
-            finding = Finding(**{**finding.__dict__, "template": (template, line),
-                                 "message": f"{finding.message} (template {template}, line {line} of its output)"})
+            finding = finding.replace(template=(template, line),
+                              message=f"{finding.message} (template {template}, line {line} of its output)")
         result.append(finding)
     return result
 
 
 def _suppressed(finding: Finding) -> Finding:
-    return Finding(**{**finding.__dict__, "suppressed": True})
+    return finding.replace(suppressed=True)
 
 
 def _apply(finding: Finding, suppressions: Iterable[Suppression]) -> Finding:

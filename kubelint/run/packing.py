@@ -85,6 +85,11 @@ class PackedFile:
     objects: List[PackedObject]
 
 
+def parent_needs_text(text: str) -> bool:
+    """Does the process that makes the run's result need this file's text (see _PARENT_NEEDS_TEXT)?"""
+    return any(marker in text for marker in _PARENT_NEEDS_TEXT)
+
+
 def pack(data: Any) -> bytes:
     try:
         return _MARSHAL + marshal.dumps(data, 4)
@@ -98,19 +103,24 @@ def unpack(where: PackedRef) -> Any:
     return marshal.loads(body[1:]) if body[:1] == _MARSHAL else pickle.loads(body[1:])
 
 
-def pack_file(result: LoadResult, template_labels: List[Optional[Dict[str, str]]], store: PackStore) -> PackedFile:
+def pack_file(result: LoadResult, template_labels: List[Optional[Dict[str, str]]], store: PackStore,
+              summary: bool = True) -> Optional[PackedFile]:
     """Pack a file's objects into `store`. `template_labels`: each manifest's pod template
     labels (None: no template), in order. Each manifest remembers where its packed data is, so
-    it can release the unpacked copy."""
+    it can release the unpacked copy. Returns the file's summary for the other processes, or
+    None without `summary` (a run in one process has no one to send it to)."""
     source = result.source
-    text = source.text if any(marker in source.text for marker in _PARENT_NEEDS_TEXT) else None
     objects: List[PackedObject] = []
     for manifest, labels in zip(result.manifests, template_labels):
         offset, length = store.add(pack(manifest.data))
         manifest.keep_packed((store, offset, length))
-        ref = manifest.ref
-        objects.append((manifest.document, manifest.base, (ref.api_version, ref.kind, ref.namespace, ref.name),
-                        (offset, length), labels))
+        if summary:
+            ref = manifest.ref
+            objects.append((manifest.document, manifest.base, (ref.api_version, ref.kind, ref.namespace, ref.name),
+                            (offset, length), labels))
+    if not summary:
+        return None
+    text = source.text if parent_needs_text(source.text) else None
     return PackedFile(source.path, source.document_lines, source.safe_parser, text,
                       result.issues, result.skipped, objects)
 

@@ -130,7 +130,7 @@ def check_root(checker: Checker, root: str) -> RunResult:
         changes = {"overlay": name}
         if finding.path == label:  # about the stream itself (kustomize wrote bad YAML?)
             changes["path"] = fallback
-        findings.append(Finding(**{**finding.__dict__, **changes}))
+        findings.append(finding.replace(**changes))
     findings.sort(key=Finding.sort_key)
     return RunResult(result.kubernetes_version, findings, files=1, objects=result.objects, skipped=result.skipped,
                      checked=[(name, ref) for _, ref in result.checked], file_paths=[name])

@@ -199,3 +199,63 @@ def test_sarif():
 
 def registry_rule(rule_id):
     return next(rule for rule in all_rules() if rule.id == rule_id)
+
+
+def test_json_written_in_pieces_is_the_document_json_dumps_writes():
+    """The JSON report is written a batch of findings at a time (a large run's whole text was
+    its peak of memory); the bytes must be those of one json.dumps of the whole document."""
+    import io
+
+    from kubelint.formatters import json as json_format
+    from kubelint.formatters.base import summary_counts
+
+    many = [Finding(f"dir/{n % 7}.yaml", Position(n + 1, 3, n + 1, 9 + n % 3), "KL204", "namespace-defined",
+                    Severity.WARNING, f'namespace "ns-{n % 5}" is not defined \u00e9\n"q"', CFG if n % 2 else None,
+                    "/metadata/namespace", template=("t.yaml", n) if n % 3 == 0 else None,
+                    overlay="overlays/prod" if n % 4 == 0 else None)
+            for n in range(1500)]  # many pieces of text
+    for result in (RESULT, RunResult("1.37", many, files=7, objects=2, skipped=0),
+                   RunResult("1.37", [], files=0, objects=0, skipped=0)):
+        out = io.StringIO()
+        formatter_class("json")(OutputOptions()).write(result, out)
+        expected = json.dumps({"kubelint": __version__, "kubernetesVersion": "1.37",
+                               "findings": [json_format._entry(f) for f in result.active()],
+                               "summary": summary_counts(result)}, indent=2) + "\n"
+        assert out.getvalue() == expected
+        assert formatter_class("json")(OutputOptions()).format(result) == expected
+    assert '"findings": [],' in expected  # the empty run
+
+
+def test_json_report_leaves_no_garbage_per_finding():
+    """A large run keeps the cyclic collector off: writing the report must not leave a
+    reference cycle per finding (encoding each with json.dumps did: 55 MiB for 23,000)."""
+    import gc
+    import io
+
+    result = RunResult("1.37", [RESULT.findings[0]] * 300, files=1, objects=1, skipped=0)
+    formatter = formatter_class("json")(OutputOptions())
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        gc.collect()
+        formatter.write(result, io.StringIO())
+        garbage = gc.collect()
+    finally:
+        if was:
+            gc.enable()
+    assert garbage < 100, f"{garbage} objects left in cycles for 300 findings"
+
+
+def test_text_written_in_pieces_is_the_formatted_text():
+    """The text report is written a batch of lines at a time; the bytes are those of format()."""
+    import io
+
+    from kubelint.formatters import text as text_format
+
+    many = RunResult("1.37", [RESULT.findings[n % 4] for n in range(text_format._BATCH * 2 + 3)],
+                     files=3, objects=2, skipped=1)
+    for result in (RESULT, many):
+        out = io.StringIO()
+        formatter_class("text")(OutputOptions()).write(result, out)
+        assert out.getvalue() == formatter_class("text")(OutputOptions()).format(result)
+    assert out.getvalue().count("\n") == text_format._BATCH * 2 + 3 + 1  # a line each, and the summary

@@ -69,6 +69,13 @@ def test_get_and_all_named(index):
     assert index.get("Namespace", "shop", "shop").name == "shop"
 
 
+def test_only_names_given_twice_get_a_list(index):
+    """A large run keeps the index to the end: a unique name is one dict entry, not a key tuple
+    and a list each; only (kind, namespace, name) given twice keeps a list, in set order."""
+    assert list(index._duplicates) == [("ConfigMap", "shop", "cfg")]
+    assert index.all_named("Pod", "default", "pod") == [index.get("Pod", "default", "pod")]
+
+
 def test_has_kind(index):
     assert index.has_kind("ConfigMap") and index.has_kind("ConfigMap", "shop") and index.has_kind("ConfigMap", "default")
     assert not index.has_kind("ConfigMap", "other") and not index.has_kind("Secret")

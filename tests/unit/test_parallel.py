@@ -63,6 +63,41 @@ def test_large_serial_run_keeps_objects_packed_and_gives_the_same_findings(root,
     assert shard_counts == [1] and len(released) == serial.objects
 
 
+def test_large_serial_run_holds_a_bounded_number_of_objects_unpacked(monkeypatch):
+    """A rule that reads the whole set for one object (the Services of every namespace, say)
+    must not leave the whole set unpacked: past MAX_UNPACKED the others are packed away, never
+    the object being checked; no object is left unpacked after the run; findings unchanged."""
+    from kubelint.model import objects
+
+    root = os.path.join(REPO, "examples")
+    serial = run_paths([root], jobs=1)
+    monkeypatch.setattr(engine, "LARGE_INPUT_BYTES", 0)
+    monkeypatch.setattr(objects, "MAX_UNPACKED", 3)
+    seen, most, current_kept = set(), [0], []
+    real_unpacking, real_finish = objects._unpacking, Checker._finish
+
+    def unpacking(obj):
+        real_unpacking(obj)
+        seen.add(obj)
+        held = [o for o in seen if o._data is not None or o.manifest.unpacked] + [obj]
+        most[0] = max(most[0], len(set(held)))
+        current = objects._checking[0]
+        current_kept.append(current is None or current in objects._unpacked)
+
+    finished = []
+    monkeypatch.setattr(objects, "_unpacking", unpacking)
+    monkeypatch.setattr(Checker, "_finish", lambda self, loaded, objs, *a: finished.append(objs) or
+                        real_finish(self, loaded, objs, *a))
+    packed = run_paths([root], jobs=1)
+    assert describe(packed) == describe(serial)
+    assert len(seen) > 10 and 2 <= most[0] <= 3 + 1  # the limit, and the object being unpacked
+    assert all(current_kept)
+    assert not [o for o in finished[0] if o._data is not None or o.manifest.unpacked]
+    # RunResult.checked is made as it is read, from the objects: the same pairs.
+    assert list(packed.checked) == [(o.path, o.ref) for o in finished[0]] == list(serial.checked)
+    assert packed.checked[-1] == serial.checked[-1] and len(packed.checked) == serial.objects
+
+
 def test_shards_are_contiguous_and_balanced_by_size():
     items = list("abcdefgh")
     assert parallel.split_by_weight(items, [1] * 8, 2) == [list("abcd"), list("efgh")]

@@ -102,9 +102,9 @@ def test_the_findings_records_behave_as_the_dataclasses_they_were():
     assert repr(ref) == "ObjectRef(api_version='v1', kind='Service', namespace='shop', name='web')"
     finding = Finding("a.yaml", FILE_START, "KL301", "service-port-range", Severity.ERROR, "m", ref)
     # `suppressed` and `fix` are not compared (a suppressed finding is the same finding).
-    marked = Finding(**{**finding.__dict__, "suppressed": True})
+    marked = finding.replace(suppressed=True)
     assert marked == finding and hash(marked) == hash(finding) and marked.suppressed
-    assert Finding(**{**finding.__dict__, "message": "n"}) != finding
+    assert finding.replace(message="n") != finding
     assert pickle.loads(pickle.dumps(marked)).suppressed and pickle.loads(pickle.dumps(marked)) == finding
     assert repr(finding).startswith("Finding(path='a.yaml', position=Position(line=1, column=1, end_line=1, ")
     for record, field in ((ref, "name"), (finding, "rule")):
