@@ -12,7 +12,7 @@ from __future__ import annotations
 import weakref
 from typing import Any, Dict, FrozenSet, Mapping, NamedTuple, Optional, Tuple
 
-from ...model.index import SetIndex
+from ...model.index import SetIndex, per_set_cache
 from ...model.objects import as_dict
 from .api import (ALL_PRIVILEGED, BASELINE, LABEL_PREFIX, LATEST, MODES, LabelError, LevelVersion, Policy,
                   parse_level, parse_version, policy_to_evaluate)
@@ -85,8 +85,7 @@ class NamespacePolicies:
         return NamespacePolicy(KUBELINT_DEFAULT, FROM_KUBELINT, exempt)
 
 
-_by_index: "weakref.WeakKeyDictionary[SetIndex, Dict[PodSecurityConfig, NamespacePolicies]]" = \
-    weakref.WeakKeyDictionary()
+_by_index: "weakref.WeakKeyDictionary[SetIndex, Dict[PodSecurityConfig, NamespacePolicies]]" = per_set_cache()
 
 
 def namespace_policies(index: SetIndex, config: PodSecurityConfig) -> NamespacePolicies:

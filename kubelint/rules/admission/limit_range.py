@@ -72,7 +72,9 @@ class _LimitRangeRule(Rule):
 
     def check(self, obj: "K8sObject", ctx: Any) -> Iterator[Report]:
         _context[0] = ctx
-        for finding in _evaluated(obj):
+        found = _evaluated(obj)
+        _context[0] = None  # not kept past the object: the context holds the whole set
+        for finding in found:
             if finding.kind == self.finding_kind:
                 yield Report(finding.pointer, f"{finding.message}; {_refused(obj, finding)} by LimitRanger",
                              finding.anchor)

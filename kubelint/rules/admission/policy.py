@@ -36,7 +36,9 @@ class _PolicyRule(Rule):
         if not ctx.index.has_kind("ValidatingAdmissionPolicyBinding"):
             return
         _context[0] = ctx
-        for finding in _evaluated(obj):
+        found = _evaluated(obj)
+        _context[0] = None  # not kept past the object: the context holds the whole set
+        for finding in found:
             if finding.kind == self.finding_kind:
                 yield Report(finding.pointer, finding.message, "value", self.severity_of(finding))
 

@@ -7,6 +7,7 @@ import functools
 import weakref
 from typing import Any, Dict, List, Set, Tuple
 
+from ...model.index import per_set_cache
 from ...model.objects import K8sObject, as_dict, as_list
 
 
@@ -73,7 +74,7 @@ class SetFacts:
         return sorted(set(names))
 
 
-_facts: "weakref.WeakKeyDictionary[Any, SetFacts]" = weakref.WeakKeyDictionary()
+_facts: "weakref.WeakKeyDictionary[Any, SetFacts]" = per_set_cache()
 
 
 def set_facts(index: Any) -> SetFacts:

@@ -9,7 +9,7 @@ import weakref
 from typing import TYPE_CHECKING, Any, Dict, Iterator, List, Optional, Tuple
 
 from ...findings import Severity
-from ...model.index import is_namespaced
+from ...model.index import is_namespaced, per_set_cache
 from ...model.objects import K8sObject
 from ..base import Report, Rule, RuleDoc
 from .kinds import is_api_object, kind_class, raw_meta, raw_string
@@ -76,7 +76,7 @@ class DefinitionFacts:
         return known
 
 
-_definition_facts: "weakref.WeakKeyDictionary[Any, DefinitionFacts]" = weakref.WeakKeyDictionary()
+_definition_facts: "weakref.WeakKeyDictionary[Any, DefinitionFacts]" = per_set_cache()
 # The objects of one file share its path, and duplicates are compared by directory many times.
 directory_of = functools.lru_cache(maxsize=4096)(os.path.dirname)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import weakref
 from typing import Dict, Iterable, Set, Tuple
 
-from ...model.index import SetIndex
+from ...model.index import SetIndex, per_set_cache
 from ...model.objects import K8sObject, as_dict
 
 # Keys the token controller fills in a kubernetes.io/service-account-token Secret.
@@ -27,7 +27,7 @@ def key_list(keys: Iterable[str], limit: int = 8) -> str:
 
 
 # Per set: the data keys of the objects named (kind, namespace, name), filled as rules ask.
-_KEYS: "weakref.WeakKeyDictionary[SetIndex, Dict[Tuple[str, str, str], Set[str]]]" = weakref.WeakKeyDictionary()
+_KEYS: "weakref.WeakKeyDictionary[SetIndex, Dict[Tuple[str, str, str], Set[str]]]" = per_set_cache()
 
 
 def keys_of_named(index: SetIndex, kind: str, namespace: str, name: str) -> Set[str]:

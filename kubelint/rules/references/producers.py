@@ -7,7 +7,7 @@ import os
 import weakref
 from typing import Any, Dict, Iterator, List, Set, Tuple
 
-from ...model.index import SetIndex
+from ...model.index import SetIndex, per_set_cache
 from ...model.objects import K8sObject, as_dict, as_list, get_path
 from .refs import name_or_none
 
@@ -25,9 +25,9 @@ class _Producers:
         self.pv_classes: Set[str] = set()
 
 
-_PRODUCERS: "weakref.WeakKeyDictionary[SetIndex, _Producers]" = weakref.WeakKeyDictionary()
+_PRODUCERS: "weakref.WeakKeyDictionary[SetIndex, _Producers]" = per_set_cache()
 # Per set: (kind, name) of ConfigMaps and Secrets that kustomize generators create, in any namespace.
-_GENERATED: "weakref.WeakKeyDictionary[SetIndex, Set[Tuple[str, str]]]" = weakref.WeakKeyDictionary()
+_GENERATED: "weakref.WeakKeyDictionary[SetIndex, Set[Tuple[str, str]]]" = per_set_cache()
 _SECRET_PRODUCER_KINDS = frozenset({"SealedSecret", "OnePasswordItem", "ExternalSecret", "Certificate",
                                     "VaultStaticSecret", "VaultDynamicSecret", "VaultPKISecret",
                                     "SecretProviderClass"})

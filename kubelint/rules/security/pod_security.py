@@ -79,6 +79,7 @@ class PodSecurityRule(Rule):
     def check(self, obj: "K8sObject", ctx: "RuleContext") -> Iterator[Report]:
         _context[0] = ctx
         findings = _evaluated(obj)
+        _context[0] = None  # not kept past the object: the context holds the whole set
         if not findings:  # the common case: no generator frame for each of the 16 rules of a clean pod
             return _NOTHING
         return iter([Report(f.pointer, f.message, f.anchor, f.severity)

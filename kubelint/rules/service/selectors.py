@@ -10,6 +10,7 @@ import weakref
 from typing import Any, Dict, Iterator, List, Optional, Tuple
 
 from ...findings import Pointer, Severity
+from ...model.index import per_set_cache
 from ...model.objects import K8sObject, as_dict
 from ...model.validation import iana_svc_name
 from ..base import Report, Rule, RuleDoc
@@ -57,7 +58,7 @@ INERT_CUSTOM_KINDS = frozenset({
     "BackendTLSPolicy", "GrafanaDashboard", "GrafanaDatasource", "GrafanaFolder", "GrafanaAlertRuleGroup",
 })
 
-_operator_namespaces: "weakref.WeakKeyDictionary[Any, frozenset]" = weakref.WeakKeyDictionary()
+_operator_namespaces: "weakref.WeakKeyDictionary[Any, frozenset]" = per_set_cache()
 
 
 def may_create_pods(obj: K8sObject) -> bool:
