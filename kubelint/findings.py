@@ -39,7 +39,27 @@ def _frozen(self: object, name: str, value: object = None) -> None:
     raise AttributeError(f"cannot assign to field {name!r}")
 
 
-class ObjectRef:
+class _Record:
+    """Frozen, and equal and hashed by `_key()`: what @dataclass(frozen=True) gave."""
+
+    __slots__ = ()
+
+    __setattr__ = _frozen
+    __delattr__ = _frozen
+
+    def _key(self) -> tuple:
+        raise NotImplementedError
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is self.__class__:
+            return self._key() == other._key()  # type: ignore[attr-defined]
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(self._key())
+
+
+class ObjectRef(_Record):
     # Slots: a large run holds one per object in each process, and a __dict__ each would
     # triple their size (350 -> 90 bytes).
     __slots__ = ("api_version", "kind", "namespace", "name")
@@ -56,19 +76,9 @@ class ObjectRef:
         setattr_(self, "namespace", namespace)
         setattr_(self, "name", name)
 
-    __setattr__ = _frozen
-    __delattr__ = _frozen
-
     def _key(self) -> tuple:
         return (self.api_version, self.kind, self.namespace, self.name)
 
-    def __eq__(self, other: object) -> bool:
-        if other.__class__ is self.__class__:
-            return self._key() == other._key()  # type: ignore[attr-defined]
-        return NotImplemented
-
-    def __hash__(self) -> int:
-        return hash(self._key())
 
     def __repr__(self) -> str:
         return (f"ObjectRef(api_version={self.api_version!r}, kind={self.kind!r}, "
@@ -137,7 +147,7 @@ class Edit(NamedTuple):
     replacement: str
 
 
-class Fix:
+class Fix(_Record):
     """What `kubelint fix` would change for a finding: text edits, how safe, and in words."""
 
     description: str
@@ -147,25 +157,15 @@ class Fix:
     def __init__(self, description: str, applicability: Applicability, edits: Tuple[Edit, ...]) -> None:
         self.__dict__.update(description=description, applicability=applicability, edits=edits)
 
-    __setattr__ = _frozen
-    __delattr__ = _frozen
-
     def _key(self) -> tuple:
         return (self.description, self.applicability, self.edits)
 
-    def __eq__(self, other: object) -> bool:
-        if other.__class__ is self.__class__:
-            return self._key() == other._key()  # type: ignore[attr-defined]
-        return NotImplemented
-
-    def __hash__(self) -> int:
-        return hash(self._key())
 
     def __repr__(self) -> str:
         return f"Fix(description={self.description!r}, applicability={self.applicability!r}, edits={self.edits!r})"
 
 
-class Finding:
+class Finding(_Record):
     # Slots: a large run holds every finding until the end (92,500 for 122,500 objects), and a
     # __dict__ each made a finding 3x its slots' size. Change one with `replace`.
     __slots__ = ("path", "position", "rule", "name", "severity", "message", "object", "json_path", "fixable",
@@ -210,21 +210,11 @@ class Finding:
         """A copy with `changes` (the dataclasses.replace of a frozen record)."""
         return Finding(**{**{name: getattr(self, name) for name in Finding.__slots__}, **changes})
 
-    __setattr__ = _frozen
-    __delattr__ = _frozen
-
     def _key(self) -> tuple:
         """The compared fields: all but `suppressed` and `fix`."""
         return (self.path, self.position, self.rule, self.name, self.severity, self.message, self.object,
                 self.json_path, self.fixable, self.overlay, self.template)
 
-    def __eq__(self, other: object) -> bool:
-        if other.__class__ is self.__class__:
-            return self._key() == other._key()  # type: ignore[attr-defined]
-        return NotImplemented
-
-    def __hash__(self) -> int:
-        return hash(self._key())
 
     def __repr__(self) -> str:
         return "Finding(" + ", ".join(f"{name}={getattr(self, name)!r}" for name in Finding.__slots__) + ")"
