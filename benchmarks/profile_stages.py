@@ -26,7 +26,7 @@ STAGES = [
     ("  of which parse (parse_documents)", "kubelint/input/loader.py", "parse_documents"),
     ("positions (of findings)", "kubelint/input/loader.py", "position"),
     ("schema (schema_issues)", "kubelint/run/schemacheck.py", "schema_issues"),
-    ("output (render)", "kubelint/cli.py", "render"),
+    ("output (write_report: the report written in pieces)", "kubelint/cli.py", "write_report"),
 ]
 
 
