@@ -228,13 +228,19 @@ def test_positions_fall_back_to_the_document_line_when_the_file_changed(tmp_path
     assert again.manifests[0].position(("data", "a")) == (1, 1, 1, 1)
 
 
-def test_positions_are_not_read_from_a_file_that_changed_and_still_parses(tmp_path):
-    path = f"{tmp_path}/x.yaml"
-    write_file(path, OK)
+def _checked_then_forgotten(path):
+    """A file loaded as a run loads it, whose text was then dropped (positions read it again)."""
     read = read_file(path, 1000)
     loaded = load_file(path, read.data)
     loaded.source.identity = read.identity
     loaded.source.forget_text(path)
+    return loaded
+
+
+def test_positions_are_not_read_from_a_file_that_changed_and_still_parses(tmp_path):
+    path = f"{tmp_path}/x.yaml"
+    write_file(path, OK)
+    loaded = _checked_then_forgotten(path)
     # As long as before (so it is read within the old size), the same key a line lower, and a new
     # modification time: not the text that was checked.
     write_file(path, "\n" + OK.replace("name: ok", "name: o"))
@@ -246,8 +252,5 @@ def test_positions_are_not_read_from_a_file_that_changed_and_still_parses(tmp_pa
 def test_positions_read_an_unchanged_file_again(tmp_path):
     path = f"{tmp_path}/x.yaml"
     write_file(path, OK)
-    read = read_file(path, 1000)
-    loaded = load_file(path, read.data)
-    loaded.source.identity = read.identity
-    loaded.source.forget_text(path)
+    loaded = _checked_then_forgotten(path)
     assert isinstance(loaded.source, SourceFile) and loaded.manifests[0].position(("data", "a")) == (6, 6, 6, 7)
