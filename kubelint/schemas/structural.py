@@ -10,7 +10,7 @@ JSON Schema cannot express per item.
 from __future__ import annotations
 
 import json
-from typing import TYPE_CHECKING, Any, Dict, List, Optional, Tuple
+from typing import TYPE_CHECKING, Any, Callable, Dict, List, Optional, Tuple
 
 from ..findings import Issue, Pointer, pointer_to_dotted
 from .crd import INVALID_PATTERN, ORIGINAL_PATTERN
@@ -164,17 +164,23 @@ def _walk(instance: Any, path: Pointer) -> Any:
     return instance
 
 
-def _has_list_types(schema: Any) -> bool:
-    stack = [schema]
+def any_mapping(value: Any, test: Callable[[Dict[str, Any]], bool]) -> bool:
+    """Whether `test` holds for any mapping in `value`, itself included (walked without
+    recursion: a schema may nest deeper than Python's stack)."""
+    stack = [value]
     while stack:
         node = stack.pop()
         if isinstance(node, dict):
-            if node.get("x-kubernetes-list-type") in ("map", "set"):
+            if test(node):
                 return True
             stack.extend(node.values())
         elif isinstance(node, list):
             stack.extend(node)
     return False
+
+
+def _has_list_types(schema: Any) -> bool:
+    return any_mapping(schema, lambda node: node.get("x-kubernetes-list-type") in ("map", "set"))
 
 
 def duplicate_issues(schema: Dict[str, Any], instance: Any) -> List[Issue]:

@@ -17,6 +17,7 @@ from __future__ import annotations
 from typing import Any, Dict, Iterator, List, Optional, Tuple
 
 from ...findings import Pointer
+from ...schemas.structural import any_mapping
 from ..base import Report
 from .crd_paths import field_path
 from .errors import invalid_omitted
@@ -58,16 +59,7 @@ def default_reports(root: Dict[str, Any], at: Pointer, structural_ok: bool) -> I
 
 
 def _has_embedded(node: Dict[str, Any]) -> bool:
-    stack: List[Any] = [node]
-    while stack:
-        current = stack.pop()
-        if isinstance(current, dict):
-            if current.get("x-kubernetes-embedded-resource") is True:
-                return True
-            stack.extend(current.values())
-        elif isinstance(current, list):
-            stack.extend(current)
-    return False
+    return any_mapping(node, lambda current: current.get("x-kubernetes-embedded-resource") is True)
 
 
 def _check_default(node: Dict[str, Any], where: Pointer) -> Iterator[Report]:
