@@ -224,6 +224,16 @@ def _extensions(schema: Dict[str, Any], at: Pointer, structural: bool = True) ->
         yield forbidden(where, "additionalProperties and properties are mutual exclusive", field=field_path(where))
 
 
+def _type_for(at: Pointer, kind: str, want: str, extension: str) -> Report:
+    """`type` must be `want` where `extension` is set: invalid when it is another type,
+    required when it is missing."""
+    where = at + ("type",)
+    message = f"must be {want} if {extension} is specified"
+    if kind:
+        return invalid(where, kind, message, field=field_path(where))
+    return required(where, message, field=field_path(where))
+
+
 def _list_and_map_types(schema: Dict[str, Any], at: Pointer) -> Iterator[Report]:
     """x-kubernetes-map-type, -list-type and -list-map-keys (ValidateCustomResourceDefinitionOpenAPISchema
     and validateMapListKeysMapSet)."""
@@ -231,12 +241,7 @@ def _list_and_map_types(schema: Dict[str, Any], at: Pointer) -> Iterator[Report]
     map_type = schema.get("x-kubernetes-map-type")
     if map_type is not None:
         if kind != "object":
-            if kind:
-                yield invalid(at + ("type",), kind, "must be object if x-kubernetes-map-type is specified",
-                              field=field_path(at + ("type",)))
-            else:
-                yield required(at + ("type",), "must be object if x-kubernetes-map-type is specified",
-                               field=field_path(at + ("type",)))
+            yield _type_for(at, kind, "object", "x-kubernetes-map-type")
         if map_type not in ("atomic", "granular"):
             yield not_supported(at + ("x-kubernetes-map-type",), map_type, ("atomic", "granular"),
                                 field=field_path(at + ("x-kubernetes-map-type",)))
@@ -244,12 +249,7 @@ def _list_and_map_types(schema: Dict[str, Any], at: Pointer) -> Iterator[Report]
     keys = schema.get("x-kubernetes-list-map-keys")
     items = _schema(schema.get("items"))
     if list_type is not None and kind != "array":
-        if kind:
-            yield invalid(at + ("type",), kind, "must be array if x-kubernetes-list-type is specified",
-                          field=field_path(at + ("type",)))
-        else:
-            yield required(at + ("type",), "must be array if x-kubernetes-list-type is specified",
-                           field=field_path(at + ("type",)))
+        yield _type_for(at, kind, "array", "x-kubernetes-list-type")
     elif list_type == "set" and items is not None:
         item_type = _type(items)
         if item_type == "array" and items.get("x-kubernetes-list-type") not in (None, "atomic"):
@@ -349,6 +349,22 @@ def _int_or_string_branches(branches: Any) -> bool:
             and branches[1] == {"type": "string"})
 
 
+def _push_branches(stack: List[tuple], node: Dict[str, Any], where: Pointer, structural: Dict[str, Any],
+                   structural_at: Pointer, skip_any_of: bool = False, skip_first_all_of: bool = False) -> None:
+    """Put `node`'s allOf, anyOf, oneOf and not schemas on `stack`, each with the structural node
+    they describe; the int-or-string anyOf (and the allOf[0] that holds one) are left out."""
+    for key in _NESTED:
+        branches = node.get(key)
+        if not isinstance(branches, list) or (key == "anyOf" and skip_any_of):
+            continue
+        for index, branch in enumerate(branches):
+            if isinstance(branch, dict):
+                skip = key == "allOf" and index == 0 and skip_first_all_of
+                stack.append((branch, where + (key, index), structural, structural_at, skip))
+    if isinstance(node.get("not"), dict):
+        stack.append((node["not"], where + ("not",), structural, structural_at, False))
+
+
 def _value_validations(schema: Dict[str, Any], at: Pointer, level: str) -> Iterator[Report]:
     """validateValueValidation and validateStructuralCompleteness for the junctors of one
     structural node, walking into each junctor's own junctors, items and properties."""
@@ -358,16 +374,7 @@ def _value_validations(schema: Dict[str, Any], at: Pointer, level: str) -> Itera
                          and _int_or_string_branches(all_of[0].get("anyOf")))
     # (nested schema, its pointer, the structural node it describes, skip its anyOf)
     stack: List[tuple] = []
-    for key in _NESTED:
-        branches = schema.get(key)
-        if not isinstance(branches, list) or (key == "anyOf" and skip_any_of):
-            continue
-        for index, branch in enumerate(branches):
-            if isinstance(branch, dict):
-                skip = key == "allOf" and index == 0 and skip_first_all_of
-                stack.append((branch, at + (key, index), schema, at, skip))
-    if isinstance(schema.get("not"), dict):
-        stack.append((schema["not"], at + ("not",), schema, at, False))
+    _push_branches(stack, schema, at, schema, at, skip_any_of, skip_first_all_of)
     count = 0
     while stack:
         nested, where, structural, structural_at, skip = stack.pop()
@@ -379,15 +386,7 @@ def _value_validations(schema: Dict[str, Any], at: Pointer, level: str) -> Itera
         yield from _nested_node(nested, where)
         yield from _extensions(nested, where, structural=False)
         yield from _list_and_map_types(nested, where)
-        for key in _NESTED:
-            branches = nested.get(key)
-            if not isinstance(branches, list) or (key == "anyOf" and skip):
-                continue
-            for index, branch in enumerate(branches):
-                if isinstance(branch, dict):
-                    stack.append((branch, where + (key, index), structural, structural_at, False))
-        if isinstance(nested.get("not"), dict):
-            stack.append((nested["not"], where + ("not",), structural, structural_at, False))
+        _push_branches(stack, nested, where, structural, structural_at, skip)
         items = nested.get("items")
         if isinstance(items, dict):
             own = _schema(structural.get("items")) if structural is not None else None
