@@ -126,7 +126,7 @@ def _webhook(hook: Dict[str, Any], at: Pointer, mutating: bool) -> Iterator[Repo
         yield from selector_requirements(at + (key,), hook.get(key))
     config = hook.get("clientConfig")
     if isinstance(config, dict):
-        yield from _client_config(config, at + ("clientConfig",))
+        yield from client_config(config, at + ("clientConfig",))
 
 
 def _review_versions(versions: Any, at: Pointer) -> Iterator[Report]:
@@ -228,7 +228,9 @@ def _resources(rule: Dict[str, Any], at: Pointer) -> Iterator[Report]:
         yield invalid_omitted(at, "if '*' is present, must not specify other resources without subresources")
 
 
-def _client_config(config: Dict[str, Any], at: Pointer) -> Iterator[Report]:
+def client_config(config: Dict[str, Any], at: Pointer) -> Iterator[Report]:
+    """A webhook clientConfig: exactly one of url and service, each valid (admission webhooks
+    and CRD conversion webhooks alike)."""
     url, service = config.get("url"), config.get("service")
     if (url is None) == (service is None):
         yield required(at, "exactly one of url or service is required", present=True)

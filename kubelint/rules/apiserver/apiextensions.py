@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any, Dict, Iterator, List, Optional
 from ...findings import Pointer, Severity
 from ...model.objects import K8sObject
 from ..base import Report, Rule, RuleDoc
-from .admissionregistration import listed_review_versions, webhook_service, webhook_url
+from .admissionregistration import client_config, listed_review_versions
 from .crd_paths import field_path, json_text
 from .errors import forbidden, invalid, invalid_omitted, not_supported, required
 from .group_fields import items, mapping
@@ -300,14 +300,7 @@ def _conversion(conversion: Any) -> Iterator[Report]:
         if not isinstance(config, dict):
             yield required(at + ("webhook", "clientConfig"), "required when strategy is set to Webhook")
         else:
-            where = at + ("webhook", "clientConfig")
-            url, service = config.get("url"), config.get("service")
-            if (url is None) == (service is None):
-                yield required(where, "exactly one of url or service is required", present=True)
-            elif isinstance(url, str):
-                yield from webhook_url(where + ("url",), url)
-            elif isinstance(service, dict):
-                yield from webhook_service(where + ("service",), service)
+            yield from client_config(config, at + ("webhook", "clientConfig"))
         yield from _review_versions(versions, at + ("webhook", "conversionReviewVersions"), webhook is not None)
     elif isinstance(strategy, str):
         if config is not None:
