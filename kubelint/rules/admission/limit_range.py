@@ -13,14 +13,13 @@ from typing import TYPE_CHECKING, Any, Iterator, List
 from ...findings import Severity
 from ...model.objects import WORKLOAD_KINDS, as_list
 from ..base import Report, Rule, RuleDoc
-from ..common.pods import shared_per_object
+from ..common.pods import shared_per_object_in_set
 
 if TYPE_CHECKING:
     from ...admission.limit_ranger import LimitFinding
     from ...model.objects import K8sObject
 
 SOURCE = "plugin/pkg/admission/limitranger/admission.go"
-_context: List[Any] = [None]
 
 
 # (evaluate, limit_ranges, evaluate_claim, POD_LEVEL_RESOURCES_SINCE), imported by the first
@@ -36,12 +35,12 @@ def _load_admission() -> List[Any]:
     return _admission
 
 
-@shared_per_object
-def _evaluated(obj: "K8sObject") -> List["LimitFinding"]:
-    if not _context[0].index.has_kind("LimitRange"):  # no LimitRange in the set: LimitRanger is not imported
+@shared_per_object_in_set
+def _evaluated(obj: "K8sObject", ctx: Any) -> List["LimitFinding"]:
+    if not ctx.index.has_kind("LimitRange"):  # no LimitRange in the set: LimitRanger is not imported
         return []
     evaluate, limit_ranges, evaluate_claim, pod_level_since = _admission or _load_admission()
-    ranges = limit_ranges(_context[0].index, obj)
+    ranges = limit_ranges(ctx.index, obj)
     if not ranges:
         return []
     if obj.kind == "PersistentVolumeClaim":
@@ -49,7 +48,7 @@ def _evaluated(obj: "K8sObject") -> List["LimitFinding"]:
     template = obj.pod_template
     if template is None:
         return []
-    findings = evaluate(template, ranges, _context[0].kubernetes_minor() >= pod_level_since)
+    findings = evaluate(template, ranges, ctx.kubernetes_minor() >= pod_level_since)
     if obj.kind == "StatefulSet":
         for index, claim in enumerate(as_list(obj.spec.get("volumeClaimTemplates"))):
             if isinstance(claim, dict):
@@ -71,10 +70,7 @@ class _LimitRangeRule(Rule):
     finding_kind = ""
 
     def check(self, obj: "K8sObject", ctx: Any) -> Iterator[Report]:
-        _context[0] = ctx
-        found = _evaluated(obj)
-        _context[0] = None  # not kept past the object: the context holds the whole set
-        for finding in found:
+        for finding in _evaluated(obj, ctx):
             if finding.kind == self.finding_kind:
                 yield Report(finding.pointer, f"{finding.message}; {_refused(obj, finding)} by LimitRanger",
                              finding.anchor)

@@ -7,21 +7,20 @@ from typing import TYPE_CHECKING, Any, Iterator, List
 
 from ...findings import Severity
 from ..base import Report, Rule, RuleDoc
-from ..common.pods import shared_per_object
+from ..common.pods import shared_per_object_in_set
 
 if TYPE_CHECKING:
     from ...admission.vap import PolicyFinding
     from ...model.objects import K8sObject
 
 SEVERITY = {"Deny": Severity.ERROR, "Warn": Severity.WARNING, "Audit": Severity.INFO}
-_context: List[Any] = [None]
 
 
-@shared_per_object
-def _evaluated(obj: "K8sObject") -> List["PolicyFinding"]:
+@shared_per_object_in_set
+def _evaluated(obj: "K8sObject", ctx: Any) -> List["PolicyFinding"]:
     from ...cel import available
 
-    index = _context[0].index
+    index = ctx.index
     if not index.has_kind("ValidatingAdmissionPolicyBinding") or not available():
         return []
     from ...admission.vap import evaluate
@@ -35,10 +34,7 @@ class _PolicyRule(Rule):
     def check(self, obj: "K8sObject", ctx: Any) -> Iterator[Report]:
         if not ctx.index.has_kind("ValidatingAdmissionPolicyBinding"):
             return
-        _context[0] = ctx
-        found = _evaluated(obj)
-        _context[0] = None  # not kept past the object: the context holds the whole set
-        for finding in found:
+        for finding in _evaluated(obj, ctx):
             if finding.kind == self.finding_kind:
                 yield Report(finding.pointer, finding.message, "value", self.severity_of(finding))
 

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, Dict, FrozenSet, Iterator, List
 
 from ...findings import Severity
 from ..base import Report, Rule, RuleDoc
-from ..common.pods import POD_KINDS, shared_per_object
+from ..common.pods import POD_KINDS, shared_per_object_in_set
 
 if TYPE_CHECKING:
     from ...admission.pod_security.evaluate import PodSecurityFinding
@@ -41,11 +41,6 @@ def _frozen(mapping: Optional[Dict[str, Any]]) -> Tuple[Tuple[str, Any], ...]:
     return tuple(sorted((k, tuple(v) if isinstance(v, list) else v) for k, v in mapping.items()))
 
 
-# The last object's findings, shared by every Pod Security rule of that object. The context is
-# carried along (same index and config for every rule of a run).
-_context: List[Any] = [None]
-
-
 # (evaluate, namespace_policies) of the admission package, imported by the first pod checked
 # and kept: an import statement in _evaluated cost 36 µs per object (0.13 s of 27 s profiled).
 _admission: List[Any] = []
@@ -59,10 +54,10 @@ def _load_admission() -> List[Any]:
     return _admission
 
 
-@shared_per_object
-def _evaluated(obj: "K8sObject") -> List["PodSecurityFinding"]:
+# The last object's findings, shared by every Pod Security rule of that object and set.
+@shared_per_object_in_set
+def _evaluated(obj: "K8sObject", ctx: Any) -> List["PodSecurityFinding"]:
     evaluate, namespace_policies = _admission or _load_admission()
-    ctx = _context[0]
     config = _config(_frozen(ctx.pod_security))
     namespace = namespace_policies(ctx.index, config).of(obj.namespace)
     return evaluate(obj, namespace, config.exempt_runtime_classes, ctx.kubernetes_minor())
@@ -77,9 +72,7 @@ class PodSecurityRule(Rule):
     check_ids: ClassVar[FrozenSet[str]]
 
     def check(self, obj: "K8sObject", ctx: "RuleContext") -> Iterator[Report]:
-        _context[0] = ctx
-        findings = _evaluated(obj)
-        _context[0] = None  # not kept past the object: the context holds the whole set
+        findings = _evaluated(obj, ctx)
         if not findings:  # the common case: no generator frame for each of the 16 rules of a clean pod
             return _NOTHING
         return iter([Report(f.pointer, f.message, f.anchor, f.severity)
