@@ -12,6 +12,9 @@ that runs on the clean corpus runs on each of two: the generated one and a real-
 one (corpus.generate_realworld: the shop stack of examples/ and microservices-demo's manifests
 taking turns, 500 files, 12,250 objects, each file in its own namespace); the rows of the
 second end in "[real-world]". CPU times are the user+system seconds of the process tree.
+Every command runs from an empty working directory outside the repository (a pre-commit run
+from its repository), as a user's run would: kubelint looks for its config from there
+upwards, and from this repository it would find and parse kubelint's own pyproject.toml.
 
 The script reports; it does not gate: the exit status is 0 whether targets pass or fail.
 It is 1 only when the benchmark itself broke, which includes kubelint exiting with 2 or
@@ -325,6 +328,24 @@ class Cmd:
     env: dict[str, str] | None = None
 
 
+_neutral_cwd: str | None = None
+
+
+def neutral_cwd() -> str:
+    """An empty directory outside any project, where commands run unless they name their own.
+    From the repository, every kubelint run would read kubelint's own pyproject.toml while
+    looking for its config (it names `kubelint` as a key, so the TOML is parsed: 15 M of the
+    one-file check's 407 M instructions), which no user's repository makes it do."""
+    global _neutral_cwd
+    if _neutral_cwd is None:
+        import atexit
+        import tempfile
+
+        _neutral_cwd = tempfile.mkdtemp(prefix="kubelint-bench-cwd-")
+        atexit.register(shutil.rmtree, _neutral_cwd, True)
+    return _neutral_cwd
+
+
 # CPU seconds (user + system) of the last command run_once ran, its whole process tree.
 last_cpu = 0.0
 
@@ -340,7 +361,7 @@ def run_once(cmd: Cmd) -> float:
     t0 = time.perf_counter()
     try:
         p = subprocess.run(cmd.argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL, timeout=TIMEOUT,
-                           cwd=cmd.cwd, env={**os.environ, **cmd.env} if cmd.env else None)
+                           cwd=cmd.cwd or neutral_cwd(), env={**os.environ, **cmd.env} if cmd.env else None)
     except subprocess.TimeoutExpired as e:
         raise BenchError(f"{cmd.label}: timed out after {TIMEOUT} s") from e
     except OSError as e:
@@ -495,6 +516,8 @@ def run(args: argparse.Namespace) -> Results:
     res = Results()
     groups = set(args.only or GROUPS)
     kubelint = shlex.split(args.kubelint) if args.kubelint else default_kubelint()
+    if os.sep in kubelint[0] and not os.path.isabs(kubelint[0]):  # commands run elsewhere (neutral_cwd)
+        kubelint[0] = os.path.abspath(kubelint[0])
     kl_extra = list(args.kubelint_arg or [])
     res.machine = machine_info(kubelint)
     log(f"kubelint command: {res.machine['kubelint_cmd']}  ({res.machine['kubelint_version']})")
@@ -693,7 +716,8 @@ def run(args: argparse.Namespace) -> Results:
 def _findings(check: list[str], root: Path) -> dict[str, Any] | str:
     """kubelint's JSON report on root, or why there is none."""
     try:
-        p = subprocess.run([*check, "--format", "json", str(root)], capture_output=True, text=True, timeout=TIMEOUT)
+        p = subprocess.run([*check, "--format", "json", str(root)], capture_output=True, text=True, timeout=TIMEOUT,
+                           cwd=neutral_cwd())
     except (OSError, subprocess.SubprocessError) as e:
         return f"cannot run: {e}"
     if p.returncode not in (0, 1) or "Traceback (most recent call last)" in p.stderr:
@@ -747,7 +771,8 @@ def memory_rows(check: list[str], corpora: dict[str, tuple[Path, dict[str, Any]]
     samples = []
     for i in range(min(args.runs, 3)):
         log(f"memory run {i + 1} on {corp}")
-        p = subprocess.run([sys.executable, "-c", MEMORY_WRAPPER, *check, str(corpora[corp][0])], capture_output=True, text=True, timeout=TIMEOUT)
+        p = subprocess.run([sys.executable, "-c", MEMORY_WRAPPER, *check, str(corpora[corp][0])], capture_output=True, text=True,
+                           timeout=TIMEOUT, cwd=neutral_cwd())
         try:
             out = json.loads(p.stdout.strip().splitlines()[-1])
         except (ValueError, IndexError):
