@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import os
 import sys
-from typing import List, NamedTuple, Optional, Sequence, TextIO, Tuple
+from typing import List, Optional, Sequence, TextIO, Tuple
 
 import click
 
 from . import __version__
 from .formatters import FORMATTERS
+from .named_tuple import NamedTuple
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 FORMAT_NAMES = tuple(FORMATTERS)

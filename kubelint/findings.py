@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import enum
 import re
-from typing import Any, List, NamedTuple, Optional, Sequence, Tuple, Union
+from typing import Any, List, Optional, Sequence, Tuple, Union
+
+from .named_tuple import NamedTuple
 
 PointerPart = Union[str, int]
 Pointer = Tuple[PointerPart, ...]

@@ -26,11 +26,12 @@ from __future__ import annotations
 
 import weakref
 from decimal import Decimal
-from typing import Any, Callable, Dict, FrozenSet, List, NamedTuple, Optional, Tuple
+from typing import Any, Callable, Dict, FrozenSet, List, Optional, Tuple
 
 from ..findings import Pointer
 from ..model.index import SetIndex
 from ..model.objects import K8sObject, PodTemplate, as_dict, as_list
+from ..named_tuple import NamedTuple
 from .resources import Amount, Scope, admission_scope, format_amount, resource_list
 
 CONTAINER, POD, CLAIM = "Container", "Pod", "PersistentVolumeClaim"

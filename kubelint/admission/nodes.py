@@ -12,11 +12,12 @@ from __future__ import annotations
 
 import weakref
 from decimal import Decimal
-from typing import Any, Dict, List, NamedTuple, Optional, Tuple
+from typing import Any, Dict, List, Optional, Tuple
 
 from ..findings import Pointer
 from ..model.index import SetIndex
 from ..model.objects import K8sObject, PodTemplate, as_dict, as_list
+from ..named_tuple import NamedTuple
 from .limit_ranger import defaulted_containers, limit_ranges
 from .quota import _pod_usage, _replicas
 from .resources import format_amount, quantity

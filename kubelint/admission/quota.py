@@ -23,11 +23,12 @@ from __future__ import annotations
 
 import weakref
 from decimal import Decimal
-from typing import Any, Dict, List, NamedTuple, Optional, Tuple
+from typing import Any, Dict, List, Optional, Tuple
 
 from ..findings import Pointer
 from ..model.index import SetIndex, is_namespaced
 from ..model.objects import K8sObject, PodTemplate, as_dict, as_list
+from ..named_tuple import NamedTuple
 from .kinds import resource_of
 from .limit_ranger import ContainerResources, defaulted_containers, limit_ranges
 from .resources import Amount, Scope, admission_scope, format_amount, quantity, resource_list

@@ -14,11 +14,12 @@ from __future__ import annotations
 
 import re
 import weakref
-from typing import Any, Dict, List, NamedTuple, Optional, Tuple
+from typing import Any, Dict, List, Optional, Tuple
 
 from ..findings import Pointer
 from ..model.index import SetIndex, is_namespaced
 from ..model.objects import K8sObject, as_dict, as_list, get_path
+from ..named_tuple import NamedTuple
 from .kinds import resource_of
 from .vap_match import paths_read, resources_match, selector_matches
 

@@ -8,9 +8,10 @@ to the document's root (a List item's pointer starts with "items", n).
 from __future__ import annotations
 
 import copy
-from typing import Any, List, NamedTuple, Optional, Sequence, Union
+from typing import Any, List, Optional, Sequence, Union
 
 from ..findings import Pointer
+from ..named_tuple import NamedTuple
 
 
 class SetValue(NamedTuple):

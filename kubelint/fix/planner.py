@@ -4,11 +4,12 @@ kept only if the file re-parses to the original objects with exactly those chang
 from __future__ import annotations
 
 import bisect
-from typing import Any, Dict, List, NamedTuple, Optional, Sequence, Tuple
+from typing import Any, Dict, List, Optional, Sequence, Tuple
 
 from ..findings import Applicability, Finding, Fix
 from ..input.loader import parse_documents
 from . import ops as ops_module
+from ..named_tuple import NamedTuple
 from .edits import DocumentEditor, apply_edits, collide, combine
 from .ops import Op, OpError, parse_json_path
 from .providers import Provider, providers

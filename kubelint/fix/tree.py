@@ -8,12 +8,13 @@ must not touch are refused (`Unplaceable`): a node reached through an alias or a
 
 from __future__ import annotations
 
-from typing import Any, Dict, List, NamedTuple, Optional, Set
+from typing import Any, Dict, List, Optional, Set
 
 import yaml
 
 from ..findings import Pointer
 from ..input.positions import compose_documents, key_text
+from ..named_tuple import NamedTuple
 
 MergeTag = "tag:yaml.org,2002:merge"
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Callable, Dict, NamedTuple, Optional, TextIO
+from typing import TYPE_CHECKING, Callable, Dict, Optional, TextIO
+
+from ..named_tuple import NamedTuple
 
 if TYPE_CHECKING:
     from ..findings import RunResult

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import os
 import subprocess
-from typing import Dict, Iterable, List, NamedTuple, Optional, Sequence, Tuple
+from typing import Dict, Iterable, List, Optional, Sequence, Tuple
 
+from ..named_tuple import NamedTuple
 from .files import GitError
 
 GIT_TIMEOUT_SECONDS = 120

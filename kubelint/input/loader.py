@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import re
 import sys
-from typing import TYPE_CHECKING, Any, Dict, List, NamedTuple, Optional, Tuple
+from typing import TYPE_CHECKING, Any, Dict, List, Optional, Tuple
 
 from ..lazy_regex import lazy_compile
 from ..findings import (
@@ -20,6 +20,7 @@ from ..findings import (
     Position,
     pointer_to_json_path,
 )
+from ..named_tuple import NamedTuple
 from .reading import Identity
 from .yaml_fast import fast_load, has_refused_characters
 

@@ -16,9 +16,10 @@ from __future__ import annotations
 
 import os
 import re
-from typing import Any, Callable, Dict, List, NamedTuple, Optional, Sequence, Tuple
+from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple
 
 from ..findings import Pointer, Position
+from ..named_tuple import NamedTuple
 from .kustomize import ORIGIN, TRANSFORMATIONS, Kustomization, Patch, read_kustomization
 
 PATCH_TRANSFORMERS = frozenset({"PatchTransformer", "PatchStrategicMergeTransformer", "PatchJson6902Transformer"})

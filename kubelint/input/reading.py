@@ -12,7 +12,9 @@ from __future__ import annotations
 import os
 import stat
 import sys
-from typing import BinaryIO, NamedTuple, Optional, Tuple
+from typing import BinaryIO, Optional, Tuple
+
+from ..named_tuple import NamedTuple
 
 # What a file was when it was read: positions that read it again check it is still the same.
 Identity = Tuple[int, int, int, int]  # (st_dev, st_ino, st_size, st_mtime_ns)

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any, Dict, Iterator, List, NamedTuple, Optional
+from typing import Any, Dict, Iterator, List, Optional
 
 from ..findings import ObjectRef, Pointer
 from ..input.loader import Manifest
+from ..named_tuple import NamedTuple
 from .defaults import with_defaults
 
 # Kinds that carry a pod template, and where it is.

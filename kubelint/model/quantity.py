@@ -14,7 +14,9 @@ from __future__ import annotations
 import functools
 import math
 from decimal import Decimal
-from typing import Dict, NamedTuple, Optional, Tuple, Union
+from typing import Dict, Optional, Tuple, Union
+
+from ..named_tuple import NamedTuple
 
 __all__ = ["QuantityError", "parse_quantity", "parse_quantity_string", "split_quantity",
            "round_up", "round_up_milli", "Number"]

@@ -6,18 +6,10 @@ object and a message); the engine stamps the rule id, the configured severity an
 
 from __future__ import annotations
 
-from typing import (
-    TYPE_CHECKING,
-    Any,
-    ClassVar,
-    Dict,
-    FrozenSet,
-    Iterator,
-    NamedTuple,
-    Optional,
-)
+from typing import TYPE_CHECKING, Any, ClassVar, Dict, FrozenSet, Iterator, Optional
 
 from ..findings import Pointer, Severity
+from ..named_tuple import NamedTuple
 
 if TYPE_CHECKING:
     from ..model.context import RuleContext

@@ -15,9 +15,10 @@ from __future__ import annotations
 import json
 import os
 from collections import Counter
-from typing import Any, Dict, List, NamedTuple, Sequence, Tuple
+from typing import Any, Dict, List, Sequence, Tuple
 
 from ..findings import Finding, RunResult
+from ..named_tuple import NamedTuple
 from .identity import Identity, describe, identity, object_identity
 
 FORMAT = "kubelint-baseline"

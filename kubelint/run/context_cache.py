@@ -17,13 +17,14 @@ import marshal
 import os
 import sys
 import zlib
-from typing import Any, Dict, List, NamedTuple, Optional, Sequence, Tuple
+from typing import Any, Dict, List, Optional, Sequence, Tuple
 
 from .. import __version__
 from ..findings import ObjectRef, Pointer
 from ..input.files import InputFile
 from ..input.loader import LoadResult, Manifest, SourceFile, load_file
 from ..model.objects import K8sObject
+from ..named_tuple import NamedTuple
 
 _MARSHAL, _PICKLE = b"m", b"p"  # as kubelint.run.packing writes them; pickle only for what marshal refuses
 

@@ -4,17 +4,7 @@ findings. Formatters and the CLI only see the RunResult."""
 from __future__ import annotations
 
 import os
-from typing import (
-    TYPE_CHECKING,
-    Callable,
-    Dict,
-    Iterable,
-    List,
-    NamedTuple,
-    Optional,
-    Sequence,
-    Tuple,
-)
+from typing import TYPE_CHECKING, Callable, Dict, Iterable, List, Optional, Sequence, Tuple
 
 from ..config import ConfigError
 from ..findings import (
@@ -41,6 +31,7 @@ from ..input.reading import Read, read_file, read_stdin
 from ..model.context import AssumePresent, RuleContext
 from ..model.index import SetIndex, forget_set
 from ..model.objects import K8sObject, checking, release_unpacked, track_unpacked
+from ..named_tuple import NamedTuple
 from ..rules import Registry, build_registry
 from ..rules.base import Rule, RuleSettings
 from ..schemas.kustomization import RULE_KUSTOMIZATION, is_kustomization_file

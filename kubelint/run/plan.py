@@ -7,11 +7,12 @@ Their results are merged into one RunResult.
 from __future__ import annotations
 
 import os
-from typing import Callable, List, NamedTuple, Optional, Sequence, Tuple
+from typing import Callable, List, Optional, Sequence, Tuple
 
 from ..findings import Finding, Position, RunResult
 from ..input.discover import discover
 from ..input.loader import Manifest, load_file
+from ..named_tuple import NamedTuple
 from .engine import Checker
 
 

@@ -15,7 +15,9 @@ The object is not changed: `apply` returns a copy of the parts it defaults and s
 from __future__ import annotations
 
 import copy
-from typing import Any, Dict, NamedTuple, Optional
+from typing import Any, Dict, Optional
+
+from ..named_tuple import NamedTuple
 
 _MISSING = object()
 

@@ -9,9 +9,10 @@ from __future__ import annotations
 import functools
 import json
 import os
-from typing import NamedTuple, Optional
+from typing import Optional
 
 from ..lazy_regex import lazy_compile
+from ..named_tuple import NamedTuple
 
 __all__ = ["Deprecation", "all_deprecations", "lookup"]
 

@@ -10,9 +10,10 @@ from __future__ import annotations
 import re
 import time
 from dataclasses import dataclass
-from typing import Any, Callable, Dict, NamedTuple, Optional, Tuple, Union
+from typing import Any, Callable, Dict, Optional, Tuple, Union
 
 from .. import __version__
+from ..named_tuple import NamedTuple
 from .cache import DiskCache, Entry
 
 DEFAULT_TTL = 24 * 3600.0  # a cached schema is used without asking the server for a day

@@ -15,7 +15,7 @@ PACKAGE = Path(__file__).resolve().parents[2] / "kubelint"
 # Bottom to top. A module may import its own layer's package and any layer below it; packages
 # in the same layer may not import each other. Keep in step with ARCHITECTURE.md.
 LAYERS: List[Set[str]] = [
-    {"kubelint.lazy_regex"},
+    {"kubelint.lazy_regex", "kubelint.named_tuple"},
     {"kubelint", "kubelint.findings", "kubelint.config"},
     {"kubelint.input"},
     {"kubelint.model"},

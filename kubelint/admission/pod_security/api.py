@@ -3,9 +3,10 @@ defines them (ParseLevel, ParseVersion, PolicyToEvaluate, CompareLevels)."""
 
 from __future__ import annotations
 
-from typing import Dict, List, NamedTuple, Optional, Tuple
+from typing import Dict, List, Optional, Tuple
 
 from ...lazy_regex import lazy_compile
+from ...named_tuple import NamedTuple
 
 PRIVILEGED, BASELINE, RESTRICTED = "privileged", "baseline", "restricted"
 LEVELS = (PRIVILEGED, BASELINE, RESTRICTED)  # least to most strict

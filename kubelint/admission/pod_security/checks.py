@@ -8,10 +8,11 @@ detail upstream would give had that field been the only one wrong, so a finding 
 
 from __future__ import annotations
 
-from typing import Any, Callable, Dict, List, NamedTuple, Optional, Sequence, Tuple
+from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple
 
 from ...findings import Pointer
 from ...model.objects import as_dict, as_list
+from ...named_tuple import NamedTuple
 from .api import Version
 
 

@@ -8,10 +8,11 @@ audit only report (warnings). A field reported at a stricter mode is not reporte
 
 from __future__ import annotations
 
-from typing import List, NamedTuple, Set, Tuple
+from typing import List, Set, Tuple
 
 from ...findings import Pointer, Severity
 from ...model.objects import POD_TEMPLATE_PATHS, K8sObject, get_path
+from ...named_tuple import NamedTuple
 from .api import AUDIT, ENFORCE, MODES, PRIVILEGED, RESTRICTED, compare_levels
 from .checks import Pod
 from .namespaces import FROM_KUBELINT, NamespacePolicy

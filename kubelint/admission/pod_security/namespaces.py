@@ -10,10 +10,11 @@
 from __future__ import annotations
 
 import weakref
-from typing import Any, Dict, FrozenSet, Mapping, NamedTuple, Optional, Tuple
+from typing import Any, Dict, FrozenSet, Mapping, Optional, Tuple
 
 from ...model.index import SetIndex, per_set_cache
 from ...model.objects import as_dict
+from ...named_tuple import NamedTuple
 from .api import (ALL_PRIVILEGED, BASELINE, LABEL_PREFIX, LATEST, MODES, LabelError, LevelVersion, Policy,
                   parse_level, parse_version, policy_to_evaluate)
 

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, ClassVar, FrozenSet, NamedTuple, Optional, Tuple
+from typing import TYPE_CHECKING, Any, ClassVar, FrozenSet, Optional, Tuple
 
 from ...findings import Applicability, Finding, Pointer
+from ...named_tuple import NamedTuple
 from ..ops import Op, get
 
 if TYPE_CHECKING:

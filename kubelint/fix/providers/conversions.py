@@ -9,9 +9,10 @@ move needs a person (a CustomResourceDefinition's schema, say).
 
 from __future__ import annotations
 
-from typing import Any, Callable, Dict, List, NamedTuple, Optional, Set, Tuple
+from typing import Any, Callable, Dict, List, Optional, Set, Tuple
 
 from ...findings import Pointer
+from ...named_tuple import NamedTuple
 from ..ops import Add, Op, RenameKey, ReplaceEntry, Remove, get
 
 

@@ -18,9 +18,10 @@ the stack or the time.
 
 from __future__ import annotations
 
-from typing import Any, Dict, Iterator, List, NamedTuple, Optional
+from typing import Any, Dict, Iterator, List, Optional
 
 from ...findings import Pointer
+from ...named_tuple import NamedTuple
 from ..base import Report
 from .crd_paths import field_path, go_list
 from .errors import forbidden, invalid, invalid_omitted, not_supported, required

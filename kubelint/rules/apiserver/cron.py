@@ -10,9 +10,10 @@ validateTimeZone there, whose last step is Go's time.LoadLocation.
 from __future__ import annotations
 
 import functools
-from typing import Dict, List, NamedTuple, Optional, Tuple
+from typing import Dict, List, Optional, Tuple
 
 from ...lazy_regex import lazy_compile
+from ...named_tuple import NamedTuple
 
 
 class _Bounds(NamedTuple):

@@ -12,9 +12,10 @@ back to the deepest node that exists), and at the value when it is present but e
 
 from __future__ import annotations
 
-from typing import Any, Iterable, NamedTuple, Optional, Sequence
+from typing import Any, Iterable, Optional, Sequence
 
 from ...findings import Pointer, Severity
+from ...named_tuple import NamedTuple
 from ..base import Report
 from ..common.values import dotted
 

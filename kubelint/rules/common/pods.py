@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import functools
 import weakref
-from typing import Any, Callable, List, NamedTuple, Tuple, TypeVar
+from typing import Any, Callable, List, Tuple, TypeVar
 
 from ...model.objects import POD_TEMPLATE_PATHS, Container, PodTemplate, as_list
+from ...named_tuple import NamedTuple
 
 POD_KINDS = frozenset(POD_TEMPLATE_PATHS)
 INIT, REGULAR, EPHEMERAL = "initContainers", "containers", "ephemeralContainers"

@@ -11,7 +11,7 @@ pkg/api/pod/warnings.go (the server's warning about fractional byte values).
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any, Dict, Iterator, List, NamedTuple, Optional, Tuple
+from typing import Any, Dict, Iterator, List, Optional, Tuple
 
 from ...findings import Pointer, Severity
 from ...model.objects import K8sObject, PodTemplate, as_dict, as_list
@@ -22,6 +22,7 @@ from ...model.quantity import (
     round_up_milli,
     split_quantity,
 )
+from ...named_tuple import NamedTuple
 from ..base import Report, Rule, RuleDoc
 from ..common.pods import POD_KINDS, all_containers, shared_per_object
 from ..common.values import dotted, quoted

@@ -7,10 +7,11 @@ skipped: KL104 already says they are removed.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Dict, Iterator, NamedTuple, Optional, Tuple
+from typing import TYPE_CHECKING, Any, Dict, Iterator, Optional, Tuple
 
 from ...findings import Pointer
 from ...model.objects import K8sObject, as_dict, as_list
+from ...named_tuple import NamedTuple
 from ..base import Report, Rule
 from ..common.values import int_or_none, str_or_none
 

@@ -4,9 +4,10 @@ serves it, whether it is sent to the API server at all; and metadata fields as w
 from __future__ import annotations
 
 import functools
-from typing import Any, Dict, NamedTuple, Optional
+from typing import Any, Dict, Optional
 
 from ...model.objects import K8sObject, as_dict
+from ...named_tuple import NamedTuple
 from ..common.values import api_group
 
 # API groups served by kube-apiserver itself (the core group is "").

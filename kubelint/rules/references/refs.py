@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any, Dict, Iterable, Iterator, List, NamedTuple, Optional, Set, Tuple
+from typing import Any, Dict, Iterable, Iterator, List, Optional, Set, Tuple
 
 from ...findings import Pointer
 from ...model.objects import K8sObject, PodTemplate, as_dict, as_list, get_path
+from ...named_tuple import NamedTuple
 from ..common.pods import pod_containers, shared_per_object
 
 

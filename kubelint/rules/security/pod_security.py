@@ -9,9 +9,10 @@ and audit warnings (the rule's configured severity replaces both when config set
 from __future__ import annotations
 
 import functools
-from typing import TYPE_CHECKING, Any, ClassVar, Dict, FrozenSet, Iterator, List, NamedTuple, Optional, Tuple
+from typing import TYPE_CHECKING, Any, ClassVar, Dict, FrozenSet, Iterator, List, Optional, Tuple
 
 from ...findings import Severity
+from ...named_tuple import NamedTuple
 from ..base import Report, Rule, RuleDoc
 from ..common.pods import POD_KINDS, shared_per_object_in_set
 

@@ -9,11 +9,12 @@ pkg/apis/batch/validation, pkg/apis/core/validation) after its defaulting (pkg/a
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING, Any, Dict, Iterator, NamedTuple, Optional, Tuple
+from typing import TYPE_CHECKING, Any, Dict, Iterator, Optional, Tuple
 
 from ...lazy_regex import lazy_compile
 from ...findings import Pointer, Severity
 from ...model.objects import K8sObject, get_path
+from ...named_tuple import NamedTuple
 from ..base import Report, Rule, RuleDoc
 from ..common.values import dotted, is_int
 

@@ -7,10 +7,11 @@ pkg/apis/batch/validation, pkg/apis/core/validation for ReplicationControllers).
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Dict, Iterator, List, NamedTuple, Optional, Set, Tuple
+from typing import TYPE_CHECKING, Any, Dict, Iterator, List, Optional, Set, Tuple
 
 from ...findings import Pointer, Severity
 from ...model.objects import POD_TEMPLATE_PATHS, K8sObject, as_dict, get_path
+from ...named_tuple import NamedTuple
 from ..base import Report, Rule, RuleDoc
 from ..common.values import dotted
 from .kinds import APPS_KINDS, BATCH_KINDS

@@ -7,10 +7,11 @@ pkg/apis/core/validation), with the volumes a StatefulSet's claim templates add.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Dict, Iterator, NamedTuple, Optional, Set, Tuple
+from typing import TYPE_CHECKING, Any, Dict, Iterator, Optional, Set, Tuple
 
 from ...findings import Pointer, Severity
 from ...model.objects import K8sObject, as_list, get_path
+from ...named_tuple import NamedTuple
 from ..base import Report, Rule, RuleDoc
 from ..common.pods import POD_KINDS, pod_containers
 from ..common.values import dotted
