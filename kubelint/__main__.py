@@ -4,8 +4,8 @@ import sys
 
 
 def run() -> None:
-    """`kubelint --version` is answered before the command line machinery is imported (click
-    alone is most of a start); everything else goes to cli.run."""
+    """`kubelint --version` is answered before the command line machinery (argparse, the
+    formatters) is imported; everything else goes to cli.run."""
     if sys.argv[1:] in (["--version"], ["-V"]):
         from . import __version__
 
@@ -15,8 +15,7 @@ def run() -> None:
     import gc
 
     # cli.run turns the cyclic collector off for the whole process (it ends with os._exit);
-    # off from here, it also skips its passes over the objects of the imports (click's, ours):
-    # 2% of a one-file check.
+    # off from here, it also skips its passes over the objects of the imports (argparse's, ours).
     gc.disable()
     from .cli import run as run_cli
 

@@ -1,35 +1,32 @@
-"""Command line: `kubelint check`, `rules`, `explain`, `schemas`.
+"""Command line: `kubelint check`, `fix`, `rules`, `explain`, `schemas`, `baseline write`.
 
-Parsing options (click) is kept apart from running a check (`execute`), so tests call
-`execute` directly. Heavy modules are imported inside commands: `kubelint --version` and a
-one-file check stay fast.
+Parsing options (argparse, in cli_args) is kept apart from running a check (`execute`), so
+tests call `execute` directly. Heavy modules are imported inside commands: `kubelint --version`
+and a one-file check stay fast.
 """
 
 from __future__ import annotations
 
 import os
 import sys
-from typing import List, Optional, Sequence, TextIO, Tuple
+from typing import Callable, Dict, List, Optional, Sequence, TextIO, Tuple
 
-import click
-
-from . import __version__
-from .formatters import FORMATTERS
+from .cli_args import FORMAT_NAMES, parse
 from .named_tuple import NamedTuple
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
-FORMAT_NAMES = tuple(FORMATTERS)
 
 
 class UsageProblem(Exception):
     """Configuration, usage or I/O error: exit code 2."""
 
 
-def _fail(message: str) -> "click.exceptions.Exit":
+def _error(message: str) -> int:
+    """`kubelint: error: ...` on stderr; the usage error's exit code."""
     from .formatters.escape import visible
 
-    click.echo(f"kubelint: error: {visible(message)}", err=True)
-    return click.exceptions.Exit(EXIT_USAGE)
+    print(f"kubelint: error: {visible(message)}", file=sys.stderr)
+    return EXIT_USAGE
 
 
 def _tolerate_unencodable_output() -> None:
@@ -54,8 +51,7 @@ def run() -> None:
     # youngest generation (1.7 s of 27 s profiled on 12,250 objects, reclaiming nothing).
     gc.disable()
     try:
-        main(prog_name="kubelint")
-        code: object = 0
+        code: object = main()
     except SystemExit as exc:
         code = exc.code
     if code is not None and not isinstance(code, int):  # sys.exit("message"), as Python does it
@@ -69,10 +65,20 @@ def run() -> None:
     os._exit(code or 0)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, "--version", "-V", prog_name="kubelint", message="%(prog)s %(version)s")
-def main() -> None:
-    """Lint and validate Kubernetes manifests: schemas, cross-object rules, exact lines."""
+def main(args: Optional[Sequence[str]] = None) -> int:
+    """Run the command `args` (default: the process's arguments) names; its exit code. `--help`,
+    `--version` and usage errors argparse finds end in SystemExit (0, or 2 with the usage)."""
+    _tolerate_unencodable_output()
+    command, parsed = parse(sys.argv[1:] if args is None else args)
+    try:
+        return _COMMANDS[command](vars(parsed))
+    except UsageProblem as exc:
+        return _error(str(exc))
+    except BrokenPipeError:  # the reader went away (| head): nothing more to say, as click did
+        return EXIT_FINDINGS
+    except (KeyboardInterrupt, EOFError):  # Ctrl-C: one line, no traceback, as click did
+        print("\nAborted!", file=sys.stderr)
+        return EXIT_FINDINGS
 
 
 class CheckOptions(NamedTuple):
@@ -114,69 +120,9 @@ class CheckOptions(NamedTuple):
     new_from_rev: Optional[str] = None
 
 
-_CHECK_OPTIONS = [
-    click.option("-k", "--kubernetes-version", metavar="1.NN", help="Schema set to validate against (default: newest bundled)."),
-    click.option("--strict/--no-strict", default=None, help="Unknown fields are errors (default: strict, as kubectl)."),
-    click.option("-f", "--format", "output_format", type=click.Choice(FORMAT_NAMES),
-                 help="Output format (default: text; github when GITHUB_ACTIONS=true)."),
-    click.option("-o", "--output", "outputs", multiple=True, metavar="FORMAT:FILE",
-                 help="Also write FORMAT to FILE (repeatable), e.g. sarif:kubelint.sarif."),
-    click.option("--fail-on", type=click.Choice(["error", "warning", "info"]), default="error", show_default=True,
-                 help="Lowest severity that makes the exit code 1."),
-    click.option("--exclude", multiple=True, metavar="GLOB", help="Skip matching paths (repeatable)."),
-    click.option("--select", multiple=True, metavar="RULES",
-                 help="Only these rules: ids, names or id prefixes such as KL3, comma-separated or repeated."),
-    click.option("--ignore", multiple=True, metavar="RULES", help="Turn these rules off (comma-separated or repeated)."),
-    click.option("--config", "config_path", type=click.Path(dir_okay=False),
-                 help="Config file (default: .kubelint.yaml found walking up)."),
-    click.option("--no-config", is_flag=True, help="Ignore config files."),
-    click.option("--max-file-size", type=click.IntRange(min=1), metavar="BYTES", help="Skip files larger than this (default 10 MiB)."),
-    click.option("--color/--no-color", default=None, help="Colour output (default: on a terminal, unless NO_COLOR is set)."),
-    click.option("--kustomize", is_flag=True,
-                 help="Render every kustomization root under PATHS with kubectl kustomize and check the output."),
-    click.option("--crd", "crds", multiple=True, metavar="PATH", help="CustomResourceDefinitions to validate custom resources with (repeatable)."),
-    click.option("--schema-location", "schema_locations", multiple=True, metavar="LOCATION",
-                 help="Schema directory or URL template, kubeconform placeholders; 'default' = bundled (repeatable)."),
-    click.option("--offline", is_flag=True, help="Never touch the network; use cached schemas only."),
-    click.option("--ignore-missing-schemas", is_flag=True, help="No warning for objects without a schema."),
-    click.option("--skip", "skip_kinds", multiple=True, metavar="KIND", help="Do not check objects of this kind (repeatable)."),
-    click.option("--reject", "reject_kinds", multiple=True, metavar="KIND", help="Objects of this kind are errors (repeatable)."),
-    click.option("--cache-ttl", type=click.IntRange(min=0), metavar="SECONDS",
-                 help="Use a downloaded schema this long before revalidating it (default 86400, one day)."),
-    click.option("-j", "--jobs", type=click.IntRange(min=1), help="Worker processes (default: number of cores, for large inputs)."),
-    click.option("--context", metavar="DIR",
-                 help="Manifests under DIR are context for cross-object rules; report the given files and what "
-                      "their change broke elsewhere."),
-    click.option("--default-context", metavar="DIR",
-                 help="Context when neither --context nor config `context` names one (the pre-commit hook and the "
-                      "Action pass the repository root)."),
-    click.option("--no-context", is_flag=True, help="No context, whatever config or --default-context say."),
-    click.option("--baseline", metavar="FILE", help="Report only findings not recorded in FILE (see `kubelint baseline write`)."),
-    click.option("--no-baseline", is_flag=True, help="Ignore config `baseline`."),
-    click.option("--new-from-rev", metavar="REF", help="Report only findings that do not exist at git revision REF."),
-]
-
-
-def _check_options(function):  # type: ignore[no-untyped-def]
-    for option in reversed(_CHECK_OPTIONS):
-        function = option(function)
-    return function
-
-
-@main.command()
-@click.argument("paths", nargs=-1, required=True)
-@_check_options
-@click.option("--fix", is_flag=True, help="Apply safe fixes, then report what remains (as `kubelint fix`).")
-@click.option("--diff", is_flag=True, help="Print the fixes as a unified diff; write nothing.")
-@click.option("--unsafe-fixes", is_flag=True, help="Also apply fixes that change meaning (review them).")
-def check(**parsed: object) -> None:
-    """Check manifests in PATHS (files, directories, or - for stdin)."""
-    _tolerate_unencodable_output()
-    try:
-        code = execute(CheckOptions(**parsed))  # type: ignore[arg-type]
-    except UsageProblem as exc:
-        raise _fail(str(exc))
-    sys.exit(code)
+def _check_command(parsed: Dict[str, object]) -> int:
+    """`kubelint check PATHS...`."""
+    return execute(CheckOptions(**parsed))  # type: ignore[arg-type]
 
 
 def execute(options: CheckOptions, out: Optional[TextIO] = None) -> int:
@@ -328,7 +274,7 @@ def _execute(options: CheckOptions, out: TextIO) -> int:
     from .formatters.escape import visible
 
     for notice in notices:
-        click.echo(f"kubelint: {visible(notice)}", err=True)
+        print(f"kubelint: {visible(notice)}", file=sys.stderr)
     output_format = options.output_format or ("github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text")
     if not options.diff:  # with --diff, stdout is the diff
         write_report(result, output_format, options.color, out, options.fail_on)
@@ -344,24 +290,9 @@ def _execute(options: CheckOptions, out: TextIO) -> int:
     return EXIT_FINDINGS if any(f.severity.rank >= threshold for f in result.active()) else EXIT_OK
 
 
-def _fix_command() -> click.Command:
-    """`kubelint fix`: `check --fix` with the same options."""
-    params = [p for p in check.params if p.name != "fix"]
-
-    def fix(**parsed: object) -> None:
-        try:
-            code = execute(CheckOptions(fix=True, **parsed))  # type: ignore[arg-type]
-        except UsageProblem as exc:
-            raise _fail(str(exc))
-        sys.exit(code)
-
-    return click.Command("fix", params=params, callback=fix, help=(
-        "Fix what can be fixed in PATHS, then report what remains.\n\n"
-        "Only safe fixes unless --unsafe-fixes; only changed files are rewritten (atomically), "
-        "and every other byte stays as it was. The exit code is check's, for what remains."))
-
-
-main.add_command(_fix_command())
+def _fix_command(parsed: Dict[str, object]) -> int:
+    """`kubelint fix PATHS...`: `check --fix` with the same options."""
+    return execute(CheckOptions(fix=True, **parsed))  # type: ignore[arg-type]
 
 
 PROGRESS_MIN_FILES = 200
@@ -442,90 +373,76 @@ def _source_line_reader():  # type: ignore[no-untyped-def]
     return read
 
 
-@main.command()
-@click.option("--all", "show_all", is_flag=True, help="Also list rules that are off by default.")
-def rules(show_all: bool) -> None:
-    """List every rule: id, name, default severity, on/off, fix (safe, unsafe, mixed or -), summary."""
+def _rules_command(parsed: Dict[str, object]) -> int:
+    """`kubelint rules [--all]`: id, name, default severity, on/off, fix, summary of each rule."""
     from .rules import all_rules
 
+    show_all = parsed["show_all"]
     for rule in all_rules():
         if not show_all and not rule.enabled_by_default:
             continue
         state = "on" if rule.enabled_by_default else "off"
         fix = rule.fix.safety if rule.fix else "-"
-        click.echo(f"{rule.id}  {rule.name:<34} {rule.severity.value:<8} {state:<4} {fix:<6} {rule.summary}")
+        print(f"{rule.id}  {rule.name:<34} {rule.severity.value:<8} {state:<4} {fix:<6} {rule.summary}")
+    return EXIT_OK
 
 
-@main.command()
-@click.argument("rule")
-def explain(rule: str) -> None:
-    """Show a rule's documentation (by id or name)."""
+def _explain_command(parsed: Dict[str, object]) -> int:
+    """`kubelint explain RULE`: a rule's documentation (by id or name)."""
     from .rules import Registry, all_rules
 
+    rule = str(parsed["rule"])
     registry = Registry(all_rules())  # the rules themselves: their docs, not the catalog's entries
     try:
         found = registry.get(rule)
     except KeyError:
-        raise _fail(f'unknown rule "{rule}" (see `kubelint rules`)')
+        raise UsageProblem(f'unknown rule "{rule}" (see `kubelint rules`)') from None
     options = "".join(f"\n  {k}: {v!r}" for k, v in found.options.items()) or " none"
     kinds = ", ".join(sorted(found.kinds)) if found.kinds else "all"
-    click.echo(f"{found.id} {found.name} ({found.severity.value}, "
-               f"{'on' if found.enabled_by_default else 'off'} by default)\n\n{found.summary}\n\n"
-               f"What it checks\n  {found.doc.what}\n\nWhy it matters\n  {found.doc.why}\n\n"
-               f"Applies to: {kinds}\nOptions:{options}\n"
-               f"Fix: {f'{found.fix.safety}: {found.fix.what}' if found.fix else 'none'}\n\n"
-               f"Fails\n{_indent(found.doc.failing)}\n\nPasses\n{_indent(found.doc.passing)}")
+    print(f"{found.id} {found.name} ({found.severity.value}, "
+          f"{'on' if found.enabled_by_default else 'off'} by default)\n\n{found.summary}\n\n"
+          f"What it checks\n  {found.doc.what}\n\nWhy it matters\n  {found.doc.why}\n\n"
+          f"Applies to: {kinds}\nOptions:{options}\n"
+          f"Fix: {f'{found.fix.safety}: {found.fix.what}' if found.fix else 'none'}\n\n"
+          f"Fails\n{_indent(found.doc.failing)}\n\nPasses\n{_indent(found.doc.passing)}")
+    return EXIT_OK
 
 
 def _indent(text: str) -> str:
     return "\n".join("    " + line for line in text.splitlines())
 
 
-@main.group(invoke_without_command=True)
-@click.pass_context
-def schemas(ctx: click.Context) -> None:
-    """List the bundled Kubernetes schema versions."""
-    if ctx.invoked_subcommand is None:
-        from .schemas.bundled import available_versions, latest_version
+def _schemas_command(parsed: Dict[str, object]) -> int:
+    """`kubelint schemas`: the bundled Kubernetes schema versions."""
+    from .schemas.bundled import available_versions, latest_version
 
-        latest = latest_version()
-        for version in available_versions():
-            click.echo(f"{version}{'  (default)' if version == latest else ''}")
+    latest = latest_version()
+    for version in available_versions():
+        print(f"{version}{'  (default)' if version == latest else ''}")
+    return EXIT_OK
 
 
-@schemas.command()
-@click.argument("urls", nargs=-1, required=True)
-def pull(urls: Tuple[str, ...]) -> None:
-    """Download schema URLs into the cache, for CI images built offline.
-
-    Documents the schemas refer to ($ref) are pulled too. `check --offline` then uses them.
-    """
+def _pull_command(parsed: Dict[str, object]) -> int:
+    """`kubelint schemas pull URL...`: download schemas (and the documents they $ref) into the
+    cache, for CI images built offline."""
     from .schemas.remote import pull as pull_urls
 
     failed = False
-    for ok, line in pull_urls(list(urls)):
+    for ok, line in pull_urls(list(parsed["urls"])):  # type: ignore[call-overload]
         if ok:
-            click.echo(line)
+            print(line)
         else:
-            click.echo(f"kubelint: error: {line}", err=True)
+            print(f"kubelint: error: {line}", file=sys.stderr)
             failed = True
-    if failed:
-        sys.exit(EXIT_USAGE)
+    return EXIT_USAGE if failed else EXIT_OK
 
 
-@main.group()
-def baseline() -> None:
-    """Record current findings, so that `check --baseline FILE` reports only new ones."""
-
-
-@baseline.command("write")
-@click.argument("file", metavar="FILE")
-@click.argument("paths", nargs=-1, required=True)
-@_check_options
-def baseline_write(file: str, **parsed: object) -> None:
-    """Check PATHS (as `kubelint check` would) and record every finding in FILE."""
+def _baseline_write_command(parsed: Dict[str, object]) -> int:
+    """`kubelint baseline write FILE PATHS...`: check PATHS (as `kubelint check` would) and
+    record every finding in FILE."""
     from .run import baseline as baselines
 
+    file = str(parsed.pop("file"))
     parsed["baseline"], parsed["no_baseline"] = None, True
     options = CheckOptions(**parsed)  # type: ignore[arg-type]
     try:
@@ -533,16 +450,21 @@ def baseline_write(file: str, **parsed: object) -> None:
         result, _ = _check(_prepare(options), options, [], sys.stdout)
         entries = baselines.entries_of(result.active())
         baselines.write(file, entries)
-    except UsageProblem as exc:
-        raise _fail(str(exc))
     except baselines.BaselineError as exc:
-        raise _fail(str(exc))
+        raise UsageProblem(str(exc)) from None
     current = {entry.key for entry in entries}
     dropped = [entry for entry in previous if entry.key not in current]
     count = sum(entry.count for entry in entries)
-    click.echo(f"kubelint: wrote {count} finding{'' if count == 1 else 's'} to {file}"
-               + (f" ({len(dropped)} entries no longer found were dropped)" if dropped else ""), err=True)
+    print(f"kubelint: wrote {count} finding{'' if count == 1 else 's'} to {file}"
+          + (f" ({len(dropped)} entries no longer found were dropped)" if dropped else ""), file=sys.stderr)
+    return EXIT_OK
+
+
+_COMMANDS: Dict[str, Callable[[Dict[str, object]], int]] = {
+    "check": _check_command, "fix": _fix_command, "rules": _rules_command, "explain": _explain_command,
+    "schemas": _schemas_command, "schemas pull": _pull_command, "baseline write": _baseline_write_command,
+}
 
 
 if __name__ == "__main__":  # pragma: no cover
-    main()
+    sys.exit(main())

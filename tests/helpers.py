@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import io
 import os
+import sys
 import textwrap
-from typing import Dict, Iterable, List, Optional, Sequence, Tuple
+from typing import Callable, Dict, Iterable, List, NamedTuple, Optional, Sequence, Tuple, Union
 
 from kubelint.input.discover import discover
 from kubelint.input.loader import load_file
@@ -76,14 +78,94 @@ def git_repo(path: "os.PathLike[str] | str", files: Dict[str, str], message: str
     return commit_all(repo, message)
 
 
-def split_runner():  # type: ignore[no-untyped-def]
-    """A click CliRunner whose result has stdout and stderr apart (click 8.0-8.1 need asking)."""
-    from click.testing import CliRunner
+class CliResult(NamedTuple):
+    """What a command run in-process did: its exit code, what it wrote to stdout and to
+    stderr, both as a terminal would show them (`output`), and an exception it raised."""
 
-    try:
-        return CliRunner(mix_stderr=False)
-    except TypeError:  # click 8.2+: always apart
-        return CliRunner()
+    exit_code: int
+    stdout: str
+    stderr: str
+    output: str
+    exception: Optional[BaseException]
+
+
+class _Captured(io.BytesIO):
+    """One stream's bytes, also copied to the shared `mixed` record (stdout and stderr
+    interleaved as written)."""
+
+    def __init__(self, mixed: io.BytesIO) -> None:
+        super().__init__()
+        self._mixed = mixed
+
+    def write(self, data) -> int:  # type: ignore[no-untyped-def, override]
+        self._mixed.write(data)
+        return super().write(data)
+
+
+class CliRunner:
+    """Runs the command line in this process: `CliRunner().invoke(main, ["check", ...])` calls
+    `kubelint.cli.main(args)` with stdin (from `input`), stdout and stderr replaced by UTF-8
+    text streams over memory (not terminals, with a `.buffer` as the real ones have) and the
+    environment updated by `env` (None removes a variable). Exceptions other than SystemExit
+    are the result's `exception` (exit code 1), or raised with catch_exceptions=False."""
+
+    def __init__(self, env: Optional[Dict[str, Optional[str]]] = None) -> None:
+        self.env = dict(env or {})
+
+    def invoke(self, main: Callable[[Sequence[str]], int], args: Sequence[str] = (),  # type: ignore[no-untyped-def]
+               input: Union[str, bytes, None] = None, env: Optional[Dict[str, Optional[str]]] = None,
+               catch_exceptions: bool = True) -> CliResult:
+        data = input.encode("utf-8") if isinstance(input, str) else (input or b"")
+        mixed = io.BytesIO()
+        out, err = _Captured(mixed), _Captured(mixed)
+        streams = (io.TextIOWrapper(io.BytesIO(data), encoding="utf-8"),
+                   io.TextIOWrapper(out, encoding="utf-8", write_through=True),
+                   io.TextIOWrapper(err, encoding="utf-8", write_through=True))
+        saved_streams = (sys.stdin, sys.stdout, sys.stderr)
+        changes = {**self.env, **(env or {})}
+        saved_env = {name: os.environ.get(name) for name in changes}
+        exception: Optional[BaseException] = None
+        sys.stdin, sys.stdout, sys.stderr = streams
+        _set_environment(changes)
+        try:
+            exit_code: object = main(list(args))
+        except SystemExit as exc:
+            exit_code = exc.code
+        except Exception as exc:  # noqa: BLE001 - the result says what it was
+            if not catch_exceptions:
+                raise
+            exit_code, exception = 1, exc
+        finally:
+            for stream in streams[1:]:
+                stream.flush()
+            sys.stdin, sys.stdout, sys.stderr = saved_streams
+            _set_environment(saved_env)
+        if exit_code is None:
+            exit_code = 0
+        elif not isinstance(exit_code, int):  # sys.exit("message"): printed, exit 1, as Python does
+            text = f"{exit_code}\n".encode("utf-8")
+            err.write(text)
+            exit_code = 1
+        if exit_code and exception is None:
+            exception = SystemExit(exit_code)
+        return CliResult(exit_code, _text(out), _text(err), _text(mixed), exception)
+
+
+def _text(stream: io.BytesIO) -> str:
+    return stream.getvalue().decode("utf-8", errors="replace")
+
+
+def _set_environment(values: Dict[str, Optional[str]]) -> None:
+    for name, value in values.items():
+        if value is None:
+            os.environ.pop(name, None)
+        else:
+            os.environ[name] = value
+
+
+def split_runner() -> CliRunner:
+    """The command line runner; its results have stdout and stderr apart (and `output`, both)."""
+    return CliRunner()
 
 
 # A team's repository, as the context, kustomize and pre-commit tests stage it: a Deployment `api`

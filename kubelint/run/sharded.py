@@ -87,7 +87,7 @@ class _Worker:
     def send(self, blobs: List[bytes]) -> None:
         """Hand the worker the other shards' summaries. A worker that died after sending its
         own summary shows here as a broken pipe: a WorkerError, not a BrokenPipeError (which
-        click would turn into exit 1 with no output at all)."""
+        the command line takes for its own output's reader gone: exit 1 with no message)."""
         try:
             for blob in blobs:
                 _write(self._writer, "ok", blob)

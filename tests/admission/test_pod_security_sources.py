@@ -139,9 +139,8 @@ def test_config_errors(value: str, message: str) -> None:
 
 
 def test_config_pod_security_reaches_the_cli(tmp_path) -> None:  # type: ignore[no-untyped-def]
-    from click.testing import CliRunner
-
     from kubelint.cli import main
+    from tests.helpers import CliRunner
 
     (tmp_path / ".kubelint.yaml").write_text("pod-security:\n  enforce: baseline\n")
     (tmp_path / "pod.yaml").write_text(POD)

@@ -25,6 +25,7 @@ LAYERS: List[Set[str]] = [
     {"kubelint.rules"},
     {"kubelint.run", "kubelint.formatters"},
     {"kubelint.fix"},
+    {"kubelint.cli_args"},
     {"kubelint.cli"},
     {"kubelint.__main__"},
 ]

@@ -7,10 +7,9 @@ import json
 import os
 
 import pytest
-from click.testing import CliRunner
 
 from kubelint.cli import main
-from tests.helpers import commit_all, git, git_repo, split_runner, write_file
+from tests.helpers import CliRunner, commit_all, git, git_repo, split_runner, write_file
 
 CM = """\
 apiVersion: v1

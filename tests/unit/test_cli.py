@@ -8,10 +8,10 @@ import subprocess
 import sys
 
 import pytest
-from click.testing import CliRunner
 
 from kubelint import __version__
 from kubelint.cli import main
+from tests.helpers import CliRunner
 
 REPO_ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 

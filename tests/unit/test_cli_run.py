@@ -7,10 +7,10 @@ import io
 import json
 
 import pytest
-from click.testing import CliRunner
 
 from kubelint import cli
 from kubelint.cli import CheckOptions, UsageProblem, execute, main
+from tests.helpers import CliRunner
 
 BAD = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: bad\ndata:\n  a: 1\n"
 FINDING = "x.yaml:6:6: error KL101 data.a: expected string, got integer 1 [ConfigMap bad]"
@@ -157,17 +157,19 @@ def run_leaving_gc_off():
         gc.enable()
 
 
-@pytest.mark.parametrize("exit_with, code, stderr", [
-    (None, 0, ""), (0, 0, ""), (1, 1, ""), (2, 2, ""), ("a message", 1, "a message\n"),
+@pytest.mark.parametrize("how, exit_with, code, stderr", [
+    ("raise", None, 0, ""), ("raise", 0, 0, ""), ("raise", 1, 1, ""), ("raise", 2, 2, ""),
+    ("raise", "a message", 1, "a message\n"), ("return", 0, 0, ""), ("return", 1, 1, ""), ("return", 2, 2, ""),
 ])
-def test_run_exits_with_the_command_s_code_after_flushing(monkeypatch, capsys, exit_with, code, stderr):
+def test_run_exits_with_the_command_s_code_after_flushing(monkeypatch, capsys, how, exit_with, code, stderr):
     flushed, exited = [], []
 
-    def fake_main(prog_name):
-        assert prog_name == "kubelint"
+    def fake_main(args=None):
+        assert args is None  # main reads the process's arguments
         cli.sys.stdout.write("report")
-        if exit_with is not None:
-            raise SystemExit(exit_with)
+        if how == "return":
+            return exit_with
+        raise SystemExit(exit_with)
 
     class Stream(io.StringIO):
         def flush(self):
@@ -188,7 +190,7 @@ def test_run_survives_a_closed_pipe(monkeypatch):
             raise BrokenPipeError()
 
     exited = []
-    monkeypatch.setattr(cli, "main", lambda prog_name: None)
+    monkeypatch.setattr(cli, "main", lambda: 0)
     monkeypatch.setattr(cli.sys, "stdout", Closed())
     monkeypatch.setattr(cli.sys, "stderr", Closed())
     monkeypatch.setattr(cli.os, "_exit", exited.append)
@@ -338,12 +340,12 @@ def test_explain_indents_the_examples():
 @pytest.mark.parametrize("flag", ["--version", "-V"])
 def test_version_is_answered_without_the_command_line_machinery(flag):
     """`kubelint --version` (the console script's entry, kubelint.__main__:run) prints what
-    click's version option prints, exit 0, without importing click or kubelint.cli."""
+    the parser's version option prints, exit 0, without importing argparse or kubelint.cli."""
     import subprocess
     import sys
 
     probe = ("import sys; sys.argv = ['kubelint', %r]; from kubelint.__main__ import run; run(); "
-             "print(sorted(m for m in ('click', 'kubelint.cli') if m in sys.modules))" % flag)
+             "print(sorted(m for m in ('argparse', 'kubelint.cli', 'kubelint.cli_args') if m in sys.modules))" % flag)
     done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=60)
     assert (done.returncode, done.stdout, done.stderr) == (0, "kubelint 0.1.0\n[]\n", "")
     assert CliRunner().invoke(main, [flag]).output == "kubelint 0.1.0\n"

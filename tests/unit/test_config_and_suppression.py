@@ -5,11 +5,10 @@ from __future__ import annotations
 import json
 
 import pytest
-from click.testing import CliRunner
 
 from kubelint.cli import main
 from kubelint.config import ConfigError, find_config, load_config, parse_config
-from tests.helpers import run_text, triples
+from tests.helpers import CliRunner, run_text, triples
 
 BAD = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: bad\ndata:\n  a: 1\n"
 

@@ -7,12 +7,11 @@ import json
 import os
 
 import pytest
-from click.testing import CliRunner
 
 from kubelint.cli import main
 from tests.helpers import API_DEPLOYMENT as DEPLOY
 from tests.helpers import API_SERVICE_AND_WORKER as SVC
-from tests.helpers import commit_all, git_repo, split_runner, write_file
+from tests.helpers import CliRunner, commit_all, git_repo, split_runner, write_file
 
 
 @pytest.fixture

@@ -10,7 +10,6 @@ from pathlib import Path
 from typing import Iterator, List, Optional
 
 import pytest
-from click.testing import CliRunner
 
 from kubelint.cli import main
 from kubelint.findings import Applicability, Severity
@@ -24,7 +23,7 @@ from kubelint.rules import Registry, all_rules
 from kubelint.rules.base import Report, Rule, RuleDoc
 from kubelint.run.engine import Checker, Settings
 from kubelint.schemas.store import SchemaStore
-from tests.helpers import crd_yaml
+from tests.helpers import CliRunner, crd_yaml
 
 
 def fix(path: Path, unsafe: bool = False, version: Optional[str] = None, extra: List[Rule] = (),
@@ -387,11 +386,7 @@ def test_a_file_changed_while_it_was_being_fixed_is_left_alone(tmp_path, monkeyp
 # -- command line ----------------------------------------------------------------------------
 
 def invoke(*args: str):  # type: ignore[no-untyped-def]
-    try:  # click before 8.2 mixes stderr into the output unless told not to
-        runner = CliRunner(mix_stderr=False)  # type: ignore[call-arg]
-    except TypeError:
-        runner = CliRunner()
-    return runner.invoke(main, list(args), catch_exceptions=False)
+    return CliRunner().invoke(main, list(args), catch_exceptions=False)
 
 
 def test_fix_command_reports_and_exits_as_check_for_what_remains(tmp_path):

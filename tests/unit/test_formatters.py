@@ -9,10 +9,9 @@ from xml.etree import ElementTree as ET
 
 import jsonschema
 import pytest
-from click.testing import CliRunner
 
 from kubelint.cli import main
-from tests.helpers import web_deployment
+from tests.helpers import CliRunner, web_deployment
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 SARIF_SCHEMA = os.path.join(HERE, "..", "data", "sarif-2.1.0-rtm.5.json")

@@ -11,7 +11,6 @@ from urllib.parse import urlsplit
 from xml.etree import ElementTree as ET
 
 import pytest
-from click.testing import CliRunner
 
 from kubelint.cli import main, render
 from kubelint.config import ConfigError, find_config, load_config, parse_config
@@ -19,7 +18,7 @@ from kubelint.formatters.escape import visible
 from kubelint.formatters.sarif import _uri
 from kubelint.input.loader import load_file
 from kubelint.run import engine, parallel, sharded
-from tests.helpers import run_paths, run_text, write_file
+from tests.helpers import CliRunner, run_paths, run_text, write_file
 
 FORMATS = ("text", "json", "github", "sarif", "junit")
 FORGING_NAME = 'x\\n::error file=README.md,line=1::forged\\e]0;pwned\\a\\0\\u202eevil'

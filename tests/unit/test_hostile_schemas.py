@@ -15,13 +15,13 @@ import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
-from click.testing import CliRunner
 
 from kubelint.cli import main
 from kubelint.config import ConfigError
 from kubelint.schemas.download import Downloader, is_private_host
 from kubelint.schemas.remote import parse_location
 from kubelint.schemas.store import SchemaStore
+from tests.helpers import CliRunner
 from tests.unit.test_remote_schemas import Route, SchemaServer, check, findings
 
 SECRET = "SECRET-TOKEN-4f1c"

@@ -8,12 +8,11 @@ import os
 import shutil
 
 import pytest
-from click.testing import CliRunner
 
 from kubelint.cli import main
 from tests.helpers import API_DEPLOYMENT as DEPLOYMENT
 from tests.helpers import API_SERVICE as SERVICE
-from tests.helpers import write_file
+from tests.helpers import CliRunner, write_file
 
 pytestmark = pytest.mark.skipif(shutil.which("kubectl") is None, reason="kubectl is not installed")
 

@@ -151,9 +151,8 @@ def test_a_failing_schema_location_is_reported_once_as_in_a_serial_run(tmp_path,
 
 
 def test_a_failed_worker_is_a_clean_error_not_a_traceback(tmp_path, monkeypatch):
-    from click.testing import CliRunner
-
     from kubelint.cli import main
+    from tests.helpers import CliRunner
 
     for number in range(4):
         (tmp_path / f"f{number}.yaml").write_text(f"apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c{number}\n")

@@ -7,11 +7,11 @@ import json
 from xml.etree import ElementTree as ET
 
 import pytest
-from click.testing import CliRunner
 
 from kubelint.cli import main
 from kubelint.findings import Position
 from kubelint.input.loader import load_file
+from tests.helpers import CliRunner
 
 # Four findings (KL101, each value has the wrong type): a block mapping followed by more of its
 # document, a multi-line flow mapping followed by a blank line and a comment, a flow sequence

@@ -11,7 +11,6 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, Callable, Dict, List, Optional, Tuple
 
 import pytest
-from click.testing import CliRunner
 
 from kubelint.cli import main
 from kubelint.config import ConfigError
@@ -20,6 +19,7 @@ from kubelint.run.engine import Checker, RunResult, Settings
 from kubelint.schemas.cache import DiskCache
 from kubelint.schemas.remote import parse_location, placeholder_values
 from kubelint.schemas.store import SchemaStore
+from tests.helpers import CliRunner
 
 CATALOG = "{{ .Group }}/{{ .ResourceKind }}_{{ .ResourceAPIVersion }}.json"
 

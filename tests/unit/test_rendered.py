@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import json
 
-from click.testing import CliRunner
-
 from kubelint.cli import main
+from tests.helpers import CliRunner
 
 HELM_OUTPUT = """\
 ---

@@ -6,11 +6,10 @@ from __future__ import annotations
 import json
 
 import pytest
-from click.testing import CliRunner
 
 from kubelint.cli import main
 from kubelint.rules import build_registry
-from tests.helpers import web_deployment
+from tests.helpers import CliRunner, web_deployment
 
 # The Deployment is lines 1-16 (containers from line 13); the Service "crash" starts at line 18.
 SET = web_deployment("""\
