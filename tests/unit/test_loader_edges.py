@@ -328,10 +328,11 @@ THREE = "a: 1\n---\n# second\nb:\n  c: [1]\n---\nd: 2\n"
 
 
 def test_only_the_document_s_own_lines_are_composed_once(monkeypatch):
-    """A document's first finding is located from its event stream; a second one composes
-    that document alone, and once (DESIGN §2: lazy positions); and with the parser the file
-    was read with."""
+    """A document's first STREAMED_ASKS positions are located from its event stream; a later
+    one composes that document alone, and once (DESIGN §2: lazy positions); and with the
+    parser the file was read with."""
     from kubelint.input import positions, positions_stream
+    from kubelint.input.loader import STREAMED_ASKS
 
     composed, streamed = [], []
     real, real_stream = positions.compose_documents, positions_stream.locate_streaming
@@ -340,18 +341,39 @@ def test_only_the_document_s_own_lines_are_composed_once(monkeypatch):
                         lambda text, pointer, anchor: streamed.append(text) or real_stream(text, pointer, anchor))
     source = load_file("x.yaml", THREE.encode()).source
     assert source.document_lines == [0, 3, 6]
-    assert source.position(1, ("b", "c")) == Position(5, 6, 5, 9)
-    assert source.position(1, ("b",)) == Position(5, 3, 5, 9)
-    assert source.position(1, ("b", "c", 0)) == Position(5, 7, 5, 8)
+    second = "b:\n  c: [1]\n---\n"
+    asked = [(("b", "c"), Position(5, 6, 5, 9)), (("b",), Position(5, 3, 5, 9)),
+             (("b", "c", 0), Position(5, 7, 5, 8))]
+    for number in range(STREAMED_ASKS + 2):  # past the streamed ones: composed, then the tree kept
+        pointer, expected = asked[number % len(asked)]
+        assert source.position(1, pointer) == expected
+        assert len(streamed) == min(number + 1, STREAMED_ASKS)
+        assert composed == ([] if number < STREAMED_ASKS else [(second, False)])
     assert source.position(2, ("d",)) == Position(7, 4, 7, 5)
     assert source.position(0, ("a",)) == Position(1, 4, 1, 5)
-    assert streamed == ["b:\n  c: [1]\n---\n", "d: 2\n", "a: 1\n---\n# second\n"]
-    assert composed == [("b:\n  c: [1]\n---\n", False)]
+    assert streamed == [second] * STREAMED_ASKS + ["d: 2\n", "a: 1\n---\n# second\n"]
+    assert composed == [(second, False)]
     composed.clear()
     brackets = "x: [" + ", ".join(["[]"] * 4001) + "]\n---\n"  # many brackets, little depth
     deep = load_file("x.yaml", (brackets + THREE).encode()).source
     assert deep.safe_parser and deep.position(3, ("d",)) == Position(9, 4, 9, 5)
     assert composed == [("d: 2\n", True)]
+
+
+def test_a_document_the_stream_cannot_answer_is_not_streamed_again(monkeypatch):
+    """An alias on the way: the event stream says UNKNOWN, the document is composed, and its
+    later positions come from that tree."""
+    from kubelint.input import positions, positions_stream
+
+    composed, streamed = [], []
+    real, real_stream = positions.compose_documents, positions_stream.locate_streaming
+    monkeypatch.setattr(positions, "compose_documents", lambda text, safe: composed.append(text) or real(text, safe))
+    monkeypatch.setattr(positions_stream, "locate_streaming",
+                        lambda text, pointer, anchor: streamed.append(text) or real_stream(text, pointer, anchor))
+    source = load_file("x.yaml", b"a: &x {c: 1}\nb: *x\n").source
+    assert source.position(0, ("b", "c")) == Position(1, 11, 1, 12)  # the anchored node
+    assert source.position(0, ("a",)) == Position(1, 4, 1, 13)
+    assert len(streamed) == 1 and len(composed) == 1
 
 
 def test_a_source_without_document_lines_is_composed_whole():
