@@ -49,10 +49,11 @@ DEEP_NESTING_BRACKETS = 4000
 _DEEP_BLOCK = re.compile(r"\n[ \t?:-]{1000,}")  # at a line start; searched in "\n" + text
 
 
-# Positions of one document read from the event stream before it is composed instead: a walk
-# of the events up to a node costs about a seventh of composing the document (93 against 710 µs
-# profiled), and most documents with a finding have one or two.
-STREAMED_ASKS = 4
+# Positions of one document read before it is composed instead: from its lines (positions_text,
+# about 100 K instructions for metadata.namespace of a 60-line Deployment) or its event stream
+# (160 K), against 1.6 M to compose it. Each read walks from the document's start, so a document
+# with many findings is composed once and its tree kept.
+READ_ASKS = 8
 
 
 class SourceFile:
@@ -60,7 +61,7 @@ class SourceFile:
     A plain class, not a dataclass: cheaper to define on every start."""
 
     __slots__ = ("path", "text", "safe_parser", "document_lines", "identity", "_nodes", "_lines", "_reread_from",
-                 "_streamed")
+                 "_asked")
 
     def __init__(self, path: str, text: str = "", safe_parser: bool = False,
                  document_lines: Optional[List[int]] = None) -> None:
@@ -72,7 +73,7 @@ class SourceFile:
         self._nodes: Dict[int, Tuple[Optional[Any], int]] = {}
         self._lines: Optional[List[str]] = None
         self._reread_from: Optional[str] = None
-        self._streamed: Optional[Dict[int, int]] = None  # document -> positions streamed from it
+        self._asked: Optional[Dict[int, int]] = None  # document -> positions read from it
 
     def forget_text(self, real_path: str) -> None:
         """Drop the text to save memory; positions read it again from `real_path` when needed
@@ -102,7 +103,7 @@ class SourceFile:
         every file with a finding."""
         self._nodes = {}
         self._lines = None
-        self._streamed = None
+        self._asked = None
         if self._reread_from is not None:
             self.text = ""
 
@@ -110,7 +111,7 @@ class SourceFile:
         """Line and column of `pointer` in document number `document` (composed on demand)."""
         from .positions import END_OF_CONTENT, END_OF_LINE, locate
 
-        found = self._streamed_position(document, pointer, anchor)
+        found = self._read_position(document, pointer, anchor)
         if found is not None:
             offset = self.document_lines[document]
         else:
@@ -128,21 +129,32 @@ class SourceFile:
         # One int object when a finding spans one line: a large run keeps every position.
         return Position(line, found.column, line if end_line == line else end_line, end_column)
 
-    def _streamed_position(self, document: int, pointer: Pointer, anchor: str) -> Optional[Position]:
-        """The first STREAMED_ASKS positions asked of a document are read from the event
-        stream up to their node (positions_stream); a document asked more often, or one the
-        stream cannot answer, is composed once and kept."""
+    def _read_position(self, document: int, pointer: Pointer, anchor: str) -> Optional[Position]:
+        """The first READ_ASKS positions asked of a document are read without composing it:
+        from its lines where they are plain block YAML (positions_text), else from the event
+        stream up to the node (positions_stream). A document asked more often, or one neither
+        can answer, is composed once and kept (None here)."""
         if self.safe_parser or document in self._nodes or document >= len(self.document_lines):
             return None
-        if self._streamed is None:
-            self._streamed = {}
-        asked = self._streamed.get(document, 0)
-        if asked >= STREAMED_ASKS:
+        if self._asked is None:
+            self._asked = {}
+        asked = self._asked.get(document, 0)
+        if asked >= READ_ASKS:
             return None
-        from .positions_stream import UNKNOWN, locate_streaming
+        from .positions_text import locate_text
 
-        found = locate_streaming(self._document_text(document), pointer, anchor)
-        self._streamed[document] = STREAMED_ASKS if found is UNKNOWN else asked + 1
+        lines = self._text_lines()
+        start = self.document_lines[document]
+        end = self.document_lines[document + 1] if document + 1 < len(self.document_lines) else len(lines)
+        found = locate_text(lines, start, min(end, len(lines)), pointer, anchor)
+        if found is None:
+            from .positions_stream import UNKNOWN, locate_streaming
+
+            found = locate_streaming(self._document_text(document), pointer, anchor)
+            if found is UNKNOWN:
+                self._asked[document] = READ_ASKS
+                return None
+        self._asked[document] = asked + 1
         return found
 
     def _document_text(self, document: int) -> str:

@@ -281,9 +281,9 @@ def test_released_positions_drop_the_text_that_can_be_read_again(tmp_path):
     source.forget_text(str(path))
     for each in (source, kept):
         assert each.position(1, ("data", "k")) == Position(8, 6, 8, 7)
-        assert each.position(1, ("data",)) == Position(8, 3, 8, 7)  # composed, and kept
+        assert each.position(1, ("data",)) == Position(8, 3, 8, 7)
         each.release_positions()
-        assert (each._nodes, each._lines, each._streamed) == ({}, None, None)
+        assert (each._nodes, each._lines, each._asked) == ({}, None, None)
     assert (source.text, kept.text) == ("", TWO_DOCUMENTS)
     assert source.position(0, ("metadata", "name")) == Position(3, 18, 3, 19)
     path.write_text(TWO_DOCUMENTS.replace("name: a", "name: bb"))  # changed since it was read
@@ -328,12 +328,14 @@ THREE = "a: 1\n---\n# second\nb:\n  c: [1]\n---\nd: 2\n"
 
 
 def test_only_the_document_s_own_lines_are_composed_once(monkeypatch):
-    """A document's first STREAMED_ASKS positions are located from its event stream; a later
+    """A document's first READ_ASKS positions are located from its event stream; a later
     one composes that document alone, and once (DESIGN §2: lazy positions); and with the
-    parser the file was read with."""
-    from kubelint.input import positions, positions_stream
-    from kubelint.input.loader import STREAMED_ASKS
+    parser the file was read with. (Its documents' lines would answer first: see
+    test_positions_text; here they answer nothing.)"""
+    from kubelint.input import positions, positions_stream, positions_text
+    from kubelint.input.loader import READ_ASKS
 
+    monkeypatch.setattr(positions_text, "locate_text", lambda lines, start, end, pointer, anchor: None)
     composed, streamed = [], []
     real, real_stream = positions.compose_documents, positions_stream.locate_streaming
     monkeypatch.setattr(positions, "compose_documents", lambda text, safe: composed.append((text, safe)) or real(text, safe))
@@ -344,14 +346,14 @@ def test_only_the_document_s_own_lines_are_composed_once(monkeypatch):
     second = "b:\n  c: [1]\n---\n"
     asked = [(("b", "c"), Position(5, 6, 5, 9)), (("b",), Position(5, 3, 5, 9)),
              (("b", "c", 0), Position(5, 7, 5, 8))]
-    for number in range(STREAMED_ASKS + 2):  # past the streamed ones: composed, then the tree kept
+    for number in range(READ_ASKS + 2):  # past the streamed ones: composed, then the tree kept
         pointer, expected = asked[number % len(asked)]
         assert source.position(1, pointer) == expected
-        assert len(streamed) == min(number + 1, STREAMED_ASKS)
-        assert composed == ([] if number < STREAMED_ASKS else [(second, False)])
+        assert len(streamed) == min(number + 1, READ_ASKS)
+        assert composed == ([] if number < READ_ASKS else [(second, False)])
     assert source.position(2, ("d",)) == Position(7, 4, 7, 5)
     assert source.position(0, ("a",)) == Position(1, 4, 1, 5)
-    assert streamed == [second] * STREAMED_ASKS + ["d: 2\n", "a: 1\n---\n# second\n"]
+    assert streamed == [second] * READ_ASKS + ["d: 2\n", "a: 1\n---\n# second\n"]
     assert composed == [(second, False)]
     composed.clear()
     brackets = "x: [" + ", ".join(["[]"] * 4001) + "]\n---\n"  # many brackets, little depth
