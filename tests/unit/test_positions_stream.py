@@ -61,17 +61,19 @@ def _pointers(node, prefix=()):
         yield prefix + ("below",)
 
 
-def _agree(text):
-    """(pointers compared, pointers left to composing) for every pointer of `text`."""
+def _agree(text, read=None):
+    """(pointers compared, pointers left unanswered) for every pointer of `text`, read by
+    `read(pointer, anchor)` (the event stream unless given) and compared with the composed tree."""
+    read = read or (lambda pointer, anchor: locate_streaming(text, pointer, anchor))
     root = compose_documents(text, False)[0]
     compared = unknown = 0
     for pointer in _pointers(root):
         for anchor in ("value", "key"):
-            streamed = locate_streaming(text, pointer, anchor)
-            if streamed is UNKNOWN:
+            found = read(pointer, anchor)
+            if found is UNKNOWN:
                 unknown += 1
                 continue
-            assert streamed == locate(root, pointer, anchor), (text, pointer, anchor)
+            assert found == locate(root, pointer, anchor), (text, pointer, anchor)
             compared += 1
     return compared, unknown
 

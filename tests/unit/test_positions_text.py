@@ -12,6 +12,7 @@ from kubelint.input.loader import load_file
 from kubelint.input.positions import compose_documents, locate
 from kubelint.input.positions_text import UNKNOWN, locate_text
 from tests.unit.test_positions_stream import TEXTS, _pointers
+from tests.unit.test_positions_stream import _agree as agree_with_composed
 
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
@@ -99,18 +100,8 @@ def _lines(text):
 
 def _agree(text):
     """(pointers compared, pointers left unanswered) for every pointer of `text`."""
-    root = compose_documents(text, False)[0]
     lines, end = _lines(text)
-    compared = unknown = 0
-    for pointer in _pointers(root):
-        for anchor in ("value", "key"):
-            found = locate_text(lines, 0, end, pointer, anchor)
-            if found is UNKNOWN:
-                unknown += 1
-                continue
-            assert found == locate(root, pointer, anchor), (text, pointer, anchor)
-            compared += 1
-    return compared, unknown
+    return agree_with_composed(text, lambda pointer, anchor: locate_text(lines, 0, end, pointer, anchor))
 
 
 @pytest.mark.parametrize("text", TEXTS + TRICKY)
