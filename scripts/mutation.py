@@ -39,10 +39,13 @@ MODULES: Dict[str, Tuple[List[str], List[str]]] = {
               [U + "test_index.py", U + "test_boundaries.py", U + "test_service_rules.py", U + "test_workloads.py",
                U + "test_references.py", U + "test_ingress.py", U + "test_rule_caches.py",
                U + "test_metadata_rules.py", "tests/rules/test_rule_cases.py"]),
-    # positions_stream answers the first position asked of a document, positions the rest: the
-    # stream tests compare the two on every pointer, the loader tests go through SourceFile.
-    "positions": (["kubelint/input/positions.py", "kubelint/input/positions_stream.py"],
-                  [U + "test_positions.py", U + "test_positions_stream.py", U + "test_loader.py",
+    # positions_text and positions_stream answer a document's first positions, positions the
+    # rest: their tests compare them with it on every pointer, the loader tests go through
+    # SourceFile.
+    "positions": (["kubelint/input/positions.py", "kubelint/input/positions_stream.py",
+                   "kubelint/input/positions_text.py"],
+                  [U + "test_positions.py", U + "test_positions_stream.py", U + "test_positions_text.py",
+                   U + "test_loader.py",
                    U + "test_loader_edges.py", U + "test_boundaries.py", U + "test_config_and_suppression.py"]),
     "loader": (["kubelint/input/loader.py"],
                [U + "test_loader.py", U + "test_loader_edges.py", U + "test_positions.py", U + "test_boundaries.py",
