@@ -16,8 +16,9 @@ indentation and never answered.
 
 from __future__ import annotations
 
+import functools
 import re
-from typing import Dict, List, Optional, Tuple, Union
+from typing import List, Optional, Tuple, Union
 
 from ..findings import Pointer, Position
 from .positions import tagged_key_text
@@ -91,17 +92,12 @@ _MAPPING, _SEQUENCE = 10, 11
 # A node: (kind, line index, column, end column, its line parsed); kind is PLAIN, CLOSED,
 # _MAPPING or _SEQUENCE.
 Node = Tuple[int, int, int, int, Line]
-_KEY_TEXTS: Dict[str, str] = {}
 
 
+@functools.lru_cache(maxsize=4096)  # keys repeat ("metadata", "name") across every position
 def _key_text(name: str) -> str:
-    """The JSON key a plain key becomes (`on` is "true"), remembered: keys repeat."""
-    text = _KEY_TEXTS.get(name)
-    if text is None:
-        text = tagged_key_text(resolve_plain(name), name)
-        if len(_KEY_TEXTS) < 4096:
-            _KEY_TEXTS[name] = text
-    return text
+    """The JSON key a plain key becomes (`on` is "true")."""
+    return tagged_key_text(resolve_plain(name), name)
 
 
 def locate_text(lines: List[str], start: int, end: int, pointer: Pointer, anchor: str) -> Union[Position, None]:

@@ -48,6 +48,12 @@ TRICKY = [
     "a:\n  - b\n  # c\n  - d\n",
     "a: 1\nb: 2\n<<: {c: 3}\nc: 4\n",  # a direct key after a merge key
     "a: 1\na: 2\n",  # the first of a duplicated key
+    "- a: 1\n  b: 2\n",  # a sequence, not a mapping, at the root
+    "a: 1\n--- # next\nb: 2\n",  # the document ends at the next one's marker
+    "l:\n- - a\n- c\n",  # a sequence in a sequence item
+    "s:\n-\n- x\n",  # a null item, then the next at its column
+    "a: \tb\nc: 1\n",  # a tab before a value
+    "a: b\rc: d\ne: f\n",  # a lone CR breaks the line for YAML
 ]
 
 MANIFEST = (
@@ -86,6 +92,7 @@ UNKNOWN_CASES = [
     ("a: |\n  text\n", ("a",)),  # a block scalar as the answer
     ("a:\nb: 1\n", ("a",)),  # a null as the answer
     ("a: x\u2028y\nb: 1\n", ("b",)),  # a character YAML counts as a line break
+    ("a: |\n  x\u2028y\nb: 1\n", ("b",)),  # ... in a block scalar's text too
     ("base: &b {x: 1}\nm:\n  <<: *b\n  y: 2\n", ("m", "x")),  # a merge key
     ("\"a\": 1\n", ("a",)),  # a quoted key
     ("- a\n", (0,)),  # not a mapping
@@ -131,6 +138,9 @@ def test_exact_positions():
     pointer = ("spec", "template", "spec", "containers", 0, "ports", 0, "containerPort")
     assert locate_text(lines, 0, end, pointer, "value") == Position(20, 28, 20, 30)
     assert locate_text(lines, 0, end, pointer[:5] + ("image",), "value") == Position(14, 16, 14, 25)
+    # A file that does not end with a line break: its last line is read, and nothing past it.
+    assert locate_text(["a: |", "  x"], 0, 2, ("b",), "value") is UNKNOWN
+    assert locate_text(["a: 1", "b: x"], 0, 2, ("b",), "value") == Position(2, 4, 2, 5)
     # Line numbers count from the document's first line.
     assert locate_text(["x: 0", "---"] + lines, 2, 2 + end, ("kind",), "value") == Position(3, 7, 3, 17)
 
