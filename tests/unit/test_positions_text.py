@@ -54,6 +54,8 @@ TRICKY = [
     "s:\n-\n- x\n",  # a null item, then the next at its column
     "a: \tb\nc: 1\n",  # a tab before a value
     "a: b\rc: d\ne: f\n",  # a lone CR breaks the line for YAML
+    "a: b\r  c\nd: 1\n",  # ... here inside a plain scalar
+    "a: 12\r\nb: 34\r\n",  # CRLF line ends: the CR is no part of the value
 ]
 
 MANIFEST = (
