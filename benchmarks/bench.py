@@ -764,6 +764,19 @@ def detection_rows(check: list[str], corpora: dict[str, tuple[Path, dict[str, An
     return rows
 
 
+def memory_run(command: list[str]) -> tuple[dict[str, Any] | None, str]:
+    """One run of `command` under MEMORY_WRAPPER: (its measures, "") or (None, why it failed)."""
+    p = subprocess.run([sys.executable, "-c", MEMORY_WRAPPER, *command], capture_output=True, text=True,
+                       timeout=TIMEOUT, cwd=neutral_cwd())
+    try:
+        out = json.loads(p.stdout.strip().splitlines()[-1])
+    except (ValueError, IndexError):
+        return None, f"memory wrapper failed: {p.stderr.strip()[-400:]}"
+    if out["rc"] not in (0, 1) or "Traceback (most recent call last)" in out["stderr"]:
+        return None, f"exit {out['rc']}: {out['stderr'].strip()[-400:]}"
+    return out, ""
+
+
 def memory_rows(check: list[str], corpora: dict[str, tuple[Path, dict[str, Any]]], args: argparse.Namespace) -> list[Row]:
     corp = "scale10" if "scale10" in corpora else "clean"
     n = int(corpora[corp][1]["objects"])
@@ -771,14 +784,9 @@ def memory_rows(check: list[str], corpora: dict[str, tuple[Path, dict[str, Any]]
     samples = []
     for i in range(min(args.runs, 3)):
         log(f"memory run {i + 1} on {corp}")
-        p = subprocess.run([sys.executable, "-c", MEMORY_WRAPPER, *check, str(corpora[corp][0])], capture_output=True, text=True,
-                           timeout=TIMEOUT, cwd=neutral_cwd())
-        try:
-            out = json.loads(p.stdout.strip().splitlines()[-1])
-        except (ValueError, IndexError):
-            return [Row(name, "-", "≤ 250 MiB", "ERROR", f"memory wrapper failed: {p.stderr.strip()[-400:]}")]
-        if out["rc"] not in (0, 1) or "Traceback (most recent call last)" in out["stderr"]:
-            return [Row(name, "-", "≤ 250 MiB", "ERROR", f"exit {out['rc']}: {out['stderr'].strip()[-400:]}")]
+        out, error = memory_run([*check, str(corpora[corp][0])])
+        if out is None:
+            return [Row(name, "-", "≤ 250 MiB", "ERROR", error)]
         samples.append(out)
     maxrss = max(s["maxrss_kib"] for s in samples) * 1024 / MiB
     tree = max(s["tree_peak_kib"] for s in samples) * 1024 / MiB
@@ -795,15 +803,10 @@ def memory_rows(check: list[str], corpora: dict[str, tuple[Path, dict[str, Any]]
     # The bar holds with --jobs 1 too (issue 16): one process then holds everything the run keeps.
     # One run: a peak RSS barely moves between runs, and this one takes the longest.
     log(f"memory run with --jobs 1 on {corp}")
-    p = subprocess.run([sys.executable, "-c", MEMORY_WRAPPER, *check, "--jobs", "1", str(corpora[corp][0])],
-                       capture_output=True, text=True, timeout=TIMEOUT, cwd=neutral_cwd())
-    try:
-        out = json.loads(p.stdout.strip().splitlines()[-1])
-    except (ValueError, IndexError):
-        out = {"rc": -1, "stderr": p.stderr}
+    out, error = memory_run([*check, "--jobs", "1", str(corpora[corp][0])])
     name = f"memory: peak RSS with --jobs 1, {n / 1000:.0f}k objects"
-    if out["rc"] not in (0, 1) or "Traceback (most recent call last)" in out["stderr"]:
-        rows.append(Row(name, "-", "≤ 250 MiB", "ERROR", f"exit {out['rc']}: {out['stderr'].strip()[-400:]}"))
+    if out is None:
+        rows.append(Row(name, "-", "≤ 250 MiB", "ERROR", error))
     else:
         single = out["maxrss_kib"] * 1024 / MiB
         rows.append(Row(name, f"{single:.0f} MiB", "≤ 250 MiB",

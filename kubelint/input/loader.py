@@ -143,10 +143,8 @@ class SourceFile:
             return None
         from .positions_text import locate_text
 
-        lines = self._text_lines()
-        start = self.document_lines[document]
-        end = self.document_lines[document + 1] if document + 1 < len(self.document_lines) else len(lines)
-        found = locate_text(lines, start, min(end, len(lines)), pointer, anchor)
+        start, end = self._document_span(document)
+        found = locate_text(self._text_lines(), start, end, pointer, anchor)
         if found is None:
             from .positions_stream import UNKNOWN, locate_streaming
 
@@ -157,14 +155,20 @@ class SourceFile:
         self._asked[document] = asked + 1
         return found
 
-    def _document_text(self, document: int) -> str:
-        """The lines of one document (from its first node to the next document's), as text."""
+    def _document_span(self, document: int) -> Tuple[int, int]:
+        """The indexes in _text_lines() of one document's lines: from its first node to the next
+        document's (within the text as read again, which may have changed)."""
         lines = self._text_lines()
         start = self.document_lines[document]
         end = self.document_lines[document + 1] if document + 1 < len(self.document_lines) else len(lines)
         if end == len(lines) and lines[-1] == "":
             end -= 1  # the empty string after the file's last newline is no line of it
-        return "\n".join(lines[start:end]) + "\n"
+        return start, min(end, len(lines))
+
+    def _document_text(self, document: int) -> str:
+        """The lines of one document (from its first node to the next document's), as text."""
+        start, end = self._document_span(document)
+        return "\n".join(self._text_lines()[start:end]) + "\n"
 
     def _document_node(self, document: int) -> Tuple[Optional[Any], int]:
         """The node tree of one document and the line offset of its marks. Only that

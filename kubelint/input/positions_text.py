@@ -76,7 +76,7 @@ def _parse(text: str) -> Line:
             raise _Unknown
         return (BLOCK, head.end(1), dash, key, head.start(3), i, n)
     if key is None and dash < 0:
-        if i == 0 and (text.startswith("---") or text.startswith("...")) and (n == 3 or text[3] == " "):
+        if i == 0 and text.startswith(("---", "...")) and (n == 3 or text[3] == " "):
             return _END_LINE
         raise _Unknown  # a scalar alone on its line: a continued plain scalar
     if first in _PLAIN_REFUSED or first == "-" and (i + 1 == n or text[i + 1] == " "):
@@ -92,6 +92,12 @@ _MAPPING, _SEQUENCE = 10, 11
 # A node: (kind, line index, column, end column, its line parsed); kind is PLAIN, CLOSED,
 # _MAPPING or _SEQUENCE.
 Node = Tuple[int, int, int, int, Line]
+
+
+def _owner(line: Line) -> int:
+    """The column a line's value belongs to: its key's, else its dash's. Deeper lines are in
+    that value (a block scalar's text, a nested collection)."""
+    return line[4] if line[3] is not None else line[2]
 
 
 @functools.lru_cache(maxsize=4096)  # keys repeat ("metadata", "name") across every position
@@ -180,7 +186,7 @@ class _Reader:
     def after(self, index: int, line: Line) -> Tuple[int, Line]:
         """The content line after line `index` (parsed as `line`), past a block scalar's text;
         refuses a deeper line after a value closed on its line (a continued plain scalar)."""
-        owner = line[4] if line[3] is not None else line[2]
+        owner = _owner(line)
         index += 1
         if line[0] == BLOCK:  # its text: blank lines and lines deeper than its key or dash
             lines, end = self.lines, self.end
@@ -206,7 +212,7 @@ class _Reader:
         if kind == BLOCK:
             raise _Unknown
         # EMPTY: a block collection on the following lines, or null
-        owner = line[4] if line[3] is not None else line[2]
+        owner = _owner(line)
         following, parsed = self.content(index + 1)
         if parsed[0] != BLANK:
             deeper = parsed[1] > owner
