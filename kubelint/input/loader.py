@@ -141,11 +141,11 @@ class SourceFile:
         asked = self._asked.get(document, 0)
         if asked >= READ_ASKS:
             return None
-        from .positions_text import locate_text
+        from . import positions_text
 
         start, end = self._document_span(document)
-        found = locate_text(self._text_lines(), start, end, pointer, anchor)
-        if found is None:
+        found = positions_text.locate_text(self._text_lines(), start, end, pointer, anchor)
+        if found is positions_text.UNKNOWN:
             from .positions_stream import UNKNOWN, locate_streaming
 
             found = locate_streaming(self._document_text(document), pointer, anchor)
